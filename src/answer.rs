@@ -1,0 +1,215 @@
+//! What the bot says: an [`Answer`] with its fact, sources, suggestions and follow-ups, and the
+//! front-end-neutral ways to show it (plain text for the terminal, JSON for scripts). The words
+//! of the bot's fixed replies live here so every front end says the same thing.
+
+use std::fmt::Write as _;
+
+use serde_json::{json, Value};
+
+use crate::knowledge::{Fact, KnowledgeBase, Source};
+use crate::text::MAX_INPUT_CHARS;
+
+/// What the bot says to a greeting or a request for help, before the front end's own hints.
+pub const HELP_TEXT: &str = "I answer questions about the intra-Palestinian meeting held in Moscow under Russian \
+auspices from 29 February 2024 (Hamas, Fatah, Islamic Jihad and other factions; opened by Sergei Lavrov) and its \
+context, and every answer comes with its sources. Try \"Who took part?\", \"What did Lavrov say?\" or \"What came \
+out of the meeting?\"";
+/// What the bot says when it cannot answer.
+pub const DECLINE_TEXT: &str = "I don't know that one. I only answer questions about the intra-Palestinian meeting \
+in Moscow (February-March 2024) and its context, from facts with sources.";
+/// What the bot says when it has candidates but is not sure.
+pub const UNSURE_TEXT: &str = "I'm not sure I understood. Did you mean:";
+/// What the bot says to an empty question.
+pub const EMPTY_TEXT: &str = "Please ask a question in words, for example \"Who took part in the Moscow meeting?\"";
+
+/// The notice added when a question was cut.
+pub fn truncated_notice() -> String {
+    format!("Your question was long, so I read only its first {MAX_INPUT_CHARS} characters.")
+}
+
+/// How a question was handled.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Outcome<'a> {
+    /// A fact answers it.
+    Answered(&'a Fact),
+    /// Not sure: see the suggestions.
+    Unsure,
+    /// Nothing in the base answers it.
+    Declined,
+    /// A greeting or a request for help.
+    Help,
+    /// No words at all.
+    Empty,
+}
+
+impl Outcome<'_> {
+    pub fn name(&self) -> &'static str {
+        match self {
+            Outcome::Answered(_) => "answered",
+            Outcome::Unsure => "unsure",
+            Outcome::Declined => "declined",
+            Outcome::Help => "help",
+            Outcome::Empty => "empty",
+        }
+    }
+}
+
+/// A source as cited by an answer.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct CitedSource<'a> {
+    pub source: &'a Source,
+    pub quote: Option<&'a str>,
+    /// What this source says, where sources disagree.
+    pub note: Option<&'a str>,
+}
+
+/// The bot's reply to one question.
+#[derive(Debug, Clone)]
+pub struct Answer<'a> {
+    /// The question as read: control and invisible characters removed, cut if too long.
+    pub question: String,
+    pub truncated: bool,
+    pub outcome: Outcome<'a>,
+    /// How sure the matcher is of the best fact, in [0, 1].
+    pub confidence: f32,
+    /// "Did you mean" candidates, when unsure.
+    pub suggestions: Vec<&'a Fact>,
+    /// Follow-up questions, when answered.
+    pub related: Vec<&'a Fact>,
+    kb: &'a KnowledgeBase,
+}
+
+impl<'a> Answer<'a> {
+    pub(crate) fn new(kb: &'a KnowledgeBase, question: String, truncated: bool) -> Self {
+        Answer {
+            question,
+            truncated,
+            outcome: Outcome::Declined,
+            confidence: 0.0,
+            suggestions: Vec::new(),
+            related: Vec::new(),
+            kb,
+        }
+    }
+
+    pub fn fact(&self) -> Option<&'a Fact> {
+        match self.outcome {
+            Outcome::Answered(fact) => Some(fact),
+            _ => None,
+        }
+    }
+
+    pub fn is_answered(&self) -> bool {
+        self.fact().is_some()
+    }
+
+    /// The sources of the answer, in the fact's order.
+    pub fn citations(&self) -> Vec<CitedSource<'a>> {
+        let Some(fact) = self.fact() else { return Vec::new() };
+        fact.sources
+            .iter()
+            .filter_map(|c| {
+                self.kb.source(&c.source).map(|source| CitedSource {
+                    source,
+                    quote: c.quote.as_deref(),
+                    note: c.note.as_deref(),
+                })
+            })
+            .collect()
+    }
+
+    /// The fixed reply for an outcome without a fact.
+    pub fn message(&self) -> Option<&'static str> {
+        match self.outcome {
+            Outcome::Answered(_) => None,
+            Outcome::Unsure => Some(UNSURE_TEXT),
+            Outcome::Declined => Some(DECLINE_TEXT),
+            Outcome::Help => Some(HELP_TEXT),
+            Outcome::Empty => Some(EMPTY_TEXT),
+        }
+    }
+
+    /// The answer as one JSON object (the shape `talks-bot ask --json` prints).
+    pub fn to_json(&self) -> Value {
+        let fact = self.fact();
+        let pairs = |facts: &[&Fact]| -> Vec<Value> {
+            facts.iter().map(|f| json!({"fact_id": f.id, "question": f.question})).collect()
+        };
+        json!({
+            "question": self.question,
+            "answered": fact.is_some(),
+            "outcome": self.outcome.name(),
+            "fact_id": fact.map(|f| f.id.as_str()),
+            "confidence": (self.confidence * 1000.0).round() / 1000.0,
+            "answer": fact.map(|f| f.answer.trim()),
+            "as_of": fact.and_then(|f| f.as_of.as_deref()),
+            "message": self.message(),
+            "truncated": self.truncated,
+            "sources": self.citations().iter().map(|c| json!({
+                "source_id": c.source.id,
+                "title": c.source.title,
+                "outlet": c.source.outlet,
+                "date": c.source.date,
+                "url": c.source.url,
+                "quote": c.quote,
+                "note": c.note,
+            })).collect::<Vec<_>>(),
+            "suggestions": pairs(&self.suggestions),
+            "related": pairs(&self.related),
+        })
+    }
+
+    /// The answer as plain text for a terminal.
+    pub fn to_text(&self) -> String {
+        let mut out = String::new();
+        if self.truncated {
+            let _ = writeln!(out, "({})\n", truncated_notice());
+        }
+        match self.fact() {
+            Some(fact) => {
+                let _ = writeln!(out, "{}", fact.answer.trim());
+                let _ = writeln!(out, "\nSources:");
+                for (i, cited) in self.citations().iter().enumerate() {
+                    let _ = writeln!(out, "  [{}] {}", i + 1, source_line(cited.source));
+                    if let Some(quote) = cited.quote {
+                        let _ = writeln!(out, "      \"{}\"", quote.trim());
+                    }
+                    if let Some(note) = cited.note {
+                        let _ = writeln!(out, "      ({})", note.trim());
+                    }
+                }
+                if !self.related.is_empty() {
+                    let _ = writeln!(out, "\nYou could also ask:");
+                    for fact in &self.related {
+                        let _ = writeln!(out, "  - {}", fact.question);
+                    }
+                }
+                let _ = write!(out, "\n[fact {} | confidence {:.2}", fact.id, self.confidence);
+                if let Some(as_of) = &fact.as_of {
+                    let _ = write!(out, " | as of {as_of}");
+                }
+                let _ = writeln!(out, "]");
+            }
+            None => {
+                let _ = writeln!(out, "{}", self.message().unwrap_or_default());
+                for fact in &self.suggestions {
+                    let _ = writeln!(out, "  - {}", fact.question);
+                }
+            }
+        }
+        out
+    }
+}
+
+/// One line naming a source: outlet, title, date, link.
+pub fn source_line(source: &Source) -> String {
+    let mut line = source.outlet.clone();
+    if let Some(title) = &source.title {
+        let _ = write!(line, ", \"{title}\"");
+    }
+    if let Some(date) = &source.date {
+        let _ = write!(line, ", {date}");
+    }
+    let _ = write!(line, ", {}", source.url);
+    line
+}

@@ -1,0 +1,214 @@
+//! The question-answering core: one [`Engine`] holds a checked fact base and its index, and
+//! turns a question into an [`Answer`]. Every front end (the CLI, Discord) calls only this.
+
+use std::path::Path;
+
+use crate::answer::{Answer, Outcome};
+use crate::knowledge::{Fact, KnowledgeBase, LoadError};
+use crate::matcher::Index;
+use crate::text::{clean_input, fold, Analyzer};
+
+/// How sure the matcher must be, and how far it reaches for suggestions.
+#[derive(Debug, Clone, Copy, PartialEq, serde::Deserialize, serde::Serialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct MatchSettings {
+    /// Answer only at or above this confidence (0 to 1).
+    pub threshold: f32,
+    /// Below the threshold, offer "did you mean" suggestions whose confidence is at least this;
+    /// with none, decline outright.
+    pub suggest_floor: f32,
+}
+
+impl Default for MatchSettings {
+    fn default() -> Self {
+        MatchSettings { threshold: 0.5, suggest_floor: 0.15 }
+    }
+}
+
+impl MatchSettings {
+    /// Checks the values; the message says what is wrong and how to fix it.
+    pub fn validate(&self) -> Result<(), String> {
+        if !(0.0..=1.0).contains(&self.threshold) {
+            return Err(format!("threshold is {}; use a number from 0 to 1 (0.5 is the default)", self.threshold));
+        }
+        if !(0.0..=1.0).contains(&self.suggest_floor) || self.suggest_floor > self.threshold {
+            return Err(format!(
+                "suggest_floor is {}; use a number from 0 to the threshold ({})",
+                self.suggest_floor, self.threshold
+            ));
+        }
+        Ok(())
+    }
+}
+
+/// How many "did you mean" suggestions and related questions an answer carries at most.
+pub const MAX_SUGGESTIONS: usize = 3;
+
+/// A checked fact base with its index.
+#[derive(Debug, Clone)]
+pub struct Engine {
+    kb: KnowledgeBase,
+    index: Index,
+    settings: MatchSettings,
+}
+
+/// A question a user might mean, for autocompletion.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Completion<'a> {
+    pub fact_id: &'a str,
+    /// The fact's question or one of its alternates.
+    pub text: &'a str,
+}
+
+impl Engine {
+    /// Indexes a base that has already been checked.
+    pub fn new(kb: KnowledgeBase, settings: MatchSettings) -> Engine {
+        let index = Index::build(kb.facts(), Analyzer::new(kb.aliases()));
+        Engine { kb, index, settings }
+    }
+
+    /// Loads, checks and indexes a knowledge folder.
+    pub fn load(dir: &Path, settings: MatchSettings) -> Result<Engine, LoadError> {
+        Ok(Engine::new(KnowledgeBase::load(dir)?, settings))
+    }
+
+    pub fn knowledge(&self) -> &KnowledgeBase {
+        &self.kb
+    }
+
+    pub fn settings(&self) -> MatchSettings {
+        self.settings
+    }
+
+    /// Answers a question: the fact that answers it with its sources, or suggestions, or a
+    /// polite refusal. Never panics, whatever the input; the same question always gets the
+    /// same answer.
+    #[tracing::instrument(level = "debug", skip_all)]
+    pub fn ask(&self, raw: &str) -> Answer<'_> {
+        let input = clean_input(raw);
+        let mut answer = Answer::new(&self.kb, input.text, input.truncated);
+        let words = self.index.analyzer().words(&answer.question);
+        if words.is_empty() {
+            answer.outcome = Outcome::Empty;
+            return answer;
+        }
+        if is_help(&words) {
+            answer.outcome = Outcome::Help;
+            return answer;
+        }
+        let ranked = self.index.search(&answer.question, MAX_SUGGESTIONS + 1);
+        let facts = self.kb.facts();
+        match ranked.first() {
+            Some(best) if best.confidence >= self.settings.threshold => {
+                let fact = &facts[best.fact];
+                answer.outcome = Outcome::Answered(fact);
+                answer.confidence = best.confidence;
+                answer.related = fact.related.iter().filter_map(|id| self.kb.fact(id)).take(MAX_SUGGESTIONS).collect();
+            }
+            Some(best) if best.confidence >= self.settings.suggest_floor => {
+                answer.outcome = Outcome::Unsure;
+                answer.confidence = best.confidence;
+                answer.suggestions = ranked
+                    .iter()
+                    .filter(|s| s.confidence >= self.settings.suggest_floor)
+                    .take(MAX_SUGGESTIONS)
+                    .map(|s| &facts[s.fact])
+                    .collect();
+            }
+            best => {
+                answer.outcome = Outcome::Declined;
+                answer.confidence = best.map_or(0.0, |b| b.confidence);
+            }
+        }
+        answer
+    }
+
+    /// Questions that fit what has been typed so far, for autocompletion: facts whose question
+    /// or alternates contain the typed words, then the best matches, at most `limit`. With
+    /// nothing typed, the facts' questions in order.
+    pub fn complete(&self, partial: &str, limit: usize) -> Vec<Completion<'_>> {
+        let typed = fold(&clean_input(partial).text);
+        let mut out: Vec<Completion<'_>> = Vec::new();
+        fn push<'a>(out: &mut Vec<Completion<'a>>, c: Completion<'a>, limit: usize) {
+            if out.len() < limit && !out.iter().any(|o| o.fact_id == c.fact_id) {
+                out.push(c);
+            }
+        }
+        if typed.is_empty() {
+            for fact in self.kb.facts() {
+                push(&mut out, Completion { fact_id: &fact.id, text: &fact.question }, limit);
+            }
+            return out;
+        }
+        for fact in self.kb.facts() {
+            for text in std::iter::once(&fact.question).chain(&fact.alternates) {
+                if fold(text).contains(&typed) {
+                    push(&mut out, Completion { fact_id: &fact.id, text }, limit);
+                    break;
+                }
+            }
+        }
+        for scored in self.index.search(partial, limit) {
+            let fact = &self.kb.facts()[scored.fact];
+            push(&mut out, Completion { fact_id: &fact.id, text: &fact.question }, limit);
+        }
+        out
+    }
+
+    /// The fact a suggestion or follow-up button names, by id.
+    pub fn fact(&self, id: &str) -> Option<&Fact> {
+        self.kb.fact(id)
+    }
+
+    /// Answers with a known fact directly (a pressed follow-up or suggestion button).
+    pub fn answer_fact(&self, id: &str) -> Option<Answer<'_>> {
+        let fact = self.kb.fact(id)?;
+        let mut answer = Answer::new(&self.kb, fact.question.clone(), false);
+        answer.outcome = Outcome::Answered(fact);
+        answer.confidence = 1.0;
+        answer.related = fact.related.iter().filter_map(|id| self.kb.fact(id)).take(MAX_SUGGESTIONS).collect();
+        Some(answer)
+    }
+}
+
+/// Greetings, thanks and "what can you do": words that ask about the bot, not the talks.
+fn is_help(words: &[String]) -> bool {
+    const TRIGGERS: &[&str] = &[
+        "hi", "hello", "hey", "hiya", "howdy", "yo", "sup", "greetings", "morning", "evening", "afternoon", "thanks",
+        "thank", "thx", "ty", "cheers", "help", "commands", "usage", "you", "this", "bot", "talksbot",
+    ];
+    const FILLERS: &[&str] = &[
+        "good", "there", "all", "everyone", "what", "can", "could", "do", "does", "how", "i", "me", "use", "work",
+        "works", "are", "who", "is", "it", "to", "ask", "know", "a", "lot", "much", "so", "very", "please", "the",
+        "with", "need", "some", "do", "dont", "doing", "of", "about", "questions", "question", "anything", "kind",
+        "things", "talks", "bot", "again", "ok", "okay", "great", "nice", "one", "my", "for", "and", "your", "yours",
+    ];
+    words.iter().any(|w| TRIGGERS.contains(&w.as_str()))
+        && words.iter().all(|w| TRIGGERS.contains(&w.as_str()) || FILLERS.contains(&w.as_str()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn words(text: &str) -> Vec<String> {
+        Analyzer::default().words(text)
+    }
+
+    #[test]
+    fn greetings_and_help_are_spotted() {
+        for text in ["hi", "Hello there!", "thanks a lot", "what can you do?", "help", "how do I use this bot"] {
+            assert!(is_help(&words(text)), "{text}");
+        }
+        for text in ["who is Lavrov", "how did Russia help Gaza", "talks", "what happened in Moscow"] {
+            assert!(!is_help(&words(text)), "{text}");
+        }
+    }
+
+    #[test]
+    fn settings_are_validated() {
+        assert!(MatchSettings::default().validate().is_ok());
+        assert!(MatchSettings { threshold: 1.5, ..Default::default() }.validate().is_err());
+        assert!(MatchSettings { threshold: 0.3, suggest_floor: 0.4 }.validate().is_err());
+    }
+}

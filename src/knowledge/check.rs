@@ -1,0 +1,295 @@
+//! The checks behind `talks-bot check`: everything that must hold before a base is served.
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::PathBuf;
+
+use super::{FileKind, KnowledgeBase, Problem, MAX_ANSWER_CHARS, MAX_QUESTION_CHARS, MIN_ALTERNATES};
+use crate::text::contains_mention;
+
+/// Every problem in a loaded base, in file order. Empty means the base may be served.
+pub fn check(kb: &KnowledgeBase) -> Vec<Problem> {
+    let mut problems = Vec::new();
+    check_facts(kb, &mut problems);
+    check_sources(kb, &mut problems);
+    check_aliases(kb, &mut problems);
+    problems
+}
+
+/// Folds text for comparing a quote with a stored source: runs of whitespace become one space,
+/// typographic quote marks, apostrophes and dashes become their plain forms.
+pub fn normalize_for_quote(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut space = false;
+    for c in text.chars() {
+        let c = match c {
+            '\u{2018}' | '\u{2019}' | '\u{201A}' | '\u{201B}' | '\u{2032}' | '`' | '\u{00B4}' => '\'',
+            '\u{201C}' | '\u{201D}' | '\u{201E}' | '\u{201F}' | '\u{2033}' | '\u{00AB}' | '\u{00BB}' => '"',
+            '\u{2010}'..='\u{2015}' | '\u{2212}' => '-',
+            c => c,
+        };
+        if c.is_whitespace() {
+            space = true;
+            continue;
+        }
+        if space && !out.is_empty() {
+            out.push(' ');
+        }
+        space = false;
+        out.push(c);
+    }
+    out
+}
+
+/// Where problems of one file are reported.
+struct Reporter<'a> {
+    path: PathBuf,
+    raw: &'a str,
+}
+
+impl Reporter<'_> {
+    fn problem(&self, field: &str, message: impl Into<String>) -> Problem {
+        let segments: Vec<&str> = field.split(['.', '[', ']']).filter(|s| !s.is_empty()).collect();
+        Problem {
+            file: self.path.clone(),
+            line: line_of(self.raw, &segments),
+            field: Some(field.to_string()),
+            message: message.into(),
+        }
+    }
+}
+
+fn reporter(kb: &KnowledgeBase, kind: FileKind, fallback: impl FnOnce() -> PathBuf) -> Reporter<'_> {
+    match kb.file_of(kind) {
+        Some(file) => Reporter { path: file.path.clone(), raw: &file.raw },
+        None => Reporter { path: fallback(), raw: "" },
+    }
+}
+
+fn check_facts(kb: &KnowledgeBase, problems: &mut Vec<Problem>) {
+    let mut first_seen: HashMap<&str, PathBuf> = HashMap::new();
+    for (i, fact) in kb.facts.iter().enumerate() {
+        let at = reporter(kb, FileKind::Fact(i), || kb.dir.join("facts").join(format!("{}.toml", fact.id)));
+        check_id(&at, "id", &fact.id, problems);
+        match first_seen.get(fact.id.as_str()) {
+            Some(earlier) => {
+                problems.push(at.problem("id", format!("duplicate fact id `{}` (also in {})", fact.id, earlier.display())))
+            }
+            None => {
+                first_seen.insert(&fact.id, at.path.clone());
+            }
+        }
+        if fact.topic.trim().is_empty() {
+            problems.push(at.problem("topic", "the topic is empty"));
+        }
+        check_text(&at, "question", &fact.question, MAX_QUESTION_CHARS, problems);
+        if fact.alternates.len() < MIN_ALTERNATES {
+            problems.push(at.problem(
+                "alternates",
+                format!("{} alternate phrasing(s); write at least {MIN_ALTERNATES}", fact.alternates.len()),
+            ));
+        }
+        for (j, alternate) in fact.alternates.iter().enumerate() {
+            check_text(&at, &format!("alternates[{j}]"), alternate, MAX_QUESTION_CHARS, problems);
+        }
+        for (j, keyword) in fact.keywords.iter().enumerate() {
+            check_text(&at, &format!("keywords[{j}]"), keyword, MAX_QUESTION_CHARS, problems);
+        }
+        check_text(&at, "answer", &fact.answer, MAX_ANSWER_CHARS, problems);
+        if let Some(as_of) = &fact.as_of {
+            if !is_iso_date(as_of) {
+                problems.push(at.problem("as_of", format!("`{as_of}` is not a date written YYYY-MM-DD")));
+            }
+        }
+        for (j, related) in fact.related.iter().enumerate() {
+            if related == &fact.id {
+                problems.push(at.problem(&format!("related[{j}]"), "a fact cannot be related to itself"));
+            } else if kb.fact(related).is_none() {
+                problems.push(at.problem(&format!("related[{j}]"), format!("no fact has the id `{related}`")));
+            }
+        }
+        if fact.sources.is_empty() {
+            problems.push(at.problem("sources", "the fact has no source; add at least one [[sources]] entry"));
+        }
+        for (j, citation) in fact.sources.iter().enumerate() {
+            let field = format!("sources[{j}]");
+            let Some(source) = kb.source(&citation.source) else {
+                problems.push(at.problem(
+                    &format!("{field}.source"),
+                    format!("no source has the id `{}` (see knowledge/sources/)", citation.source),
+                ));
+                continue;
+            };
+            if let Some(note) = &citation.note {
+                check_text(&at, &format!("{field}.note"), note, MAX_QUESTION_CHARS, problems);
+            }
+            match (&source.body, &citation.quote) {
+                (Some(_), None) => problems.push(at.problem(
+                    &field,
+                    format!("source `{}` has stored text, so the citation needs the quote the answer rests on", source.id),
+                )),
+                (None, Some(_)) => problems.push(at.problem(
+                    &format!("{field}.quote"),
+                    format!("source `{}` has no stored text, so the quote cannot be verified; remove it or store the text", source.id),
+                )),
+                (Some(body), Some(quote)) => {
+                    let wanted = normalize_for_quote(quote);
+                    if wanted.is_empty() {
+                        problems.push(at.problem(&format!("{field}.quote"), "the quote is empty"));
+                    } else if !normalize_for_quote(body).contains(&wanted) {
+                        problems.push(at.problem(
+                            &format!("{field}.quote"),
+                            format!("the quote is not in the stored text of `{}`: \"{quote}\"", source.id),
+                        ));
+                    } else if contains_mention(quote) {
+                        problems.push(at.problem(&format!("{field}.quote"), "the quote contains mention syntax"));
+                    }
+                }
+                (None, None) => {}
+            }
+        }
+    }
+}
+
+fn check_sources(kb: &KnowledgeBase, problems: &mut Vec<Problem>) {
+    let mut seen: HashMap<&str, usize> = HashMap::new();
+    for (i, source) in kb.sources.iter().enumerate() {
+        let at = reporter(kb, FileKind::Source(i), || kb.dir.join("sources").join(format!("{}.toml", source.id)));
+        check_id(&at, "id", &source.id, problems);
+        if seen.insert(&source.id, i).is_some() {
+            problems.push(at.problem("id", format!("duplicate source id `{}`", source.id)));
+        }
+        check_text(&at, "outlet", &source.outlet, 200, problems);
+        if let Some(title) = &source.title {
+            check_text(&at, "title", title, MAX_QUESTION_CHARS, problems);
+        }
+        if let Some(date) = &source.date {
+            check_text(&at, "date", date, 100, problems);
+        }
+        if !(source.url.starts_with("https://") || source.url.starts_with("http://")) || source.url.contains(char::is_whitespace) {
+            problems.push(at.problem("url", format!("`{}` is not an http(s) URL", source.url)));
+        }
+        if let Some(description) = &source.description {
+            check_text(&at, "description", description, MAX_ANSWER_CHARS, problems);
+        }
+    }
+}
+
+fn check_aliases(kb: &KnowledgeBase, problems: &mut Vec<Problem>) {
+    let at = reporter(kb, FileKind::Aliases, || kb.dir.join("aliases.toml"));
+    let mut owner: BTreeMap<String, (&str, usize)> = BTreeMap::new();
+    for (i, alias) in kb.aliases.iter().enumerate() {
+        if crate::text::fold(&alias.name).is_empty() {
+            problems.push(at.problem(&format!("alias[{i}].name"), "the name has no letters or digits"));
+        }
+        if alias.spellings.is_empty() {
+            problems.push(at.problem(&format!("alias[{i}].spellings"), "no spellings given"));
+        }
+        for (j, spelling) in alias.spellings.iter().enumerate() {
+            let key = crate::text::fold(spelling);
+            let field = format!("alias[{i}].spellings[{j}]");
+            if key.is_empty() {
+                problems.push(at.problem(&field, "the spelling has no letters or digits"));
+                continue;
+            }
+            if key == crate::text::fold(&alias.name) {
+                problems.push(at.problem(&field, format!("`{spelling}` is the name itself")));
+                continue;
+            }
+            match owner.get(&key) {
+                Some(&(name, _)) if name != alias.name => problems.push(at.problem(
+                    &field,
+                    format!("`{spelling}` is already a spelling of `{name}`; a spelling may mean one name only"),
+                )),
+                Some(_) => problems.push(at.problem(&field, format!("`{spelling}` is listed twice"))),
+                None => {
+                    owner.insert(key, (&alias.name, i));
+                }
+            }
+        }
+    }
+}
+
+fn check_id(at: &Reporter<'_>, field: &str, id: &str, problems: &mut Vec<Problem>) {
+    let stem = at.path.file_stem().map(|s| s.to_string_lossy().into_owned());
+    if id.is_empty() || !id.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-') {
+        problems.push(at.problem(field, format!("`{id}` is not an id: use lower-case letters, digits and '-'")));
+    } else if at.raw.is_empty() {
+        // Built in memory: there is no file name to compare with.
+    } else if stem.as_deref() != Some(id) {
+        problems.push(at.problem(
+            field,
+            format!("the id `{id}` differs from the file name; rename the file to `{id}.toml`"),
+        ));
+    }
+}
+
+fn check_text(at: &Reporter<'_>, field: &str, text: &str, max_chars: usize, problems: &mut Vec<Problem>) {
+    let chars = text.chars().count();
+    if text.trim().is_empty() {
+        problems.push(at.problem(field, "the text is empty"));
+    } else if chars > max_chars {
+        problems.push(at.problem(field, format!("{chars} characters; the limit is {max_chars}")));
+    }
+    if contains_mention(text) {
+        problems.push(at.problem(field, "the text contains mention syntax (@everyone, @here or <@...>), which could ping people"));
+    }
+}
+
+fn is_iso_date(text: &str) -> bool {
+    let b = text.as_bytes();
+    b.len() == 10
+        && b[4] == b'-'
+        && b[7] == b'-'
+        && b.iter().enumerate().all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit())
+        && (1..=12).contains(&text[5..7].parse::<u32>().unwrap_or(0))
+        && (1..=31).contains(&text[8..10].parse::<u32>().unwrap_or(0))
+}
+
+/// The 1-based line of a field given as path segments (`["sources", "1", "quote"]`), or of the
+/// nearest enclosing item found.
+pub(crate) fn line_of(raw: &str, path: &[&str]) -> Option<usize> {
+    let doc = toml_edit::ImDocument::parse(raw).ok()?;
+    let mut item = doc.as_item();
+    let mut line = None;
+    for segment in path {
+        let next = match segment.parse::<usize>() {
+            Ok(index) => item.get(index),
+            Err(_) => item.get(*segment),
+        };
+        let Some(next) = next else { break };
+        item = next;
+        if let Some(span) = item.span() {
+            line = Some(super::load::line_at(raw, span.start));
+        }
+    }
+    line
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quotes_fold_whitespace_and_marks() {
+        assert_eq!(normalize_for_quote("Putin\u{2019}s  special\n envoy"), "Putin's special envoy");
+        assert_eq!(normalize_for_quote("\u{201C}miracles\u{201D}"), "\"miracles\"");
+        assert_eq!(normalize_for_quote("  a \t b  "), "a b");
+    }
+
+    #[test]
+    fn iso_dates() {
+        assert!(is_iso_date("2024-02-29"));
+        assert!(!is_iso_date("2024-13-01"));
+        assert!(!is_iso_date("29 Feb 2024"));
+        assert!(!is_iso_date("2024-2-29"));
+    }
+
+    #[test]
+    fn lines_of_nested_fields() {
+        let raw = "id = \"x\"\nanswer = \"a\"\n\n[[sources]]\nsource = \"s\"\n\n[[sources]]\nsource = \"t\"\nquote = \"q\"\n";
+        assert_eq!(line_of(raw, &["answer"]), Some(2));
+        assert_eq!(line_of(raw, &["sources", "1", "quote"]), Some(9));
+        assert_eq!(line_of(raw, &["sources", "0", "source"]), Some(5));
+        assert_eq!(line_of(raw, &["missing"]), None);
+    }
+}

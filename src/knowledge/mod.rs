@@ -1,0 +1,202 @@
+//! The fact base: facts, sources and aliases as they are stored in `knowledge/`.
+//!
+//! Loading ([`KnowledgeBase::load`]) reads every file and collects every problem it meets
+//! instead of stopping at the first; [`check`] then validates what loaded (sources exist,
+//! quotes are really in the stored text, lengths, ids). A base with problems is never served.
+
+mod check;
+mod load;
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+pub use check::{check, normalize_for_quote};
+pub use load::LoadError;
+
+/// The longest answer a fact may carry, in characters.
+pub const MAX_ANSWER_CHARS: usize = 1500;
+/// The longest canonical question or alternate, in characters.
+pub const MAX_QUESTION_CHARS: usize = 300;
+/// The fewest alternates a fact must have.
+pub const MIN_ALTERNATES: usize = 3;
+
+/// One fact: a question people ask, the answer, and the sources it rests on.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Fact {
+    pub id: String,
+    pub topic: String,
+    pub question: String,
+    #[serde(default)]
+    pub alternates: Vec<String>,
+    #[serde(default)]
+    pub keywords: Vec<String>,
+    pub answer: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub as_of: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub related: Vec<String>,
+    #[serde(default)]
+    pub sources: Vec<Citation>,
+}
+
+/// A fact's reference to a source, with the quote the answer rests on.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Citation {
+    /// The id of a source in `knowledge/sources/`.
+    pub source: String,
+    /// The exact words of the source; required where the source text is stored.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub quote: Option<String>,
+    /// What this source says, where sources disagree.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+/// A source document: where a fact comes from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Source {
+    pub id: String,
+    pub outlet: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub date: Option<String>,
+    pub url: String,
+    /// File name of the stored text, beside the source's own file.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub text: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// The stored text itself (its `# ` header skipped), loaded from `text`.
+    #[serde(skip)]
+    pub body: Option<String>,
+}
+
+/// Spellings that all mean one name.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Alias {
+    pub name: String,
+    pub spellings: Vec<String>,
+}
+
+/// A problem found in the knowledge files, with where it is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    pub file: PathBuf,
+    /// 1-based line, where it is known.
+    pub line: Option<usize>,
+    /// The field at fault, e.g. `sources[1].quote`.
+    pub field: Option<String>,
+    pub message: String,
+}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.file.display())?;
+        if let Some(line) = self.line {
+            write!(f, ":{line}")?;
+        }
+        if let Some(field) = &self.field {
+            write!(f, ": {field}")?;
+        }
+        write!(f, ": {}", self.message)
+    }
+}
+
+/// Everything in `knowledge/`, loaded.
+#[derive(Debug, Clone, Default)]
+pub struct KnowledgeBase {
+    dir: PathBuf,
+    facts: Vec<Fact>,
+    sources: Vec<Source>,
+    aliases: Vec<Alias>,
+    fact_index: BTreeMap<String, usize>,
+    source_index: BTreeMap<String, usize>,
+    /// Each loaded file with its raw text, for locating problems by line.
+    files: Vec<LoadedFile>,
+}
+
+#[derive(Debug, Clone)]
+struct LoadedFile {
+    path: PathBuf,
+    raw: String,
+    kind: FileKind,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum FileKind {
+    Fact(usize),
+    Source(usize),
+    Aliases,
+}
+
+impl KnowledgeBase {
+    /// Builds a base from values in memory (tests, synthetic benches, the store's candidates).
+    pub fn from_parts(dir: impl Into<PathBuf>, facts: Vec<Fact>, sources: Vec<Source>, aliases: Vec<Alias>) -> Self {
+        let mut kb = KnowledgeBase { dir: dir.into(), facts, sources, aliases, ..Default::default() };
+        kb.reindex();
+        kb
+    }
+
+    fn reindex(&mut self) {
+        // First occurrence wins, so that a duplicate id never hides the original.
+        self.fact_index.clear();
+        for (i, fact) in self.facts.iter().enumerate() {
+            self.fact_index.entry(fact.id.clone()).or_insert(i);
+        }
+        self.source_index.clear();
+        for (i, source) in self.sources.iter().enumerate() {
+            self.source_index.entry(source.id.clone()).or_insert(i);
+        }
+    }
+
+    /// The folder this base was loaded from.
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    pub fn facts(&self) -> &[Fact] {
+        &self.facts
+    }
+
+    pub fn sources(&self) -> &[Source] {
+        &self.sources
+    }
+
+    pub fn aliases(&self) -> &[Alias] {
+        &self.aliases
+    }
+
+    pub fn fact(&self, id: &str) -> Option<&Fact> {
+        self.fact_index.get(id).map(|&i| &self.facts[i])
+    }
+
+    pub fn source(&self, id: &str) -> Option<&Source> {
+        self.source_index.get(id).map(|&i| &self.sources[i])
+    }
+
+    /// Facts grouped by topic, topics and facts in a stable order (topic name, then file order).
+    pub fn topics(&self) -> BTreeMap<&str, Vec<&Fact>> {
+        let mut topics: BTreeMap<&str, Vec<&Fact>> = BTreeMap::new();
+        for fact in &self.facts {
+            topics.entry(fact.topic.as_str()).or_default().push(fact);
+        }
+        topics
+    }
+
+    /// The facts that cite a source.
+    pub fn facts_citing<'a>(&'a self, source_id: &'a str) -> impl Iterator<Item = &'a Fact> + 'a {
+        self.facts.iter().filter(move |f| f.sources.iter().any(|c| c.source == source_id))
+    }
+
+    fn file_of(&self, kind: FileKind) -> Option<&LoadedFile> {
+        self.files.iter().find(|f| f.kind == kind)
+    }
+}

@@ -1,0 +1,18 @@
+//! talks-bot: answers questions about the intra-Palestinian meeting held in Moscow in
+//! February-March 2024, from a curated fact base, with sources.
+//!
+//! The core ([`knowledge`], [`text`], [`matcher`], [`engine`], [`answer`], [`eval`]) knows
+//! nothing of Discord or async; [`cli`] and `discord` are front ends over [`engine::Engine`].
+
+pub mod answer;
+pub mod cli;
+pub mod config;
+pub mod engine;
+pub mod eval;
+pub mod knowledge;
+pub mod matcher;
+pub mod text;
+
+pub use answer::{Answer, Outcome};
+pub use engine::{Engine, MatchSettings};
+pub use knowledge::KnowledgeBase;

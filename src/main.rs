@@ -1,0 +1,110 @@
+//! The `talks-bot` binary: parses arguments, starts tracing, loads the configuration and the
+//! fact base, and hands over to a front end.
+
+use std::io::{self, IsTerminal, Read};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+use tracing_subscriber::EnvFilter;
+
+use talks_bot::cli::{self, CliError};
+use talks_bot::config::Config;
+use talks_bot::Engine;
+
+#[derive(Parser)]
+#[command(name = "talks-bot", version, about = "Sourced answers about the intra-Palestinian meeting in Moscow (2024)")]
+struct Args {
+    /// The knowledge folder [default: from the config, else ./knowledge]
+    #[arg(long, global = true, value_name = "DIR")]
+    knowledge: Option<PathBuf>,
+    /// The configuration file [default: ./config.toml if it exists]
+    #[arg(long, global = true, value_name = "FILE")]
+    config: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Answer one question ("-" with --json: one question a line from standard input)
+    Ask {
+        /// Print one JSON object
+        #[arg(long)]
+        json: bool,
+        /// The question (several words are joined)
+        #[arg(required = true, num_args = 1.., allow_hyphen_values = true)]
+        question: Vec<String>,
+    },
+    /// Ask questions interactively
+    Chat,
+    /// Validate the knowledge folder and list every problem
+    Check,
+    /// List every fact
+    Facts {
+        /// Export as JSON
+        #[arg(long)]
+        json: bool,
+    },
+    /// Run an evaluation set and report accuracy with every miss
+    Eval {
+        /// The evaluation file (TOML, [[case]] tables)
+        file: PathBuf,
+        /// Exit non-zero when either accuracy is below this share
+        #[arg(long, default_value_t = 0.0)]
+        min: f64,
+    },
+}
+
+fn main() -> ExitCode {
+    let args = Args::parse();
+    tracing_subscriber::fmt()
+        .with_env_filter(EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("warn")))
+        .with_writer(io::stderr)
+        .init();
+    match run(args) {
+        Ok(true) => ExitCode::SUCCESS,
+        Ok(false) => ExitCode::from(1),
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn run(args: Args) -> Result<bool, CliError> {
+    let config = Config::load(args.config.as_deref()).map_err(|e| CliError::Failed(e.to_string()))?;
+    let dir = args.knowledge.or(config.knowledge.clone()).unwrap_or_else(|| PathBuf::from("knowledge"));
+    let stdout = io::stdout();
+    let mut out = stdout.lock();
+    if let Command::Check = args.command {
+        return cli::check(&dir, &mut out);
+    }
+    let engine = Engine::load(&dir, config.matching)?;
+    match args.command {
+        Command::Ask { json, question } => {
+            if json && question.len() == 1 && question[0] == "-" {
+                cli::ask_lines(&engine, io::stdin().lock(), &mut out)?;
+            } else if question.len() == 1 && question[0] == "-" {
+                let mut text = String::new();
+                io::stdin().lock().take(1 << 20).read_to_string(&mut text)?;
+                cli::ask(&engine, &text, false, &mut out)?;
+            } else {
+                cli::ask(&engine, &question.join(" "), json, &mut out)?;
+            }
+            Ok(true)
+        }
+        Command::Chat => {
+            let stdin = io::stdin();
+            let prompt = stdin.is_terminal();
+            cli::chat(&engine, stdin.lock(), &mut out, prompt)?;
+            Ok(true)
+        }
+        Command::Facts { json } => {
+            cli::facts(&engine, json, &mut out)?;
+            Ok(true)
+        }
+        Command::Eval { file, min } => cli::eval(&engine, &file, min, &mut out),
+        Command::Check => unreachable!("handled above"),
+    }
+}

@@ -1,0 +1,471 @@
+//! Text normalisation shared by the index and the questions: Unicode folding, tokens, stop
+//! words, light stemming and alias expansion. Both sides of a match go through the same
+//! [`Analyzer`], so a question and a fact meet on equal terms.
+
+use std::collections::{HashMap, HashSet};
+
+use unicode_normalization::char::is_combining_mark;
+use unicode_normalization::UnicodeNormalization;
+
+use crate::knowledge::Alias;
+
+/// The longest question answered as it is; longer ones are cut to this many characters.
+pub const MAX_INPUT_CHARS: usize = 1000;
+/// Tokens longer than this are noise (a pasted hash, a run of letters) and are dropped.
+const MAX_TOKEN_CHARS: usize = 40;
+
+/// A question as the user typed it, made safe to process and show.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CleanInput {
+    pub text: String,
+    /// The input was longer than [`MAX_INPUT_CHARS`] and was cut.
+    pub truncated: bool,
+}
+
+/// Removes control, zero-width and bidirectional-override characters, folds runs of
+/// whitespace, and cuts the text to [`MAX_INPUT_CHARS`].
+pub fn clean_input(raw: &str) -> CleanInput {
+    let mut text = String::with_capacity(raw.len().min(MAX_INPUT_CHARS * 4));
+    let mut chars = 0;
+    let mut truncated = false;
+    let mut space = false;
+    for c in raw.chars() {
+        if c.is_whitespace() || c.is_control() {
+            space = !text.is_empty();
+            continue;
+        }
+        if is_invisible(c) {
+            continue;
+        }
+        if chars >= MAX_INPUT_CHARS {
+            truncated = true;
+            break;
+        }
+        if space {
+            text.push(' ');
+            chars += 1;
+            space = false;
+        }
+        text.push(c);
+        chars += 1;
+    }
+    CleanInput { text, truncated }
+}
+
+fn is_invisible(c: char) -> bool {
+    matches!(c,
+        '\u{00AD}' | '\u{034F}' | '\u{061C}' | '\u{115F}' | '\u{1160}' | '\u{17B4}' | '\u{17B5}'
+        | '\u{180B}'..='\u{180F}' | '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}'
+        | '\u{2060}'..='\u{206F}' | '\u{FE00}'..='\u{FE0F}' | '\u{FEFF}' | '\u{FFF9}'..='\u{FFFB}'
+        | '\u{E0000}'..='\u{E007F}')
+}
+
+/// True when text holds Discord mention syntax that could ping: `@everyone`, `@here`, `<@…>`.
+pub fn contains_mention(text: &str) -> bool {
+    let lower = text.to_lowercase();
+    lower.contains("@everyone") || lower.contains("@here") || lower.contains("<@")
+}
+
+/// Folds text to lower-case words of letters and digits separated by single spaces:
+/// NFKC, diacritics removed, possessive `'s` and other apostrophes dropped, everything else
+/// that is not a letter or digit a separator. `"Lavrov's al-Mālikī"` becomes `"lavrov al maliki"`.
+pub fn fold(text: &str) -> String {
+    fold_words(text).join(" ")
+}
+
+fn fold_words(text: &str) -> Vec<String> {
+    let mut words = Vec::new();
+    let mut word = String::new();
+    let mut chars = text.nfkc().flat_map(|c| c.to_lowercase()).collect::<Vec<char>>().into_iter().peekable();
+    let mut prev_digit = false;
+    while let Some(c) = chars.next() {
+        if is_apostrophe(c) {
+            // "lavrov's" -> "lavrov"; "don't" -> "dont"; a stray apostrophe is a separator.
+            if !word.is_empty() && chars.peek() == Some(&'s') {
+                let mut look = chars.clone();
+                look.next();
+                if look.peek().is_none_or(|n| !n.is_alphanumeric()) {
+                    chars.next();
+                    continue;
+                }
+            }
+            if !word.is_empty() && chars.peek().is_some_and(|n| n.is_alphanumeric()) {
+                continue;
+            }
+            push_word(&mut words, &mut word);
+            continue;
+        }
+        if c == ',' && prev_digit && chars.peek().is_some_and(|n| n.is_ascii_digit()) {
+            continue; // 30,000 -> 30000
+        }
+        let mut any = false;
+        for d in c.to_string().nfd() {
+            if is_combining_mark(d) {
+                continue;
+            }
+            any = true;
+            if d.is_alphanumeric() {
+                word.push(d);
+            } else {
+                push_word(&mut words, &mut word);
+            }
+        }
+        if !any && !c.is_alphanumeric() {
+            push_word(&mut words, &mut word);
+        }
+        prev_digit = c.is_ascii_digit();
+    }
+    push_word(&mut words, &mut word);
+    words
+}
+
+fn push_word(words: &mut Vec<String>, word: &mut String) {
+    if !word.is_empty() {
+        if word.chars().count() <= MAX_TOKEN_CHARS {
+            words.push(std::mem::take(word));
+        } else {
+            word.clear();
+        }
+    }
+}
+
+fn is_apostrophe(c: char) -> bool {
+    matches!(c, '\'' | '\u{2019}' | '\u{2018}' | '\u{02BC}' | '`' | '\u{00B4}')
+}
+
+/// Articles of Arabic names ("al-Maliki", "El Alamein"), dropped before aliases apply so that
+/// "al-Malki", "al Malki" and "Malki" meet.
+const PARTICLES: &[&str] = &["al", "el", "ul"];
+
+const STOP_WORDS: &[&str] = &[
+    "a", "about", "above", "after", "again", "all", "also", "am", "an", "and", "any", "anyone", "anything", "are",
+    "as", "at", "be", "been", "before", "being", "both", "but", "by", "can", "could", "did", "do", "does", "doing",
+    "done", "during", "each", "else", "even", "ever", "exactly", "for", "from", "further", "get", "got", "had", "has",
+    "have", "having", "he", "her", "here", "hers", "him", "his", "i", "if", "im", "in", "into", "is", "it", "its",
+    "just", "kind", "know", "let", "like", "me", "might", "more", "most", "my", "no", "nor", "not", "now", "of",
+    "off", "on", "once", "only", "or", "other", "our", "out", "over", "own", "please", "pls", "plz", "really", "same",
+    "she", "should", "so", "some", "something", "such", "tell", "than", "that", "thats", "the", "their", "them",
+    "then", "there", "these", "they", "thing", "things", "this", "those", "through", "to", "too", "u", "under",
+    "until", "up", "very", "was", "we", "were", "whats", "while", "will", "with", "would", "ya", "yeah", "yes",
+    "yet", "yo", "you", "your", "hey", "hi", "hello", "guys", "anybody", "somebody", "actually", "basically",
+    "s", "t", "d", "ll", "re", "ve", "m", "does", "dont", "didnt", "doesnt", "isnt", "wasnt", "arent", "werent",
+    "wanna", "gonna", "gimme", "lol", "ok", "okay", "um", "uh", "hmm", "btw", "idk", "tho", "though", "any",
+];
+
+/// Question words: they steer towards the right fact but do not carry a question's subject,
+/// so a fact is not penalised for lacking them.
+const WEAK_WORDS: &[&str] = &["who", "whom", "whose", "what", "when", "where", "why", "how", "which", "many", "much"];
+
+/// A term of the index or of a question.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Term {
+    pub text: String,
+    /// A question word (who, when, how many...): scored, but not part of the subject.
+    pub weak: bool,
+}
+
+/// Turns text into terms: fold, drop particles, expand aliases, drop stop words, stem.
+#[derive(Debug, Clone)]
+pub struct Analyzer {
+    /// First word of a spelling -> (spelling words, name words), longest spelling first.
+    aliases: HashMap<String, Vec<(Vec<String>, Vec<String>)>>,
+    stop: HashSet<&'static str>,
+    weak: HashSet<&'static str>,
+}
+
+impl Default for Analyzer {
+    fn default() -> Self {
+        Analyzer::new(&[])
+    }
+}
+
+impl Analyzer {
+    pub fn new(aliases: &[Alias]) -> Self {
+        let mut table: HashMap<String, Vec<(Vec<String>, Vec<String>)>> = HashMap::new();
+        let mut words: HashMap<String, Option<String>> = HashMap::new();
+        for alias in aliases {
+            let name = name_words(&alias.name);
+            if name.is_empty() {
+                continue;
+            }
+            for spelling in &alias.spellings {
+                let key = name_words(spelling);
+                if key.is_empty() || key == name {
+                    continue;
+                }
+                // "Marzook" alone should mean "Marzouk" too: where a spelling differs from its
+                // name in one word only, that word becomes a spelling of its own. A word claimed
+                // for two different words is ambiguous and left alone.
+                if key.len() == name.len() {
+                    let differing: Vec<usize> = (0..key.len()).filter(|&i| key[i] != name[i]).collect();
+                    if let [i] = differing[..] {
+                        words
+                            .entry(key[i].clone())
+                            .and_modify(|target| {
+                                if target.as_deref() != Some(name[i].as_str()) {
+                                    *target = None;
+                                }
+                            })
+                            .or_insert_with(|| Some(name[i].clone()));
+                    }
+                }
+                table.entry(key[0].clone()).or_default().push((key, name.clone()));
+            }
+        }
+        let name_word_set: HashSet<String> =
+            aliases.iter().flat_map(|a| name_words(&a.name)).collect();
+        for (word, target) in words {
+            if let Some(target) = target {
+                if !name_word_set.contains(&word) {
+                    let entry = table.entry(word.clone()).or_default();
+                    if !entry.iter().any(|(key, _)| key.len() == 1) {
+                        entry.push((vec![word], vec![target]));
+                    }
+                }
+            }
+        }
+        for candidates in table.values_mut() {
+            candidates.sort_by(|a, b| b.0.len().cmp(&a.0.len()).then_with(|| a.0.cmp(&b.0)));
+        }
+        Analyzer { aliases: table, stop: STOP_WORDS.iter().copied().collect(), weak: WEAK_WORDS.iter().copied().collect() }
+    }
+
+    /// The terms of a text, in order.
+    pub fn terms(&self, text: &str) -> Vec<Term> {
+        self.words_and_terms(text).into_iter().map(|(_, term)| term).collect()
+    }
+
+    /// The terms of a text, each with the folded word it came from (before stemming), which
+    /// typo correction compares against.
+    pub fn words_and_terms(&self, text: &str) -> Vec<(Option<String>, Term)> {
+        let words = self.expand(&words_for_matching(text));
+        let mut terms = Vec::with_capacity(words.len());
+        for word in words {
+            if self.stop.contains(word.as_str()) {
+                continue;
+            }
+            if self.weak.contains(word.as_str()) {
+                terms.push((None, Term { text: word, weak: true }));
+            } else {
+                let text = stem(&word);
+                terms.push((Some(word), Term { text, weak: false }));
+            }
+        }
+        terms
+    }
+
+    /// The folded words of a text before stop words and stemming (used to spot greetings).
+    pub fn words(&self, text: &str) -> Vec<String> {
+        self.expand(&words_for_matching(text))
+    }
+
+    fn expand(&self, words: &[String]) -> Vec<String> {
+        let mut out = Vec::with_capacity(words.len() + 4);
+        let mut i = 0;
+        'outer: while i < words.len() {
+            if let Some(candidates) = self.aliases.get(&words[i]) {
+                for (key, name) in candidates {
+                    if words[i..].starts_with(key) {
+                        out.extend(name.iter().cloned());
+                        i += key.len();
+                        continue 'outer;
+                    }
+                }
+            }
+            out.push(words[i].clone());
+            i += 1;
+        }
+        out
+    }
+}
+
+/// Folded words with Arabic articles dropped, and "US"/"U.S." (upper-case in the original)
+/// kept apart from the pronoun "us".
+fn words_for_matching(text: &str) -> Vec<String> {
+    let text = mark_united_states(text);
+    fold_words(&text).into_iter().filter(|w| !PARTICLES.contains(&w.as_str())).collect()
+}
+
+fn name_words(text: &str) -> Vec<String> {
+    words_for_matching(text)
+}
+
+fn mark_united_states(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.contains("US") && !text.contains("U.S") {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while i < text.len() {
+        let rest = &text[i..];
+        let before_ok = i == 0 || !bytes[i - 1].is_ascii_alphanumeric();
+        let hit = if rest.starts_with("U.S.A.") {
+            6
+        } else if rest.starts_with("U.S.") {
+            4
+        } else if rest.starts_with("USA") {
+            3
+        } else if rest.starts_with("US") {
+            2
+        } else {
+            0
+        };
+        let after_ok = text[i + hit..].chars().next().is_none_or(|c| !c.is_alphanumeric());
+        if hit > 0 && before_ok && after_ok {
+            out.push_str("usa");
+            i += hit;
+        } else {
+            let c = rest.chars().next().expect("i is on a char boundary");
+            out.push(c);
+            i += c.len_utf8();
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
+/// A light English stemmer: enough that resign, resigned, resigning and resignation meet,
+/// while names (Hamas, Abbas) are left whole. A plural ending goes first, then one suffix.
+pub fn stem(word: &str) -> String {
+    if word.len() <= 3 || !word.is_ascii() || word.bytes().any(|b| b.is_ascii_digit()) {
+        return word.to_string();
+    }
+    let singular = singular(word);
+    const RULES: &[(&str, &str)] = &[
+        ("ational", "ate"),
+        ("ation", ""),
+        ("ment", ""),
+        ("ity", ""),
+        ("ating", ""),
+        ("ated", ""),
+        ("ate", ""),
+        ("ied", "y"),
+        ("ing", ""),
+        ("er", ""),
+        ("ly", ""),
+        ("ed", ""),
+        ("e", ""),
+    ];
+    for (suffix, replacement) in RULES {
+        if let Some(base) = singular.strip_suffix(suffix) {
+            if base.len() + replacement.len() < 3 {
+                break;
+            }
+            let mut stemmed = format!("{base}{replacement}");
+            // "stopped" -> "stop", "planned" -> "plan"
+            let b = stemmed.as_bytes();
+            if matches!(*suffix, "ed" | "ing" | "er")
+                && b.len() >= 4
+                && b[b.len() - 1] == b[b.len() - 2]
+                && !matches!(b[b.len() - 1], b'l' | b's' | b'z')
+            {
+                stemmed.pop();
+            }
+            return stemmed;
+        }
+    }
+    singular.to_string()
+}
+
+/// Drops an English plural ending, leaving names such as Hamas, Abbas and Tass alone.
+fn singular(word: &str) -> std::borrow::Cow<'_, str> {
+    if let Some(base) = word.strip_suffix("ies") {
+        if base.len() >= 3 {
+            return format!("{base}y").into();
+        }
+    }
+    match word.strip_suffix('s') {
+        Some(base) if base.len() >= 3 && !base.ends_with(['s', 'u', 'i', 'a']) => base.into(),
+        _ => word.into(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn texts(analyzer: &Analyzer, text: &str) -> Vec<String> {
+        analyzer.terms(text).into_iter().map(|t| t.text).collect()
+    }
+
+    fn alias(name: &str, spellings: &[&str]) -> Alias {
+        Alias { name: name.into(), spellings: spellings.iter().map(|s| s.to_string()).collect() }
+    }
+
+    #[test]
+    fn folds_case_diacritics_and_punctuation() {
+        assert_eq!(fold("Lavrov's  al-Mālikī!"), "lavrov maliki".replace("lavrov", "lavrov al").replace("al maliki", "al maliki"));
+        assert_eq!(fold("ＬＡＶＲＯＶ"), "lavrov");
+        assert_eq!(fold("30,000 dead"), "30000 dead");
+        assert_eq!(fold("don't"), "dont");
+        assert_eq!(fold("Putin\u{2019}s envoy"), "putin envoy");
+    }
+
+    #[test]
+    fn stems_word_families_together() {
+        for word in ["resign", "resigned", "resigning", "resignation", "resigns"] {
+            assert_eq!(stem(word), "resign", "{word}");
+        }
+        assert_eq!(stem("governments"), stem("government"));
+        assert_eq!(stem("unite"), stem("united"));
+        assert_eq!(stem("meeting"), stem("meetings"));
+        assert_eq!(stem("hamas"), "hamas");
+        assert_eq!(stem("abbas"), "abbas");
+        assert_eq!(stem("2024"), "2024");
+    }
+
+    #[test]
+    fn hyphenated_names_and_particles_meet() {
+        let a = Analyzer::default();
+        assert_eq!(texts(&a, "al-Maliki"), texts(&a, "al maliki"));
+        assert_eq!(texts(&a, "Al Maliki"), texts(&a, "Maliki"));
+    }
+
+    #[test]
+    fn aliases_rewrite_spellings_to_names() {
+        let a = Analyzer::new(&[
+            alias("Mahmoud Abbas", &["Abu Mazen", "Mahmud Abbas"]),
+            alias("Riyad al-Maliki", &["al-Malki", "Riad al-Maliki"]),
+            alias("Palestinian National Authority", &["PNA", "PA", "Palestinian Authority"]),
+        ]);
+        assert_eq!(texts(&a, "Abu Mazen"), texts(&a, "Mahmoud Abbas"));
+        assert_eq!(texts(&a, "Mahmud"), texts(&a, "Mahmoud"), "a one-word difference becomes a spelling");
+        assert_eq!(texts(&a, "what did al-Malki say"), texts(&a, "what did Riyad al-Maliki say"));
+        assert_eq!(texts(&a, "the PNA"), texts(&a, "the Palestinian National Authority"));
+        assert_eq!(texts(&a, "Riad"), texts(&a, "Riyad"));
+    }
+
+    #[test]
+    fn united_states_is_not_us() {
+        let a = Analyzer::default();
+        assert_eq!(texts(&a, "the US role"), texts(&a, "the USA role"));
+        assert!(!texts(&a, "tell us more").contains(&"usa".to_string()));
+    }
+
+    #[test]
+    fn question_words_are_weak() {
+        let a = Analyzer::default();
+        let terms = a.terms("When did Lavrov speak?");
+        assert!(terms.iter().any(|t| t.text == "when" && t.weak));
+        assert!(terms.iter().any(|t| t.text == "lavrov" && !t.weak));
+    }
+
+    #[test]
+    fn cleaning_removes_invisible_and_cuts_long_input() {
+        let cleaned = clean_input("  who\u{200B} came?\u{0007}\n ");
+        assert_eq!(cleaned.text, "who came?");
+        assert!(!cleaned.truncated);
+        let long = "a".repeat(MAX_INPUT_CHARS * 3);
+        let cleaned = clean_input(&long);
+        assert!(cleaned.truncated);
+        assert_eq!(cleaned.text.chars().count(), MAX_INPUT_CHARS);
+    }
+
+    #[test]
+    fn mentions_are_spotted() {
+        assert!(contains_mention("hi @everyone"));
+        assert!(contains_mention("ping <@123>"));
+        assert!(contains_mention("ping <@&123>"));
+        assert!(!contains_mention("mail me at a@b.c"));
+    }
+}
