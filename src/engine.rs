@@ -41,6 +41,15 @@ impl MatchSettings {
     }
 }
 
+/// The engine a running bot serves, swapped whole when the knowledge changes: readers take a
+/// snapshot with `load()` and are never blocked by a rebuild.
+pub type SharedEngine = std::sync::Arc<arc_swap::ArcSwap<Engine>>;
+
+/// Wraps an engine for sharing between tasks.
+pub fn shared(engine: Engine) -> SharedEngine {
+    std::sync::Arc::new(arc_swap::ArcSwap::from_pointee(engine))
+}
+
 /// How many "did you mean" suggestions and related questions an answer carries at most.
 pub const MAX_SUGGESTIONS: usize = 3;
 

@@ -14,5 +14,5 @@ pub mod matcher;
 pub mod text;
 
 pub use answer::{Answer, Outcome};
-pub use engine::{Engine, MatchSettings};
+pub use engine::{shared, Engine, MatchSettings, SharedEngine};
 pub use knowledge::KnowledgeBase;
