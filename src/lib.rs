@@ -2,11 +2,12 @@
 //! February-March 2024, from a curated fact base, with sources.
 //!
 //! The core ([`knowledge`], [`text`], [`matcher`], [`engine`], [`answer`], [`eval`]) knows
-//! nothing of Discord or async; [`cli`] and `discord` are front ends over [`engine::Engine`].
+//! nothing of Discord or async; [`cli`] and [`discord`] are front ends over [`engine::Engine`].
 
 pub mod answer;
 pub mod cli;
 pub mod config;
+pub mod discord;
 pub mod engine;
 pub mod eval;
 pub mod knowledge;

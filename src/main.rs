@@ -9,11 +9,16 @@ use clap::{Parser, Subcommand};
 use tracing_subscriber::EnvFilter;
 
 use talks_bot::cli::{self, CliError};
-use talks_bot::config::Config;
+use talks_bot::config::{Config, TOKEN_ENV};
+use talks_bot::discord::{self, Shards};
 use talks_bot::Engine;
 
 #[derive(Parser)]
-#[command(name = "talks-bot", version, about = "Sourced answers about the intra-Palestinian meeting in Moscow (2024)")]
+#[command(
+    name = "talks-bot",
+    version,
+    about = "Sourced answers about the intra-Palestinian meeting in Moscow (2024)"
+)]
 struct Args {
     /// The knowledge folder [default: from the config, else ./knowledge]
     #[arg(long, global = true, value_name = "DIR")]
@@ -46,6 +51,15 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Run the Discord bot (token from DISCORD_TOKEN or [discord] token in the config)
+    Serve {
+        /// Run only shards START..END (END excluded) of --total, e.g. 0..4; default: autosharding
+        #[arg(long, value_name = "START..END", requires = "total")]
+        shards: Option<String>,
+        /// The total number of shards of the bot, with --shards
+        #[arg(long, value_name = "N", requires = "shards")]
+        total: Option<u32>,
+    },
     /// Run an evaluation set and report accuracy with every miss
     Eval {
         /// The evaluation file (TOML, [[case]] tables)
@@ -58,8 +72,16 @@ enum Command {
 
 fn main() -> ExitCode {
     let args = Args::parse();
+    // The bot logs one line per question at info; the terminal commands only warnings.
+    let default_filter = if matches!(args.command, Command::Serve { .. }) {
+        "warn,talks_bot=info"
+    } else {
+        "warn"
+    };
     tracing_subscriber::fmt()
-        .with_env_filter(EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("warn")))
+        .with_env_filter(
+            EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(default_filter)),
+        )
         .with_writer(io::stderr)
         .init();
     match run(args) {
@@ -73,12 +95,34 @@ fn main() -> ExitCode {
 }
 
 fn run(args: Args) -> Result<bool, CliError> {
-    let config = Config::load(args.config.as_deref()).map_err(|e| CliError::Failed(e.to_string()))?;
-    let dir = args.knowledge.or(config.knowledge.clone()).unwrap_or_else(|| PathBuf::from("knowledge"));
+    let config =
+        Config::load(args.config.as_deref()).map_err(|e| CliError::Failed(e.to_string()))?;
+    let dir = args
+        .knowledge
+        .or(config.knowledge.clone())
+        .unwrap_or_else(|| PathBuf::from("knowledge"));
     let stdout = io::stdout();
     let mut out = stdout.lock();
     if let Command::Check = args.command {
         return cli::check(&dir, &mut out);
+    }
+    if let Command::Serve { shards, total } = &args.command {
+        let shards = match (shards, total) {
+            (Some(spec), Some(total)) => Shards::range(spec, *total)
+                .map_err(|e| CliError::Failed(format!("--shards: {e}")))?,
+            _ => Shards::Auto,
+        };
+        let token = config.token(std::env::var(TOKEN_ENV).ok()).ok_or_else(|| {
+            CliError::Failed(format!(
+                "no Discord bot token: set {TOKEN_ENV} in the environment, or `token` in the [discord] table of \
+                 config.toml (see config.example.toml)"
+            ))
+        })?;
+        let engine = Engine::load(&dir, config.matching)?;
+        tracing::info!(facts = engine.knowledge().facts().len(), %shards, "starting the Discord bot");
+        discord::run(config.discord, token, talks_bot::shared(engine), shards)
+            .map_err(|e| CliError::Failed(e.to_string()))?;
+        return Ok(true);
     }
     let engine = Engine::load(&dir, config.matching)?;
     match args.command {
@@ -105,6 +149,6 @@ fn run(args: Args) -> Result<bool, CliError> {
             Ok(true)
         }
         Command::Eval { file, min } => cli::eval(&engine, &file, min, &mut out),
-        Command::Check => unreachable!("handled above"),
+        Command::Check | Command::Serve { .. } => unreachable!("handled above"),
     }
 }

@@ -1,0 +1,269 @@
+//! Events that are not commands: messages (mentions, DMs, configured channels) and button
+//! presses (votes, follow-ups, "did you mean" suggestions, "None of these"). Each event runs
+//! in its own task (serenity spawns one per event), so a slow or failing one blocks nothing.
+
+use std::time::Instant;
+
+use poise::serenity_prelude as serenity;
+use serenity::{
+    ComponentInteraction, CreateInteractionResponse, FullEvent, Interaction, Message, UserId,
+};
+
+use super::data::{Data, Error};
+use super::feedback::{Feedback, Vote};
+use super::render::{self, Action, Reply};
+use crate::answer::Answer;
+use crate::engine::Engine;
+
+/// What a member sees when something failed on our side.
+pub const APOLOGY: &str = "Sorry, something went wrong on my side. Please try again in a moment.";
+
+/// Where a question came from, for the logs.
+#[derive(Debug, Clone, Copy)]
+pub enum Origin {
+    Mention,
+    Dm,
+    Channel,
+    Command,
+    MessageCommand,
+    Button,
+}
+
+/// The poise event handler.
+pub async fn handle(
+    framework: poise::FrameworkContext<'_, Data, Error>,
+    event: &FullEvent,
+) -> Result<(), Error> {
+    let ctx = framework.serenity_context;
+    let data = framework.user_data;
+    match event {
+        FullEvent::Message { new_message } => on_message(ctx, data, new_message).await,
+        FullEvent::InteractionCreate {
+            interaction: Interaction::Component(press),
+        } => on_press(ctx, data, press).await,
+        _ => Ok(()),
+    }
+}
+
+/// Answers a question with a snapshot of the engine, logging the outcome (the question itself
+/// only at debug level).
+pub fn answer_question(engine: &Engine, question: &str, origin: Origin) -> (Reply, bool) {
+    let answer = engine.ask(question);
+    log_answer(&answer, origin);
+    (render::answer(&answer), answer.is_answered())
+}
+
+fn log_answer(answer: &Answer<'_>, origin: Origin) {
+    tracing::info!(
+        origin = ?origin,
+        outcome = answer.outcome.name(),
+        fact = answer.fact().map(|f| f.id.as_str()).unwrap_or("-"),
+        confidence = format_args!("{:.2}", answer.confidence),
+        "question"
+    );
+    tracing::debug!(question = %answer.question, "question text");
+}
+
+async fn on_message(ctx: &serenity::Context, data: &Data, message: &Message) -> Result<(), Error> {
+    if message.author.bot {
+        return Ok(());
+    }
+    let me = ctx.cache.current_user().id;
+    if message.author.id == me {
+        return Ok(());
+    }
+    let config = &data.config;
+    let mentioned = message.mentions.iter().any(|user| user.id == me);
+    let origin = if message.guild_id.is_none() {
+        if !config.answer_dms {
+            return Ok(());
+        }
+        Origin::Dm
+    } else if mentioned {
+        if !config.answer_mentions {
+            return Ok(());
+        }
+        Origin::Mention
+    } else if config.answer_channels.contains(&message.channel_id.get()) {
+        Origin::Channel
+    } else {
+        return Ok(());
+    };
+    let question = strip_mention(&message.content, me);
+    if matches!(origin, Origin::Channel) && !looks_like_question(&question) {
+        return Ok(());
+    }
+    if let Err(wait) = data.cooldowns.take(
+        message.author.id.get(),
+        message.channel_id.get(),
+        Instant::now(),
+    ) {
+        tracing::debug!(user = %message.author.id, ?wait, "cooldown: message ignored");
+        return Ok(());
+    }
+    let (reply, answered) = answer_question(&data.engine.load(), &question, origin);
+    // Un-mentioned messages get an answer or nothing: no refusals to people who did not ask us.
+    if matches!(origin, Origin::Channel) && !answered {
+        return Ok(());
+    }
+    if let Err(error) = message
+        .channel_id
+        .send_message(&ctx.http, reply.to_message(message))
+        .await
+    {
+        tracing::error!(channel = %message.channel_id, message = %message.id, %error, "could not send a reply");
+    }
+    Ok(())
+}
+
+async fn on_press(
+    ctx: &serenity::Context,
+    data: &Data,
+    press: &ComponentInteraction,
+) -> Result<(), Error> {
+    let Some(action) = Action::parse(&press.data.custom_id) else {
+        // Not one of ours (or from an older version): say so rather than leave it spinning.
+        return respond(
+            ctx,
+            press,
+            &Reply::text("That button no longer works. Ask me again?"),
+            true,
+        )
+        .await;
+    };
+    let engine = data.engine.load_full();
+    match action {
+        Action::Vote { helpful, fact_id } => {
+            if engine.fact(&fact_id).is_none() {
+                return respond(
+                    ctx,
+                    press,
+                    &Reply::text("That answer is no longer in my fact base."),
+                    true,
+                )
+                .await;
+            }
+            let vote = if helpful {
+                Vote::Helpful
+            } else {
+                Vote::NotHelpful
+            };
+            let text = match record(data, press, Some(fact_id), vote).await {
+                Ok(()) => "Thanks for your feedback!",
+                Err(()) => APOLOGY,
+            };
+            respond(ctx, press, &Reply::text(text), true).await
+        }
+        Action::NoneOfThese => {
+            let text = match record(data, press, None, Vote::Unanswered).await {
+                Ok(()) => "Thanks. I've noted the question so that moderators can add an answer.",
+                Err(()) => APOLOGY,
+            };
+            respond(ctx, press, &Reply::text(text), true).await
+        }
+        Action::Ask { fact_id } => {
+            let channel = press.channel_id.get();
+            if let Err(wait) = data
+                .cooldowns
+                .take(press.user.id.get(), channel, Instant::now())
+            {
+                return respond(ctx, press, &Reply::text(&wait.note()), true).await;
+            }
+            let Some(answer) = engine.answer_fact(&fact_id) else {
+                return respond(
+                    ctx,
+                    press,
+                    &Reply::text("That answer is no longer in my fact base."),
+                    true,
+                )
+                .await;
+            };
+            log_answer(&answer, Origin::Button);
+            let reply = render::answer(&answer);
+            respond(ctx, press, &reply, false).await
+        }
+    }
+}
+
+async fn record(
+    data: &Data,
+    press: &ComponentInteraction,
+    fact_id: Option<String>,
+    vote: Vote,
+) -> Result<(), ()> {
+    let feedback = Feedback {
+        time: press.id.created_at().to_string(),
+        fact_id,
+        question: render::asked_question(&press.message).unwrap_or_default(),
+        vote,
+        user_id: press.user.id.to_string(),
+    };
+    data.feedback.record(&feedback).await.map_err(|error| {
+        tracing::error!(path = %data.feedback.path().display(), %error, "could not write the feedback log");
+    })?;
+    tracing::info!(vote = ?feedback.vote, fact = feedback.fact_id.as_deref().unwrap_or("-"), "feedback");
+    Ok(())
+}
+
+async fn respond(
+    ctx: &serenity::Context,
+    press: &ComponentInteraction,
+    reply: &Reply,
+    ephemeral: bool,
+) -> Result<(), Error> {
+    let response = CreateInteractionResponse::Message(reply.to_interaction(ephemeral));
+    if let Err(error) = press.create_response(&ctx.http, response).await {
+        tracing::error!(interaction = %press.id, custom_id = %press.data.custom_id, %error, "could not answer a button");
+    }
+    Ok(())
+}
+
+/// The message text without mentions of the bot.
+pub fn strip_mention(content: &str, me: UserId) -> String {
+    content
+        .replace(&format!("<@{me}>"), " ")
+        .replace(&format!("<@!{me}>"), " ")
+        .trim()
+        .to_string()
+}
+
+/// Whether an un-mentioned message in an answer channel reads as a question to answer.
+pub fn looks_like_question(text: &str) -> bool {
+    const STARTS: &[&str] = &[
+        "who", "what", "when", "where", "why", "how", "which", "whom", "whose", "did", "does",
+        "do", "is", "are", "was", "were", "can", "could", "will", "would", "has", "have", "had",
+        "tell",
+    ];
+    let text = text.trim();
+    let words = text.split_whitespace().count();
+    let first = text.split_whitespace().next().unwrap_or("").to_lowercase();
+    words >= 3
+        && (text.ends_with('?')
+            || STARTS.contains(&first.trim_matches(|c: char| !c.is_alphanumeric())))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn mentions_of_the_bot_are_stripped() {
+        let me = UserId::new(1000);
+        assert_eq!(
+            strip_mention("<@1000> who took part?", me),
+            "who took part?"
+        );
+        assert_eq!(strip_mention("who took part <@!1000>", me), "who took part");
+        assert_eq!(strip_mention("<@2000> hi", me), "<@2000> hi");
+    }
+
+    #[test]
+    fn questions_are_told_from_chatter() {
+        assert!(looks_like_question("Who took part in the Moscow meeting?"));
+        assert!(looks_like_question("what did Lavrov say"));
+        assert!(looks_like_question("the meeting was in Moscow, right?"));
+        assert!(!looks_like_question("lol"));
+        assert!(!looks_like_question("good morning everyone"));
+        assert!(!looks_like_question("why?"));
+    }
+}
