@@ -14,11 +14,7 @@ use talks_bot::discord::{self, Shards};
 use talks_bot::Engine;
 
 #[derive(Parser)]
-#[command(
-    name = "talks-bot",
-    version,
-    about = "Sourced answers about the intra-Palestinian meeting in Moscow (2024)"
-)]
+#[command(name = "talks-bot", version, about = "Sourced answers about the intra-Palestinian meeting in Moscow (2024)")]
 struct Args {
     /// The knowledge folder [default: from the config, else ./knowledge]
     #[arg(long, global = true, value_name = "DIR")]
@@ -73,15 +69,9 @@ enum Command {
 fn main() -> ExitCode {
     let args = Args::parse();
     // The bot logs one line per question at info; the terminal commands only warnings.
-    let default_filter = if matches!(args.command, Command::Serve { .. }) {
-        "warn,talks_bot=info"
-    } else {
-        "warn"
-    };
+    let default_filter = if matches!(args.command, Command::Serve { .. }) { "warn,talks_bot=info" } else { "warn" };
     tracing_subscriber::fmt()
-        .with_env_filter(
-            EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(default_filter)),
-        )
+        .with_env_filter(EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(default_filter)))
         .with_writer(io::stderr)
         .init();
     match run(args) {
@@ -95,34 +85,15 @@ fn main() -> ExitCode {
 }
 
 fn run(args: Args) -> Result<bool, CliError> {
-    let config =
-        Config::load(args.config.as_deref()).map_err(|e| CliError::Failed(e.to_string()))?;
-    let dir = args
-        .knowledge
-        .or(config.knowledge.clone())
-        .unwrap_or_else(|| PathBuf::from("knowledge"));
+    let config = Config::load(args.config.as_deref()).map_err(|e| CliError::Failed(e.to_string()))?;
+    let dir = args.knowledge.or(config.knowledge.clone()).unwrap_or_else(|| PathBuf::from("knowledge"));
     let stdout = io::stdout();
     let mut out = stdout.lock();
     if let Command::Check = args.command {
         return cli::check(&dir, &mut out);
     }
     if let Command::Serve { shards, total } = &args.command {
-        let shards = match (shards, total) {
-            (Some(spec), Some(total)) => Shards::range(spec, *total)
-                .map_err(|e| CliError::Failed(format!("--shards: {e}")))?,
-            _ => Shards::Auto,
-        };
-        let token = config.token(std::env::var(TOKEN_ENV).ok()).ok_or_else(|| {
-            CliError::Failed(format!(
-                "no Discord bot token: set {TOKEN_ENV} in the environment, or `token` in the [discord] table of \
-                 config.toml (see config.example.toml)"
-            ))
-        })?;
-        let engine = Engine::load(&dir, config.matching)?;
-        tracing::info!(facts = engine.knowledge().facts().len(), %shards, "starting the Discord bot");
-        discord::run(config.discord, token, talks_bot::shared(engine), shards)
-            .map_err(|e| CliError::Failed(e.to_string()))?;
-        return Ok(true);
+        return serve(config, &dir, shards.as_deref(), *total);
     }
     let engine = Engine::load(&dir, config.matching)?;
     match args.command {
@@ -151,4 +122,23 @@ fn run(args: Args) -> Result<bool, CliError> {
         Command::Eval { file, min } => cli::eval(&engine, &file, min, &mut out),
         Command::Check | Command::Serve { .. } => unreachable!("handled above"),
     }
+}
+
+/// `talks-bot serve`: checks the token first (exits at once without one), loads the fact base
+/// and hands over to the Discord adapter until SIGINT or SIGTERM.
+fn serve(config: Config, dir: &std::path::Path, shards: Option<&str>, total: Option<u32>) -> Result<bool, CliError> {
+    let shards = match (shards, total) {
+        (Some(spec), Some(total)) => Shards::range(spec, total).map_err(|e| CliError::Failed(format!("--shards: {e}")))?,
+        _ => Shards::Auto,
+    };
+    let token = config.token(std::env::var(TOKEN_ENV).ok()).ok_or_else(|| {
+        CliError::Failed(format!(
+            "no Discord bot token: set {TOKEN_ENV} in the environment, or `token` in the [discord] table of \
+             config.toml (see config.example.toml)"
+        ))
+    })?;
+    let engine = Engine::load(dir, config.matching)?;
+    tracing::info!(facts = engine.knowledge().facts().len(), %shards, "starting the Discord bot");
+    discord::run(config.discord, token, talks_bot::shared(engine), shards).map_err(|e| CliError::Failed(e.to_string()))?;
+    Ok(true)
 }

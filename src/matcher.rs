@@ -100,13 +100,7 @@ impl Index {
             *a = (*a / n.max(1) as f32).max(1.0);
         }
 
-        let mut entries: Vec<TermEntry> = vec![
-            TermEntry {
-                idf: 0.0,
-                postings: Vec::new()
-            };
-            terms.len()
-        ];
+        let mut entries: Vec<TermEntry> = vec![TermEntry { idf: 0.0, postings: Vec::new() }; terms.len()];
         for (i, tf) in per_fact.iter().enumerate() {
             let mut sorted: Vec<(&u32, &[f32; FIELDS])> = tf.iter().collect();
             sorted.sort_by_key(|(id, _)| **id);
@@ -116,10 +110,7 @@ impl Index {
                     let norm = 1.0 - B + B * lengths[i][f] / avg[f];
                     wtf += FIELD_WEIGHTS[f] * counts[f] / norm;
                 }
-                entries[id as usize].postings.push(Posting {
-                    fact: i as u32,
-                    weight: wtf * (K1 + 1.0) / (wtf + K1),
-                });
+                entries[id as usize].postings.push(Posting { fact: i as u32, weight: wtf * (K1 + 1.0) / (wtf + K1) });
             }
         }
         for entry in &mut entries {
@@ -140,15 +131,7 @@ impl Index {
                 bigrams.entry(gram).or_default().push(i as u32);
             }
         }
-        Index {
-            analyzer,
-            terms,
-            entries,
-            surfaces,
-            bigrams,
-            unknown_idf: idf(n, 0),
-            facts: n,
-        }
+        Index { analyzer, terms, entries, surfaces, bigrams, unknown_idf: idf(n, 0), facts: n }
     }
 
     pub fn analyzer(&self) -> &Analyzer {
@@ -205,8 +188,7 @@ impl Index {
         if subject <= 0.0 {
             return Vec::new();
         }
-        let mut ranked: Vec<(f32, u32)> =
-            touched.iter().map(|&f| (scores[f as usize], f)).collect();
+        let mut ranked: Vec<(f32, u32)> = touched.iter().map(|&f| (scores[f as usize], f)).collect();
         ranked.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
         ranked.truncate(limit.max(2));
         let second = ranked.get(1).map_or(0.0, |r| r.0);
@@ -217,19 +199,9 @@ impl Index {
             .enumerate()
             .map(|(rank, &(score, f))| {
                 let coverage = (covered[f as usize] / subject).min(1.0);
-                let margin = if rank == 0 && score > 0.0 {
-                    ((score - second) / score).clamp(0.0, 1.0)
-                } else {
-                    0.0
-                };
-                let confidence =
-                    (coverage * specificity.min(1.0) * (0.8 + 0.2 * margin)).clamp(0.0, 1.0);
-                Scored {
-                    fact: f as usize,
-                    score,
-                    coverage,
-                    confidence,
-                }
+                let margin = if rank == 0 && score > 0.0 { ((score - second) / score).clamp(0.0, 1.0) } else { 0.0 };
+                let confidence = (coverage * specificity.min(1.0) * (0.8 + 0.2 * margin)).clamp(0.0, 1.0);
+                Scored { fact: f as usize, score, coverage, confidence }
             })
             .collect()
     }
@@ -290,9 +262,6 @@ fn idf(n: usize, df: usize) -> f32 {
 }
 
 fn padded_bigrams(word: &str) -> Vec<(char, char)> {
-    let chars: Vec<char> = std::iter::once('^')
-        .chain(word.chars())
-        .chain(std::iter::once('$'))
-        .collect();
+    let chars: Vec<char> = std::iter::once('^').chain(word.chars()).chain(std::iter::once('$')).collect();
     chars.windows(2).map(|w| (w[0], w[1])).collect()
 }

@@ -76,12 +76,7 @@ pub fn fold(text: &str) -> String {
 fn fold_words(text: &str) -> Vec<String> {
     let mut words = Vec::new();
     let mut word = String::new();
-    let mut chars = text
-        .nfkc()
-        .flat_map(|c| c.to_lowercase())
-        .collect::<Vec<char>>()
-        .into_iter()
-        .peekable();
+    let mut chars = text.nfkc().flat_map(|c| c.to_lowercase()).collect::<Vec<char>>().into_iter().peekable();
     let mut prev_digit = false;
     while let Some(c) = chars.next() {
         if is_apostrophe(c) {
@@ -135,10 +130,7 @@ fn push_word(words: &mut Vec<String>, word: &mut String) {
 }
 
 fn is_apostrophe(c: char) -> bool {
-    matches!(
-        c,
-        '\'' | '\u{2019}' | '\u{2018}' | '\u{02BC}' | '`' | '\u{00B4}'
-    )
+    matches!(c, '\'' | '\u{2019}' | '\u{2018}' | '\u{02BC}' | '`' | '\u{00B4}')
 }
 
 /// Articles of Arabic names ("al-Maliki", "El Alamein"), dropped before aliases apply so that
@@ -146,183 +138,23 @@ fn is_apostrophe(c: char) -> bool {
 const PARTICLES: &[&str] = &["al", "el", "ul"];
 
 const STOP_WORDS: &[&str] = &[
-    "a",
-    "about",
-    "above",
-    "after",
-    "again",
-    "all",
-    "also",
-    "am",
-    "an",
-    "and",
-    "any",
-    "anyone",
-    "anything",
-    "are",
-    "as",
-    "at",
-    "be",
-    "been",
-    "before",
-    "being",
-    "both",
-    "but",
-    "by",
-    "can",
-    "could",
-    "did",
-    "do",
-    "does",
-    "doing",
-    "done",
-    "during",
-    "each",
-    "else",
-    "even",
-    "ever",
-    "exactly",
-    "for",
-    "from",
-    "further",
-    "get",
-    "got",
-    "had",
-    "has",
-    "have",
-    "having",
-    "he",
-    "her",
-    "here",
-    "hers",
-    "him",
-    "his",
-    "i",
-    "if",
-    "im",
-    "in",
-    "into",
-    "is",
-    "it",
-    "its",
-    "just",
-    "kind",
-    "know",
-    "let",
-    "like",
-    "me",
-    "might",
-    "more",
-    "most",
-    "my",
-    "no",
-    "nor",
-    "not",
-    "now",
-    "of",
-    "off",
-    "on",
-    "once",
-    "only",
-    "or",
-    "other",
-    "our",
-    "out",
-    "over",
-    "own",
-    "please",
-    "pls",
-    "plz",
-    "really",
-    "same",
-    "she",
-    "should",
-    "so",
-    "some",
-    "something",
-    "such",
-    "tell",
-    "than",
-    "that",
-    "thats",
-    "the",
-    "their",
-    "them",
-    "then",
-    "there",
-    "these",
-    "they",
-    "thing",
-    "things",
-    "this",
-    "those",
-    "through",
-    "to",
-    "too",
-    "u",
-    "under",
-    "until",
-    "up",
-    "very",
-    "was",
-    "we",
-    "were",
-    "whats",
-    "while",
-    "will",
-    "with",
-    "would",
-    "ya",
-    "yeah",
-    "yes",
-    "yet",
-    "yo",
-    "you",
-    "your",
-    "hey",
-    "hi",
-    "hello",
-    "guys",
-    "anybody",
-    "somebody",
-    "actually",
-    "basically",
-    "s",
-    "t",
-    "d",
-    "ll",
-    "re",
-    "ve",
-    "m",
-    "does",
-    "dont",
-    "didnt",
-    "doesnt",
-    "isnt",
-    "wasnt",
-    "arent",
-    "werent",
-    "wanna",
-    "gonna",
-    "gimme",
-    "lol",
-    "ok",
-    "okay",
-    "um",
-    "uh",
-    "hmm",
-    "btw",
-    "idk",
-    "tho",
-    "though",
-    "any",
+    "a", "about", "above", "after", "again", "all", "also", "am", "an", "and", "any", "anyone", "anything", "are",
+    "as", "at", "be", "been", "before", "being", "both", "but", "by", "can", "could", "did", "do", "does", "doing",
+    "done", "during", "each", "else", "even", "ever", "exactly", "for", "from", "further", "get", "got", "had", "has",
+    "have", "having", "he", "her", "here", "hers", "him", "his", "i", "if", "im", "in", "into", "is", "it", "its",
+    "just", "kind", "know", "let", "like", "me", "might", "more", "most", "my", "no", "nor", "not", "now", "of",
+    "off", "on", "once", "only", "or", "other", "our", "out", "over", "own", "please", "pls", "plz", "really", "same",
+    "she", "should", "so", "some", "something", "such", "tell", "than", "that", "thats", "the", "their", "them",
+    "then", "there", "these", "they", "thing", "things", "this", "those", "through", "to", "too", "u", "under",
+    "until", "up", "very", "was", "we", "were", "whats", "while", "will", "with", "would", "ya", "yeah", "yes",
+    "yet", "yo", "you", "your", "hey", "hi", "hello", "guys", "anybody", "somebody", "actually", "basically",
+    "s", "t", "d", "ll", "re", "ve", "m", "does", "dont", "didnt", "doesnt", "isnt", "wasnt", "arent", "werent",
+    "wanna", "gonna", "gimme", "lol", "ok", "okay", "um", "uh", "hmm", "btw", "idk", "tho", "though", "any",
 ];
 
 /// Question words: they steer towards the right fact but do not carry a question's subject,
 /// so a fact is not penalised for lacking them.
-const WEAK_WORDS: &[&str] = &[
-    "who", "whom", "whose", "what", "when", "where", "why", "how", "which", "many", "much",
-];
+const WEAK_WORDS: &[&str] = &["who", "whom", "whose", "what", "when", "where", "why", "how", "which", "many", "much"];
 
 /// A term of the index or of a question.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -365,8 +197,7 @@ impl Analyzer {
                 // name in one word only, that word becomes a spelling of its own. A word claimed
                 // for two different words is ambiguous and left alone.
                 if key.len() == name.len() {
-                    let differing: Vec<usize> =
-                        (0..key.len()).filter(|&i| key[i] != name[i]).collect();
+                    let differing: Vec<usize> = (0..key.len()).filter(|&i| key[i] != name[i]).collect();
                     if let [i] = differing[..] {
                         words
                             .entry(key[i].clone())
@@ -378,10 +209,7 @@ impl Analyzer {
                             .or_insert_with(|| Some(name[i].clone()));
                     }
                 }
-                table
-                    .entry(key[0].clone())
-                    .or_default()
-                    .push((key, name.clone()));
+                table.entry(key[0].clone()).or_default().push((key, name.clone()));
             }
         }
         let name_word_set: HashSet<String> =
@@ -399,19 +227,12 @@ impl Analyzer {
         for candidates in table.values_mut() {
             candidates.sort_by(|a, b| b.0.len().cmp(&a.0.len()).then_with(|| a.0.cmp(&b.0)));
         }
-        Analyzer {
-            aliases: table,
-            stop: STOP_WORDS.iter().copied().collect(),
-            weak: WEAK_WORDS.iter().copied().collect(),
-        }
+        Analyzer { aliases: table, stop: STOP_WORDS.iter().copied().collect(), weak: WEAK_WORDS.iter().copied().collect() }
     }
 
     /// The terms of a text, in order.
     pub fn terms(&self, text: &str) -> Vec<Term> {
-        self.words_and_terms(text)
-            .into_iter()
-            .map(|(_, term)| term)
-            .collect()
+        self.words_and_terms(text).into_iter().map(|(_, term)| term).collect()
     }
 
     /// The terms of a text, each with the folded word it came from (before stemming), which
@@ -424,13 +245,7 @@ impl Analyzer {
                 continue;
             }
             if self.weak.contains(word.as_str()) {
-                terms.push((
-                    None,
-                    Term {
-                        text: word,
-                        weak: true,
-                    },
-                ));
+                terms.push((None, Term { text: word, weak: true }));
             } else {
                 let text = stem(&word);
                 terms.push((Some(word), Term { text, weak: false }));
@@ -468,10 +283,7 @@ impl Analyzer {
 /// kept apart from the pronoun "us".
 fn words_for_matching(text: &str) -> Vec<String> {
     let text = mark_united_states(text);
-    fold_words(&text)
-        .into_iter()
-        .filter(|w| !PARTICLES.contains(&w.as_str()))
-        .collect()
+    fold_words(&text).into_iter().filter(|w| !PARTICLES.contains(&w.as_str())).collect()
 }
 
 fn name_words(text: &str) -> Vec<String> {
@@ -499,10 +311,7 @@ fn mark_united_states(text: &str) -> std::borrow::Cow<'_, str> {
         } else {
             0
         };
-        let after_ok = text[i + hit..]
-            .chars()
-            .next()
-            .is_none_or(|c| !c.is_alphanumeric());
+        let after_ok = text[i + hit..].chars().next().is_none_or(|c| !c.is_alphanumeric());
         if hit > 0 && before_ok && after_ok {
             out.push_str("usa");
             i += hit;
@@ -588,9 +397,7 @@ pub fn cut(text: &str, max_chars: usize) -> std::borrow::Cow<'_, str> {
         Some(space) if head[..space].chars().count() * 3 >= keep * 2 => &head[..space],
         _ => head,
     };
-    let head = head.trim_end_matches(|c: char| {
-        c.is_whitespace() || matches!(c, ',' | ';' | ':' | '-' | '(' | '[')
-    });
+    let head = head.trim_end_matches(|c: char| c.is_whitespace() || matches!(c, ',' | ';' | ':' | '-' | '(' | '['));
     std::borrow::Cow::Owned(format!("{head}…"))
 }
 
@@ -603,20 +410,12 @@ mod tests {
     }
 
     fn alias(name: &str, spellings: &[&str]) -> Alias {
-        Alias {
-            name: name.into(),
-            spellings: spellings.iter().map(|s| s.to_string()).collect(),
-        }
+        Alias { name: name.into(), spellings: spellings.iter().map(|s| s.to_string()).collect() }
     }
 
     #[test]
     fn folds_case_diacritics_and_punctuation() {
-        assert_eq!(
-            fold("Lavrov's  al-Mālikī!"),
-            "lavrov maliki"
-                .replace("lavrov", "lavrov al")
-                .replace("al maliki", "al maliki")
-        );
+        assert_eq!(fold("Lavrov's  al-Mālikī!"), "lavrov maliki".replace("lavrov", "lavrov al").replace("al maliki", "al maliki"));
         assert_eq!(fold("ＬＡＶＲＯＶ"), "lavrov");
         assert_eq!(fold("30,000 dead"), "30000 dead");
         assert_eq!(fold("don't"), "dont");
@@ -648,25 +447,12 @@ mod tests {
         let a = Analyzer::new(&[
             alias("Mahmoud Abbas", &["Abu Mazen", "Mahmud Abbas"]),
             alias("Riyad al-Maliki", &["al-Malki", "Riad al-Maliki"]),
-            alias(
-                "Palestinian National Authority",
-                &["PNA", "PA", "Palestinian Authority"],
-            ),
+            alias("Palestinian National Authority", &["PNA", "PA", "Palestinian Authority"]),
         ]);
         assert_eq!(texts(&a, "Abu Mazen"), texts(&a, "Mahmoud Abbas"));
-        assert_eq!(
-            texts(&a, "Mahmud"),
-            texts(&a, "Mahmoud"),
-            "a one-word difference becomes a spelling"
-        );
-        assert_eq!(
-            texts(&a, "what did al-Malki say"),
-            texts(&a, "what did Riyad al-Maliki say")
-        );
-        assert_eq!(
-            texts(&a, "the PNA"),
-            texts(&a, "the Palestinian National Authority")
-        );
+        assert_eq!(texts(&a, "Mahmud"), texts(&a, "Mahmoud"), "a one-word difference becomes a spelling");
+        assert_eq!(texts(&a, "what did al-Malki say"), texts(&a, "what did Riyad al-Maliki say"));
+        assert_eq!(texts(&a, "the PNA"), texts(&a, "the Palestinian National Authority"));
         assert_eq!(texts(&a, "Riad"), texts(&a, "Riyad"));
     }
 
