@@ -7,7 +7,7 @@ use std::time::{Instant, SystemTime, UNIX_EPOCH};
 use poise::serenity_prelude as serenity;
 
 use super::data::{user_error, Context, Data, Error};
-use super::events::{answer_question, strip_mention, Origin};
+use super::events::{answer_question, question_text, Origin};
 use super::render::{self, Reply};
 
 /// Every command the bot registers, in one place.
@@ -99,7 +99,7 @@ pub async fn help(ctx: Context<'_>) -> Result<(), Error> {
 #[poise::command(context_menu_command = "Answer with talks-bot")]
 pub async fn answer_message(ctx: Context<'_>, message: serenity::Message) -> Result<(), Error> {
     take_cooldown(ctx)?;
-    let question = strip_mention(&message.content, ctx.framework().bot_id());
+    let question = question_text(&message.content);
     if question.is_empty() {
         return Err(user_error("That message has no text I can read."));
     }

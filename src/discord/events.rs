@@ -5,9 +5,7 @@
 use std::time::Instant;
 
 use poise::serenity_prelude as serenity;
-use serenity::{
-    ComponentInteraction, CreateInteractionResponse, FullEvent, Interaction, Message, UserId,
-};
+use serenity::{ComponentInteraction, CreateInteractionResponse, FullEvent, Interaction, Message};
 
 use super::data::{Data, Error};
 use super::feedback::{Feedback, Vote};
@@ -57,7 +55,7 @@ fn log_answer(answer: &Answer<'_>, origin: Origin) {
     tracing::info!(
         origin = ?origin,
         outcome = answer.outcome.name(),
-        fact = answer.fact().map(|f| f.id.as_str()).unwrap_or("-"),
+        fact = %answer.fact().map_or("-", |f| f.id.as_str()),
         confidence = format_args!("{:.2}", answer.confidence),
         "question"
     );
@@ -89,7 +87,7 @@ async fn on_message(ctx: &serenity::Context, data: &Data, message: &Message) -> 
     } else {
         return Ok(());
     };
-    let question = strip_mention(&message.content, me);
+    let question = question_text(&message.content);
     if matches!(origin, Origin::Channel) && !looks_like_question(&question) {
         return Ok(());
     }
@@ -111,7 +109,7 @@ async fn on_message(ctx: &serenity::Context, data: &Data, message: &Message) -> 
         .send_message(&ctx.http, reply.to_message(message))
         .await
     {
-        tracing::error!(channel = %message.channel_id, message = %message.id, %error, "could not send a reply");
+        tracing::error!(channel = %message.channel_id, message_id = %message.id, %error, "could not send a reply");
     }
     Ok(())
 }
@@ -201,7 +199,7 @@ async fn record(
     data.feedback.record(&feedback).await.map_err(|error| {
         tracing::error!(path = %data.feedback.path().display(), %error, "could not write the feedback log");
     })?;
-    tracing::info!(vote = ?feedback.vote, fact = feedback.fact_id.as_deref().unwrap_or("-"), "feedback");
+    tracing::info!(vote = ?feedback.vote, fact = %feedback.fact_id.as_deref().unwrap_or("-"), "feedback");
     Ok(())
 }
 
@@ -218,13 +216,47 @@ async fn respond(
     Ok(())
 }
 
-/// The message text without mentions of the bot.
-pub fn strip_mention(content: &str, me: UserId) -> String {
-    content
-        .replace(&format!("<@{me}>"), " ")
-        .replace(&format!("<@!{me}>"), " ")
-        .trim()
-        .to_string()
+/// The question in a message: its text without mentions (`<@id>`, `<@!id>`, `<@&id>`, `<#id>`,
+/// `@everyone`, `@here`), which say who is addressed, not what is asked.
+pub fn question_text(content: &str) -> String {
+    let mut out = String::with_capacity(content.len());
+    let mut rest = content;
+    while let Some(c) = rest.chars().next() {
+        let mention_len = if c == '<' {
+            let inner = &rest[1..];
+            let body = inner
+                .strip_prefix("@!")
+                .or_else(|| inner.strip_prefix("@&"))
+                .or_else(|| inner.strip_prefix('@'));
+            let body = body.or_else(|| inner.strip_prefix('#'));
+            body.and_then(|b| {
+                let digits = b.bytes().take_while(u8::is_ascii_digit).count();
+                (digits > 0 && b[digits..].starts_with('>'))
+                    .then(|| rest.len() - b.len() + digits + 1)
+            })
+        } else if c == '@' {
+            ["@everyone", "@here"]
+                .into_iter()
+                .find(|m| {
+                    rest.get(..m.len())
+                        .is_some_and(|head| head.eq_ignore_ascii_case(m))
+                })
+                .map(str::len)
+        } else {
+            None
+        };
+        match mention_len {
+            Some(len) => {
+                out.push(' ');
+                rest = &rest[len..];
+            }
+            None => {
+                out.push(c);
+                rest = &rest[c.len_utf8()..];
+            }
+        }
+    }
+    out.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 /// Whether an un-mentioned message in an answer channel reads as a question to answer.
@@ -247,14 +279,18 @@ mod tests {
     use super::*;
 
     #[test]
-    fn mentions_of_the_bot_are_stripped() {
-        let me = UserId::new(1000);
+    fn mentions_are_not_part_of_the_question() {
+        assert_eq!(question_text("<@1000> who took part?"), "who took part?");
+        assert_eq!(question_text("who took part <@!1000>"), "who took part");
         assert_eq!(
-            strip_mention("<@1000> who took part?", me),
-            "who took part?"
+            question_text("@everyone @HERE <@&555> <#9> <@42> who?"),
+            "who?"
         );
-        assert_eq!(strip_mention("who took part <@!1000>", me), "who took part");
-        assert_eq!(strip_mention("<@2000> hi", me), "<@2000> hi");
+        assert_eq!(
+            question_text("mail a@b.c <@x> <@12"),
+            "mail a@b.c <@x> <@12"
+        );
+        assert_eq!(question_text("é<@1>ü"), "é ü");
     }
 
     #[test]

@@ -62,7 +62,15 @@ impl Shards {
 #[derive(Debug, thiserror::Error)]
 pub enum ServeError {
     #[error("the Discord client failed: {0}")]
-    Client(#[from] serenity::Error),
+    Client(Box<serenity::Error>),
+    #[error("cannot start the async runtime: {0}")]
+    Runtime(std::io::Error),
+}
+
+impl From<serenity::Error> for ServeError {
+    fn from(error: serenity::Error) -> Self {
+        ServeError::Client(Box::new(error))
+    }
 }
 
 /// The gateway intents the configuration needs: Message Content (privileged) only when the bot
@@ -199,7 +207,7 @@ pub fn run(
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
-        .map_err(|e| ServeError::Client(serenity::Error::Io(e)))?;
+        .map_err(ServeError::Runtime)?;
     runtime.block_on(serve(config, token, engine, shards, shutdown_signal()))
 }
 

@@ -572,6 +572,112 @@ pub fn choices<'a>(
     serenity::CreateAutocompleteResponse::new().set_choices(choices)
 }
 
+/// Every Discord limit a message body (as JSON) breaks; empty when it fits. For checks and tests.
+pub fn limit_violations(body: &serde_json::Value) -> Vec<String> {
+    let mut problems = Vec::new();
+    let chars = |v: &serde_json::Value| v.as_str().map_or(0, |s| s.chars().count());
+    let mut check = |what: String, len: usize, range: std::ops::RangeInclusive<usize>| {
+        if !range.contains(&len) {
+            problems.push(format!(
+                "{what} has {len} characters, not {}..={}",
+                range.start(),
+                range.end()
+            ));
+        }
+    };
+    check(
+        "content".into(),
+        chars(&body["content"]),
+        0..=limits::CONTENT,
+    );
+    let mut total = 0;
+    let embeds = body["embeds"].as_array().cloned().unwrap_or_default();
+    for (e, embed) in embeds.iter().enumerate() {
+        check(
+            format!("embed {e} title"),
+            chars(&embed["title"]),
+            0..=limits::TITLE,
+        );
+        check(
+            format!("embed {e} description"),
+            chars(&embed["description"]),
+            0..=limits::DESCRIPTION,
+        );
+        check(
+            format!("embed {e} author"),
+            chars(&embed["author"]["name"]),
+            0..=limits::AUTHOR,
+        );
+        check(
+            format!("embed {e} footer"),
+            chars(&embed["footer"]["text"]),
+            0..=limits::FOOTER,
+        );
+        let fields = embed["fields"].as_array().cloned().unwrap_or_default();
+        check(
+            format!("embed {e} field count"),
+            fields.len(),
+            0..=limits::FIELDS,
+        );
+        for (f, field) in fields.iter().enumerate() {
+            check(
+                format!("embed {e} field {f} name"),
+                chars(&field["name"]),
+                1..=limits::FIELD_NAME,
+            );
+            check(
+                format!("embed {e} field {f} value"),
+                chars(&field["value"]),
+                1..=limits::FIELD_VALUE,
+            );
+            total += chars(&field["name"]) + chars(&field["value"]);
+        }
+        total += chars(&embed["title"]) + chars(&embed["description"]);
+        total += chars(&embed["author"]["name"]) + chars(&embed["footer"]["text"]);
+    }
+    check("all embeds".into(), total, 0..=limits::EMBED_TOTAL);
+    let rows = body["components"].as_array().cloned().unwrap_or_default();
+    check("rows".into(), rows.len(), 0..=limits::ROWS);
+    for (r, row) in rows.iter().enumerate() {
+        let buttons = row["components"].as_array().cloned().unwrap_or_default();
+        check(
+            format!("row {r} buttons"),
+            buttons.len(),
+            1..=limits::BUTTONS_PER_ROW,
+        );
+        for (b, button) in buttons.iter().enumerate() {
+            check(
+                format!("row {r} button {b} label"),
+                chars(&button["label"]),
+                1..=limits::BUTTON_LABEL,
+            );
+            if !button["custom_id"].is_null() {
+                check(
+                    format!("row {r} button {b} custom_id"),
+                    chars(&button["custom_id"]),
+                    1..=limits::CUSTOM_ID,
+                );
+            }
+        }
+    }
+    if let Some(choices) = body["choices"].as_array() {
+        check("choices".into(), choices.len(), 0..=limits::CHOICES);
+        for (c, choice) in choices.iter().enumerate() {
+            check(
+                format!("choice {c} name"),
+                chars(&choice["name"]),
+                1..=limits::CHOICE_NAME,
+            );
+            check(
+                format!("choice {c} value"),
+                chars(&choice["value"]),
+                1..=limits::CHOICE_VALUE,
+            );
+        }
+    }
+    problems
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -579,48 +685,9 @@ mod tests {
     use crate::knowledge::{Citation, Source};
     use serde_json::Value;
 
-    /// Checks every Discord limit on a serialized message body.
-    pub(crate) fn assert_within_limits(body: &Value) {
-        let chars = |v: &Value| v.as_str().map_or(0, |s| s.chars().count());
-        assert!(
-            chars(&body["content"]) <= limits::CONTENT,
-            "content too long"
-        );
-        let mut total = 0;
-        for embed in body["embeds"].as_array().into_iter().flatten() {
-            assert!(chars(&embed["title"]) <= limits::TITLE);
-            assert!(chars(&embed["description"]) <= limits::DESCRIPTION);
-            assert!(chars(&embed["author"]["name"]) <= limits::AUTHOR);
-            assert!(chars(&embed["footer"]["text"]) <= limits::FOOTER);
-            let fields = embed["fields"].as_array().cloned().unwrap_or_default();
-            assert!(fields.len() <= limits::FIELDS);
-            for field in &fields {
-                assert!(
-                    (1..=limits::FIELD_NAME).contains(&chars(&field["name"])),
-                    "{field}"
-                );
-                assert!(
-                    (1..=limits::FIELD_VALUE).contains(&chars(&field["value"])),
-                    "{field}"
-                );
-                total += chars(&field["name"]) + chars(&field["value"]);
-            }
-            total += chars(&embed["title"])
-                + chars(&embed["description"])
-                + chars(&embed["author"]["name"]);
-            total += chars(&embed["footer"]["text"]);
-        }
-        assert!(total <= limits::EMBED_TOTAL, "embeds total {total}");
-        let rows = body["components"].as_array().cloned().unwrap_or_default();
-        assert!(rows.len() <= limits::ROWS);
-        for row in rows {
-            let buttons = row["components"].as_array().cloned().unwrap_or_default();
-            assert!((1..=limits::BUTTONS_PER_ROW).contains(&buttons.len()));
-            for button in buttons {
-                assert!(chars(&button["label"]) <= limits::BUTTON_LABEL);
-                assert!(chars(&button["custom_id"]) <= limits::CUSTOM_ID);
-            }
-        }
+    fn assert_within_limits(body: &Value) {
+        let problems = limit_violations(body);
+        assert!(problems.is_empty(), "{problems:?}");
     }
 
     fn long_words(n: usize) -> String {
@@ -759,6 +826,17 @@ mod tests {
             }
             .custom_id(),
             None
+        );
+    }
+
+    #[test]
+    fn violations_are_reported() {
+        let body = serde_json::json!({"content": "x".repeat(2001), "embeds": [{"title": "t".repeat(300)}]});
+        assert_eq!(
+            limit_violations(&body).len(),
+            2,
+            "{:?}",
+            limit_violations(&body)
         );
     }
 

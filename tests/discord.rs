@@ -1,0 +1,1000 @@
+//! The Discord adapter end to end: the real `serve` start-up path, with the API base pointed at
+//! a fake Discord on loopback (tests/support/fake_discord.rs). Every wait has a timeout; nothing
+//! sleeps in place of an assertion.
+
+mod support;
+
+use std::collections::HashSet;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, OnceLock};
+use std::time::Duration;
+
+use serde_json::{json, Value};
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
+
+use support::fake_discord::{self as fake, FakeDiscord, From, BOT_ID, GUILD_ID};
+use talks_bot::config::{DiscordConfig, Registration, Secret};
+use talks_bot::discord::render::limit_violations;
+use talks_bot::discord::{serve, ServeError, Shards};
+use talks_bot::knowledge::{Citation, Fact, KnowledgeBase, Source};
+use talks_bot::{Engine, MatchSettings};
+
+const CHANNEL: u64 = 4000;
+const MESSAGE_CONTENT: u64 = 1 << 15;
+const EPHEMERAL: u64 = 64;
+
+// ---------------------------------------------------------------- harness
+
+fn engine() -> Engine {
+    static ENGINE: OnceLock<Engine> = OnceLock::new();
+    ENGINE
+        .get_or_init(|| {
+            let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("knowledge");
+            Engine::load(&dir, MatchSettings::default()).expect("the knowledge folder loads")
+        })
+        .clone()
+}
+
+/// Everything the bot logs at info level, from every test in this binary.
+fn logs() -> &'static Arc<Mutex<Vec<u8>>> {
+    static LOGS: OnceLock<Arc<Mutex<Vec<u8>>>> = OnceLock::new();
+    LOGS.get_or_init(|| {
+        let buffer = Arc::new(Mutex::new(Vec::new()));
+        let writer = buffer.clone();
+        let _ = tracing_subscriber::fmt()
+            .with_env_filter("talks_bot=info")
+            .with_ansi(false)
+            .with_writer(move || LogWriter(writer.clone()))
+            .try_init();
+        buffer
+    })
+}
+
+struct LogWriter(Arc<Mutex<Vec<u8>>>);
+
+impl Write for LogWriter {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+struct Bot {
+    fake: FakeDiscord,
+    stop: Option<oneshot::Sender<()>>,
+    task: JoinHandle<Result<(), ServeError>>,
+    feedback: PathBuf,
+    _dir: tempfile::TempDir,
+}
+
+impl Bot {
+    async fn start(configure: impl FnOnce(&mut DiscordConfig)) -> Bot {
+        Bot::start_with(engine(), configure).await
+    }
+
+    async fn start_with(engine: Engine, configure: impl FnOnce(&mut DiscordConfig)) -> Bot {
+        logs();
+        let fake = FakeDiscord::start().await;
+        let dir = tempfile::tempdir().unwrap();
+        let feedback = dir.path().join("feedback.jsonl");
+        let mut config = DiscordConfig {
+            api_base: Some(fake.rest_url.clone()),
+            user_cooldown_seconds: 0.0,
+            channel_cooldown_seconds: 0.0,
+            feedback_log: feedback.clone(),
+            ..Default::default()
+        };
+        configure(&mut config);
+        let (stop, stopped) = oneshot::channel::<()>();
+        let shutdown = async move {
+            let _ = stopped.await;
+        };
+        let task = tokio::spawn(serve(
+            config,
+            Secret::new(fake::TOKEN),
+            talks_bot::shared(engine),
+            Shards::Auto,
+            shutdown,
+        ));
+        // Commands are registered in the setup, after READY: from then on events are handled.
+        fake.wait_for("command registration", |r| {
+            r.method == "PUT" && r.path.ends_with("/commands")
+        })
+        .await;
+        Bot {
+            fake,
+            stop: Some(stop),
+            task,
+            feedback,
+            _dir: dir,
+        }
+    }
+
+    fn feedback(&self) -> Vec<Value> {
+        std::fs::read_to_string(&self.feedback)
+            .unwrap_or_default()
+            .lines()
+            .map(|line| serde_json::from_str(line).expect("feedback lines are JSON"))
+            .collect()
+    }
+
+    /// Stops the bot through its shutdown future and checks that `serve` returns cleanly.
+    async fn stop(mut self) {
+        let _ = self.stop.take().unwrap().send(());
+        let result = tokio::time::timeout(Duration::from_secs(20), self.task)
+            .await
+            .expect("serve stops on shutdown");
+        result
+            .expect("serve did not panic")
+            .expect("serve returns Ok after shutdown");
+    }
+}
+
+fn mention(question: &str) -> String {
+    format!("<@{BOT_ID}> {question}")
+}
+
+fn assert_no_pings(body: &Value) {
+    assert_eq!(
+        body["allowed_mentions"]["parse"],
+        json!([]),
+        "allowed_mentions: {}",
+        body["allowed_mentions"]
+    );
+    assert_eq!(body["allowed_mentions"]["users"], json!([]));
+    assert_eq!(body["allowed_mentions"]["roles"], json!([]));
+    assert_eq!(body["allowed_mentions"]["replied_user"], json!(false));
+}
+
+fn assert_fits(body: &Value) {
+    let problems = limit_violations(body);
+    assert!(problems.is_empty(), "over Discord's limits: {problems:?}");
+}
+
+fn custom_ids(body: &Value) -> Vec<String> {
+    body["components"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .flat_map(|row| row["components"].as_array().cloned().unwrap_or_default())
+        .filter_map(|button| button["custom_id"].as_str().map(str::to_string))
+        .collect()
+}
+
+fn footer(body: &Value) -> &str {
+    body["embeds"][0]["footer"]["text"].as_str().unwrap_or("")
+}
+
+/// Waits until the log holds a line with every one of `parts`.
+async fn wait_for_log(parts: &[&str]) -> String {
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
+    loop {
+        let text = String::from_utf8_lossy(&logs().lock().unwrap()).to_string();
+        if let Some(line) = text
+            .lines()
+            .find(|line| parts.iter().all(|p| line.contains(p)))
+        {
+            return line.to_string();
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "no log line with {parts:?}"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
+
+// ---------------------------------------------------------------- tests
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn commands_are_registered_with_their_options_and_no_privileged_intent() {
+    let bot = Bot::start(|_| {}).await;
+    let put = bot
+        .fake
+        .wait_for("registration", |r| r.method == "PUT")
+        .await;
+    assert_eq!(
+        put.path,
+        format!("/api/v10/applications/{}/commands", fake::APP_ID)
+    );
+    let commands = put.body.as_array().expect("a list of commands");
+    let names: Vec<&str> = commands
+        .iter()
+        .map(|c| c["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        names,
+        [
+            "ask",
+            "topics",
+            "sources",
+            "about",
+            "help",
+            "Answer with talks-bot"
+        ]
+    );
+    for command in commands {
+        let slash = command["type"] == 1;
+        let description = command["description"].as_str().unwrap_or("");
+        assert!(
+            !slash || (1..=100).contains(&description.chars().count()),
+            "{command}"
+        );
+    }
+    let ask = &commands[0];
+    assert_eq!(ask["options"][0]["name"], "question");
+    assert_eq!(ask["options"][0]["type"], 3);
+    assert_eq!(ask["options"][0]["required"], true);
+    assert_eq!(ask["options"][0]["autocomplete"], true);
+    assert!(!ask["options"][0]["description"]
+        .as_str()
+        .unwrap()
+        .is_empty());
+    let sources = &commands[2];
+    assert_eq!(sources["options"][0]["name"], "fact");
+    assert_eq!(sources["options"][0]["required"], false);
+    assert_eq!(sources["options"][0]["autocomplete"], true);
+    assert_eq!(commands[5]["type"], 3, "a message command");
+    assert!(commands[1]["options"]
+        .as_array()
+        .is_none_or(|o| o.is_empty()));
+
+    let identify = bot.fake.identify().expect("the bot identified");
+    assert_eq!(identify["d"]["token"], format!("Bot {}", fake::TOKEN));
+    let intents = identify["d"]["intents"].as_u64().unwrap();
+    assert_eq!(
+        intents & MESSAGE_CONTENT,
+        0,
+        "Message Content is privileged and not needed by default"
+    );
+    bot.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn answer_channels_need_message_content_and_get_answers_without_a_mention() {
+    let bot = Bot::start(|c| {
+        c.register = Registration::Guild;
+        c.guild_id = Some(GUILD_ID);
+        c.answer_channels = vec![CHANNEL];
+    })
+    .await;
+    let put = bot
+        .fake
+        .wait_for("registration", |r| r.method == "PUT")
+        .await;
+    assert_eq!(
+        put.path,
+        format!(
+            "/api/v10/applications/{}/guilds/{GUILD_ID}/commands",
+            fake::APP_ID
+        )
+    );
+    let intents = bot.fake.identify().unwrap()["d"]["intents"]
+        .as_u64()
+        .unwrap();
+    assert_ne!(intents & MESSAGE_CONTENT, 0);
+
+    let chatter = fake::message(
+        bot.fake.id(),
+        From::member(7, CHANNEL),
+        "good morning everyone",
+        false,
+    );
+    let chatter_id = chatter["id"].as_str().unwrap().to_string();
+    bot.fake.dispatch("MESSAGE_CREATE", chatter);
+    let elsewhere = fake::message(
+        bot.fake.id(),
+        From::member(7, CHANNEL + 1),
+        "Who took part in the talks?",
+        false,
+    );
+    let elsewhere_id = elsewhere["id"].as_str().unwrap().to_string();
+    bot.fake.dispatch("MESSAGE_CREATE", elsewhere);
+    let question = fake::message(
+        bot.fake.id(),
+        From::member(7, CHANNEL),
+        "Who took part in the talks?",
+        false,
+    );
+    let reply = bot.fake.ask(question).await;
+    assert!(
+        footer(&reply.body).contains("fact meeting-participants"),
+        "{}",
+        reply.body
+    );
+    let replies: Vec<_> = bot
+        .fake
+        .requests()
+        .into_iter()
+        .filter(|r| r.is_message_post())
+        .collect();
+    assert!(replies
+        .iter()
+        .all(|r| r.replies_to() != Some(&chatter_id) && r.replies_to() != Some(&elsewhere_id)));
+    bot.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_mention_is_answered_with_sources_and_pings_nobody() {
+    let bot = Bot::start(|_| {}).await;
+    let question = fake::message(
+        bot.fake.id(),
+        From::member(7, CHANNEL),
+        &mention("who took part?"),
+        true,
+    );
+    let reply = bot.fake.ask(question).await;
+    assert_eq!(reply.path, format!("/api/v10/channels/{CHANNEL}/messages"));
+    let body = &reply.body;
+    assert_no_pings(body);
+    assert_fits(body);
+    let embed = &body["embeds"][0];
+    assert!(embed["author"]["name"]
+        .as_str()
+        .unwrap()
+        .contains("who took part?"));
+    assert!(!embed["description"].as_str().unwrap().is_empty());
+    let fields = embed["fields"].as_array().expect("source fields");
+    assert!(!fields.is_empty());
+    assert!(
+        fields
+            .iter()
+            .all(|f| f["value"].as_str().unwrap().contains("http")),
+        "{fields:?}"
+    );
+    assert!(
+        footer(body).starts_with("fact meeting-participants · confidence "),
+        "{}",
+        footer(body)
+    );
+    let links: Vec<&Value> = body["components"][0]["components"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .collect();
+    assert!(links
+        .iter()
+        .all(|b| b["style"] == 5 && b["url"].as_str().unwrap().starts_with("http")));
+    let ids = custom_ids(body);
+    assert!(
+        ids.contains(&"tb:up:meeting-participants".to_string()),
+        "{ids:?}"
+    );
+    assert!(ids.contains(&"tb:down:meeting-participants".to_string()));
+    assert!(ids.iter().filter(|id| id.starts_with("tb:ask:")).count() <= 3);
+    wait_for_log(&["origin=Mention", "fact=meeting-participants"]).await;
+    bot.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_direct_message_is_answered() {
+    let bot = Bot::start(|_| {}).await;
+    let question = fake::message(
+        bot.fake.id(),
+        From::dm(8),
+        "When did the Moscow meeting take place?",
+        false,
+    );
+    let reply = bot.fake.ask(question).await;
+    assert_eq!(
+        reply.path,
+        format!("/api/v10/channels/{}/messages", From::dm(8).channel)
+    );
+    assert_no_pings(&reply.body);
+    assert!(footer(&reply.body).starts_with("fact "), "{}", reply.body);
+    bot.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn slash_ask_answers_with_an_embed() {
+    let bot = Bot::start(|_| {}).await;
+    let id = bot.fake.id();
+    bot.fake.dispatch(
+        "INTERACTION_CREATE",
+        fake::command(id, 7, CHANNEL, "ask", &[("question", "who took part")]),
+    );
+    let callback = bot.fake.callback(id).await;
+    assert_eq!(
+        callback.path,
+        format!("/api/v10/interactions/{id}/itoken{id}/callback")
+    );
+    assert_eq!(callback.body["type"], 4);
+    let data = &callback.body["data"];
+    assert_no_pings(data);
+    assert_fits(data);
+    assert!(footer(data).contains("fact meeting-participants"), "{data}");
+    assert_eq!(
+        data["flags"].as_u64().unwrap_or(0) & EPHEMERAL,
+        0,
+        "answers are public"
+    );
+    bot.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn autocomplete_offers_at_most_25_fitting_questions() {
+    let bot = Bot::start(|_| {}).await;
+    let typed = bot.fake.id();
+    bot.fake.dispatch(
+        "INTERACTION_CREATE",
+        fake::autocomplete(typed, 7, CHANNEL, "ask", "question", "lavrov"),
+    );
+    let empty = bot.fake.id();
+    bot.fake.dispatch(
+        "INTERACTION_CREATE",
+        fake::autocomplete(empty, 7, CHANNEL, "ask", "question", ""),
+    );
+    let typed = bot.fake.callback(typed).await;
+    assert_eq!(typed.body["type"], 8);
+    let choices = typed.body["data"]["choices"].as_array().unwrap();
+    assert!(!choices.is_empty() && choices.len() <= 25);
+    assert!(
+        choices[0]["name"]
+            .as_str()
+            .unwrap()
+            .to_lowercase()
+            .contains("lavrov"),
+        "{choices:?}"
+    );
+    assert_fits(&typed.body["data"]);
+    let empty = bot.fake.callback(empty).await;
+    assert_eq!(empty.body["data"]["choices"].as_array().unwrap().len(), 25);
+    assert_fits(&empty.body["data"]);
+    bot.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn buttons_record_votes_and_answer_follow_ups() {
+    let bot = Bot::start(|_| {}).await;
+    let question = fake::message(
+        bot.fake.id(),
+        From::member(7, CHANNEL),
+        &mention("who took part?"),
+        true,
+    );
+    let reply = bot.fake.ask(question).await;
+    let sent = fake::sent_message(bot.fake.id(), CHANNEL, &reply.body);
+
+    let vote = bot.fake.id();
+    bot.fake.dispatch(
+        "INTERACTION_CREATE",
+        fake::press(vote, 9, CHANNEL, "tb:up:meeting-participants", sent.clone()),
+    );
+    let response = bot.fake.callback(vote).await;
+    assert_eq!(
+        response.body["data"]["flags"].as_u64().unwrap() & EPHEMERAL,
+        EPHEMERAL
+    );
+    let feedback = bot.feedback();
+    assert_eq!(feedback.len(), 1, "{feedback:?}");
+    assert_eq!(feedback[0]["vote"], "helpful");
+    assert_eq!(feedback[0]["fact_id"], "meeting-participants");
+    assert_eq!(feedback[0]["question"], "who took part?");
+    assert_eq!(feedback[0]["user_id"], "9");
+    assert!(feedback[0]["time"].as_str().unwrap().starts_with("20"));
+
+    let follow_up = custom_ids(&reply.body)
+        .into_iter()
+        .find(|id| id.starts_with("tb:ask:"))
+        .expect("a follow-up");
+    let press = bot.fake.id();
+    bot.fake.dispatch(
+        "INTERACTION_CREATE",
+        fake::press(press, 9, CHANNEL, &follow_up, sent.clone()),
+    );
+    let answer = bot.fake.callback(press).await;
+    let fact = follow_up.trim_start_matches("tb:ask:");
+    assert!(
+        footer(&answer.body["data"]).starts_with(&format!("fact {fact} ")),
+        "{}",
+        answer.body
+    );
+    assert_no_pings(&answer.body["data"]);
+
+    // Ids are checked, never trusted.
+    for (custom_id, says) in [
+        ("tb:ask:no-such-fact", "no longer in my fact base"),
+        ("tb:ask:../x", "no longer works"),
+    ] {
+        let press = bot.fake.id();
+        bot.fake.dispatch(
+            "INTERACTION_CREATE",
+            fake::press(press, 9, CHANNEL, custom_id, sent.clone()),
+        );
+        let response = bot.fake.callback(press).await;
+        assert!(
+            response.body["data"]["content"]
+                .as_str()
+                .unwrap()
+                .contains(says),
+            "{}",
+            response.body
+        );
+        assert_eq!(
+            response.body["data"]["flags"].as_u64().unwrap() & EPHEMERAL,
+            EPHEMERAL
+        );
+    }
+    assert_eq!(bot.feedback().len(), 1);
+    bot.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn did_you_mean_offers_suggestions_and_none_of_these_is_recorded() {
+    let bot = Bot::start(|_| {}).await;
+    let question = fake::message(
+        bot.fake.id(),
+        From::member(7, CHANNEL),
+        &mention("Moscow"),
+        true,
+    );
+    let reply = bot.fake.ask(question).await;
+    assert_eq!(reply.body["embeds"][0]["title"], "Did you mean…");
+    assert_fits(&reply.body);
+    let ids = custom_ids(&reply.body);
+    let suggestions = ids.iter().filter(|id| id.starts_with("tb:ask:")).count();
+    assert!((1..=3).contains(&suggestions), "{ids:?}");
+    assert_eq!(ids.last().map(String::as_str), Some("tb:none"));
+
+    let sent = fake::sent_message(bot.fake.id(), CHANNEL, &reply.body);
+    let press = bot.fake.id();
+    bot.fake.dispatch(
+        "INTERACTION_CREATE",
+        fake::press(press, 9, CHANNEL, "tb:none", sent.clone()),
+    );
+    bot.fake.callback(press).await;
+    let feedback = bot.feedback();
+    assert_eq!(feedback.len(), 1);
+    assert_eq!(feedback[0]["vote"], "unanswered");
+    assert_eq!(feedback[0]["question"], "Moscow");
+    assert_eq!(feedback[0]["fact_id"], Value::Null);
+
+    let suggestion = ids[0].clone();
+    let press = bot.fake.id();
+    bot.fake.dispatch(
+        "INTERACTION_CREATE",
+        fake::press(press, 9, CHANNEL, &suggestion, sent),
+    );
+    let answer = bot.fake.callback(press).await;
+    assert!(footer(&answer.body["data"]).contains(suggestion.trim_start_matches("tb:ask:")));
+    bot.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_off_topic_question_is_declined_politely() {
+    let bot = Bot::start(|_| {}).await;
+    let question = fake::message(
+        bot.fake.id(),
+        From::member(7, CHANNEL),
+        &mention("capital of france recipe"),
+        true,
+    );
+    let reply = bot.fake.ask(question).await;
+    let content = reply.body["content"].as_str().unwrap();
+    assert!(
+        content.starts_with(talks_bot::answer::DECLINE_TEXT),
+        "{content}"
+    );
+    assert!(content.contains("/topics"));
+    assert!(reply.body["embeds"].as_array().is_none_or(|e| e.is_empty()));
+    assert_no_pings(&reply.body);
+    bot.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn messages_from_bots_are_ignored() {
+    let bot = Bot::start(|_| {}).await;
+    let other_bot = From {
+        bot: true,
+        ..From::member(77, CHANNEL)
+    };
+    let from_bot = fake::message(bot.fake.id(), other_bot, &mention("who took part?"), true);
+    let itself = fake::message(
+        bot.fake.id(),
+        From {
+            bot: true,
+            ..From::member(BOT_ID, CHANNEL)
+        },
+        "who took part?",
+        true,
+    );
+    let ignored: Vec<String> = [&from_bot, &itself]
+        .iter()
+        .map(|m| m["id"].as_str().unwrap().to_string())
+        .collect();
+    bot.fake.dispatch("MESSAGE_CREATE", from_bot);
+    bot.fake.dispatch("MESSAGE_CREATE", itself);
+    // Two later questions are answered; the bots' messages, handled first, never are.
+    for _ in 0..2 {
+        bot.fake
+            .ask(fake::message(
+                bot.fake.id(),
+                From::member(7, CHANNEL),
+                &mention("who took part?"),
+                true,
+            ))
+            .await;
+    }
+    let replies: Vec<_> = bot
+        .fake
+        .requests()
+        .into_iter()
+        .filter(|r| r.is_message_post())
+        .collect();
+    assert_eq!(replies.len(), 2);
+    assert!(replies
+        .iter()
+        .all(|r| !ignored.iter().any(|id| r.replies_to() == Some(id))));
+    bot.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn everyone_and_other_mentions_in_a_question_ping_nobody() {
+    let bot = Bot::start(|_| {}).await;
+    let text = mention("@everyone @here <@&555> <@42> who took part?");
+    let reply = bot
+        .fake
+        .ask(fake::message(
+            bot.fake.id(),
+            From::member(7, CHANNEL),
+            &text,
+            true,
+        ))
+        .await;
+    assert_no_pings(&reply.body);
+    // The question is shown back (in the embed author line, where nothing can ping) but never in content.
+    assert!(reply.body["content"]
+        .as_str()
+        .is_none_or(|c| !c.contains("@everyone")));
+    assert!(footer(&reply.body).contains("fact meeting-participants"));
+    bot.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_ten_kilobyte_question_is_cut_and_answered() {
+    let bot = Bot::start(|_| {}).await;
+    let mut text = mention("");
+    while text.len() < 10 * 1024 {
+        text.push_str("who took part in the Moscow meeting? ");
+    }
+    let reply = bot
+        .fake
+        .ask(fake::message(
+            bot.fake.id(),
+            From::member(7, CHANNEL),
+            &text,
+            true,
+        ))
+        .await;
+    assert_fits(&reply.body);
+    assert!(
+        reply.body["content"]
+            .as_str()
+            .unwrap()
+            .contains("first 1000 characters"),
+        "{}",
+        reply.body
+    );
+    assert!(reply.body["embeds"][0]["author"]["name"]
+        .as_str()
+        .unwrap()
+        .ends_with('…'));
+    bot.stop().await;
+}
+
+fn long_text(n: usize) -> String {
+    let mut text = String::new();
+    while text.chars().count() < n {
+        text.push_str(
+            "The delegations met in Moscow @everyone and talked at great length about unity. ",
+        );
+    }
+    text.chars().take(n).collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_answer_at_the_length_limit_fits_every_discord_limit() {
+    use talks_bot::knowledge::{MAX_ANSWER_CHARS, MAX_QUESTION_CHARS};
+    let sources: Vec<Source> = (0..12)
+        .map(|i| Source {
+            id: format!("s{i}"),
+            outlet: long_text(200),
+            title: Some(long_text(300)),
+            date: Some("2024-02-29".into()),
+            url: format!("https://example.org/source/{i}"),
+            text: None,
+            description: None,
+            body: None,
+        })
+        .collect();
+    let fact = |id: &str, question: String, related: Vec<String>| Fact {
+        id: id.into(),
+        topic: "meeting".into(),
+        question,
+        alternates: vec![],
+        keywords: vec!["zanzibar".into()],
+        answer: long_text(MAX_ANSWER_CHARS),
+        as_of: Some("2024-03-01".into()),
+        related,
+        sources: (0..12)
+            .map(|i| Citation {
+                source: format!("s{i}"),
+                quote: Some(long_text(800)),
+                note: Some(long_text(200)),
+            })
+            .collect(),
+    };
+    let question = format!(
+        "What happened in zanzibar {}",
+        long_text(MAX_QUESTION_CHARS - 27)
+    );
+    let facts = vec![
+        fact(
+            "long",
+            question,
+            vec!["other-a".into(), "other-b".into(), "other-c".into()],
+        ),
+        fact("other-a", long_text(MAX_QUESTION_CHARS), vec![]),
+        fact("other-b", long_text(MAX_QUESTION_CHARS), vec![]),
+        fact("other-c", long_text(MAX_QUESTION_CHARS), vec![]),
+    ];
+    let engine = Engine::new(
+        KnowledgeBase::from_parts("synthetic", facts, sources, vec![]),
+        MatchSettings::default(),
+    );
+    let bot = Bot::start_with(engine, |_| {}).await;
+    // The follow-up button answers with the fact itself, whatever the matcher makes of it.
+    let asked = json!({"content": "", "embeds": [{"author": {"name": "You asked: zanzibar"}}]});
+    let id = bot.fake.id();
+    bot.fake.dispatch(
+        "INTERACTION_CREATE",
+        fake::press(
+            id,
+            7,
+            CHANNEL,
+            "tb:ask:long",
+            fake::sent_message(1, CHANNEL, &asked),
+        ),
+    );
+    let data = bot.fake.callback(id).await.body["data"].clone();
+    assert_fits(&data);
+    assert!(footer(&data).contains("fact long"), "{data}");
+    let description = data["embeds"][0]["description"].as_str().unwrap();
+    assert!(
+        description.chars().count() >= MAX_ANSWER_CHARS,
+        "the whole answer is shown"
+    );
+    assert_eq!(
+        custom_ids(&data)
+            .iter()
+            .filter(|id| id.starts_with("tb:ask:"))
+            .count(),
+        3
+    );
+    bot.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn cooldowns_silence_messages_and_note_commands_while_others_are_answered() {
+    let bot = Bot::start(|c| c.user_cooldown_seconds = 3600.0).await;
+    bot.fake
+        .ask(fake::message(
+            bot.fake.id(),
+            From::member(7, CHANNEL),
+            &mention("who took part?"),
+            true,
+        ))
+        .await;
+    let again = fake::message(
+        bot.fake.id(),
+        From::member(7, CHANNEL),
+        &mention("when was it?"),
+        true,
+    );
+    let again_id = again["id"].as_str().unwrap().to_string();
+    bot.fake.dispatch("MESSAGE_CREATE", again);
+    let command = bot.fake.id();
+    bot.fake.dispatch(
+        "INTERACTION_CREATE",
+        fake::command(command, 7, CHANNEL, "ask", &[("question", "who took part")]),
+    );
+    let note = bot.fake.callback(command).await;
+    assert_eq!(
+        note.body["data"]["flags"].as_u64().unwrap() & EPHEMERAL,
+        EPHEMERAL
+    );
+    assert!(
+        note.body["data"]["content"]
+            .as_str()
+            .unwrap()
+            .starts_with("Please wait"),
+        "{}",
+        note.body
+    );
+    // Everyone else is still answered.
+    bot.fake
+        .ask(fake::message(
+            bot.fake.id(),
+            From::member(8, CHANNEL),
+            &mention("who took part?"),
+            true,
+        ))
+        .await;
+    let replies: Vec<_> = bot
+        .fake
+        .requests()
+        .into_iter()
+        .filter(|r| r.is_message_post())
+        .collect();
+    assert_eq!(replies.len(), 2);
+    assert!(replies.iter().all(|r| r.replies_to() != Some(&again_id)));
+    bot.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_failed_reply_is_logged_and_the_bot_goes_on() {
+    let bot = Bot::start(|_| {}).await;
+    bot.fake.fail_message_posts(1);
+    let first = fake::message(
+        bot.fake.id(),
+        From::member(7, CHANNEL),
+        &mention("who took part?"),
+        true,
+    );
+    let first_id = first["id"].as_str().unwrap().to_string();
+    bot.fake.dispatch("MESSAGE_CREATE", first);
+    bot.fake
+        .wait_for("the failed post", |r| {
+            r.status == 500 && r.replies_to() == Some(&first_id)
+        })
+        .await;
+    let line = wait_for_log(&["could not send a reply", &format!("message_id={first_id}")]).await;
+    assert!(line.contains("ERROR"), "{line}");
+    let second = fake::message(
+        bot.fake.id(),
+        From::member(7, CHANNEL),
+        &mention("who took part?"),
+        true,
+    );
+    let reply = bot.fake.ask(second).await;
+    assert_eq!(reply.status, 200);
+    bot.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_burst_of_1000_messages_is_answered_in_full() {
+    const N: usize = 1000;
+    let bot = Bot::start(|_| {}).await;
+    let questions = [
+        "who took part?",
+        "when was the meeting?",
+        "what did Lavrov say?",
+        "Moscow",
+        "pizza recipe",
+    ];
+    let mut ids = HashSet::new();
+    for i in 0..N {
+        let id = bot.fake.id();
+        ids.insert(id.to_string());
+        let from = From::member(10_000 + i as u64, CHANNEL + (i % 7) as u64);
+        bot.fake.dispatch(
+            "MESSAGE_CREATE",
+            fake::message(id, from, &mention(questions[i % questions.len()]), true),
+        );
+    }
+    let answered = bot
+        .fake
+        .wait_until(Duration::from_secs(240), "1000 replies", |reqs| {
+            let replies: Vec<&str> = reqs
+                .iter()
+                .filter(|r| r.is_message_post())
+                .filter_map(|r| r.replies_to())
+                .collect();
+            (replies.len() >= N)
+                .then_some(replies.into_iter().map(str::to_string).collect::<Vec<_>>())
+        })
+        .await;
+    assert_eq!(answered.len(), N, "one reply per message, none twice");
+    assert_eq!(
+        answered.iter().cloned().collect::<HashSet<_>>(),
+        ids,
+        "every message answered"
+    );
+    assert!(bot
+        .fake
+        .requests()
+        .iter()
+        .all(|r| r.status < 400 || r.method == "GET"));
+    bot.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_message_command_answers_someone_elses_message() {
+    let bot = Bot::start(|_| {}).await;
+    let target = fake::message(
+        bot.fake.id(),
+        From::member(5, CHANNEL),
+        "who took part in it?",
+        false,
+    );
+    let id = bot.fake.id();
+    bot.fake.dispatch(
+        "INTERACTION_CREATE",
+        fake::message_command(id, 7, CHANNEL, "Answer with talks-bot", target),
+    );
+    let callback = bot.fake.callback(id).await;
+    let data = &callback.body["data"];
+    assert!(
+        footer(data).contains("fact meeting-participants"),
+        "{}",
+        callback.body
+    );
+    assert_eq!(data["flags"].as_u64().unwrap_or(0) & EPHEMERAL, 0);
+    assert_no_pings(data);
+    bot.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn topics_sources_about_and_help_answer_privately_within_limits() {
+    let bot = Bot::start(|_| {}).await;
+    let kb_facts = engine().knowledge().facts().len().to_string();
+    let cases: [(&str, &[(&str, &str)], &str); 5] = [
+        ("topics", &[], "What I can answer"),
+        ("sources", &[], "My sources"),
+        ("sources", &[("fact", "who took part")], "Sources for:"),
+        ("about", &[], "About talks-bot"),
+        ("help", &[], ""),
+    ];
+    for (name, options, title) in cases {
+        let id = bot.fake.id();
+        bot.fake.dispatch(
+            "INTERACTION_CREATE",
+            fake::command(id, 7, CHANNEL, name, options),
+        );
+        let callback = bot.fake.callback(id).await;
+        let data = &callback.body["data"];
+        assert_eq!(
+            data["flags"].as_u64().unwrap_or(0) & EPHEMERAL,
+            EPHEMERAL,
+            "{name}"
+        );
+        assert_fits(data);
+        assert_no_pings(data);
+        if title.is_empty() {
+            assert!(data["content"].as_str().unwrap().contains("/ask"), "{data}");
+        } else {
+            assert!(
+                data["embeds"][0]["title"]
+                    .as_str()
+                    .unwrap()
+                    .starts_with(title),
+                "{name}: {data}"
+            );
+        }
+        if name == "about" {
+            let fields = data["embeds"][0]["fields"].as_array().unwrap();
+            assert_eq!(fields[0]["value"], kb_facts.as_str());
+            assert!(fields.iter().any(|f| f["name"] == "Knowledge last changed"));
+        }
+    }
+    let id = bot.fake.id();
+    bot.fake.dispatch(
+        "INTERACTION_CREATE",
+        fake::command(id, 7, CHANNEL, "sources", &[("fact", "pizza recipe")]),
+    );
+    let callback = bot.fake.callback(id).await;
+    assert!(
+        callback.body["data"]["content"]
+            .as_str()
+            .unwrap()
+            .contains("/topics"),
+        "{}",
+        callback.body
+    );
+    bot.stop().await;
+}

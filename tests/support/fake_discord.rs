@@ -1,0 +1,542 @@
+//! A fake Discord on loopback for the adapter's tests and bench: a small HTTP/1.1 server for the
+//! REST API and a WebSocket gateway (tokio-tungstenite). It records every request, answers the
+//! calls the bot makes with valid bodies, injects gateway dispatches, and can fail chosen calls.
+//! Fixture builders check every payload against serenity's own types first, since a payload that
+//! fails to deserialize becomes `Event::Unknown` and the handler silently never runs.
+#![allow(dead_code)]
+
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use futures_util::{SinkExt, StreamExt};
+use serde_json::{json, Value};
+use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
+use tokio::net::{TcpListener, TcpStream};
+use tokio::sync::{mpsc, Notify};
+use tokio_tungstenite::tungstenite::Message as WsMessage;
+
+use poise::serenity_prelude as serenity;
+
+pub const BOT_ID: u64 = 1000;
+pub const APP_ID: u64 = 2000;
+pub const GUILD_ID: u64 = 3000;
+pub const TOKEN: &str = "fake-token-for-tests";
+
+/// One request the bot made.
+#[derive(Debug, Clone)]
+pub struct Request {
+    pub method: String,
+    pub path: String,
+    pub body: Value,
+    pub status: u16,
+    pub at: Instant,
+}
+
+impl Request {
+    /// For a reply to a message: the id of the message it answers.
+    pub fn replies_to(&self) -> Option<&str> {
+        self.body["message_reference"]["message_id"].as_str()
+    }
+
+    pub fn is_message_post(&self) -> bool {
+        self.method == "POST"
+            && self.path.starts_with("/api/v10/channels/")
+            && self.path.ends_with("/messages")
+    }
+
+    /// For an interaction callback: the interaction id.
+    pub fn callback_for(&self) -> Option<&str> {
+        let rest = self.path.strip_prefix("/api/v10/interactions/")?;
+        let (id, rest) = rest.split_once('/')?;
+        rest.ends_with("/callback").then_some(id)
+    }
+}
+
+#[derive(Default)]
+struct State {
+    requests: Mutex<Vec<Request>>,
+    changed: Notify,
+    identify: Mutex<Option<Value>>,
+    fail_message_posts: AtomicUsize,
+    next_id: AtomicU64,
+    ws_url: Mutex<String>,
+}
+
+/// The fake: REST on one port, the gateway on another.
+pub struct FakeDiscord {
+    pub rest_url: String,
+    state: Arc<State>,
+    dispatch: mpsc::UnboundedSender<(String, Value)>,
+    seq: AtomicU64,
+}
+
+impl FakeDiscord {
+    pub async fn start() -> FakeDiscord {
+        let state = Arc::new(State {
+            next_id: AtomicU64::new(900_000),
+            ..Default::default()
+        });
+        let rest = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let ws = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let rest_url = format!("http://{}", rest.local_addr().unwrap());
+        *state.ws_url.lock().unwrap() = format!("ws://{}", ws.local_addr().unwrap());
+        let (tx, rx) = mpsc::unbounded_channel();
+        tokio::spawn(serve_rest(rest, state.clone()));
+        tokio::spawn(serve_gateway(
+            ws,
+            state.clone(),
+            Arc::new(tokio::sync::Mutex::new(rx)),
+        ));
+        FakeDiscord {
+            rest_url,
+            state,
+            dispatch: tx,
+            seq: AtomicU64::new(1),
+        }
+    }
+
+    /// Sends a gateway dispatch (MESSAGE_CREATE, INTERACTION_CREATE, ...).
+    pub fn dispatch(&self, event: &str, data: Value) {
+        self.seq.fetch_add(1, Ordering::Relaxed);
+        self.dispatch
+            .send((event.to_string(), data))
+            .expect("gateway task is gone");
+    }
+
+    /// The next call to post a channel message gets HTTP 500 (`n` times).
+    pub fn fail_message_posts(&self, n: usize) {
+        self.state.fail_message_posts.store(n, Ordering::SeqCst);
+    }
+
+    /// A fresh snowflake.
+    pub fn id(&self) -> u64 {
+        self.state.next_id.fetch_add(1, Ordering::Relaxed)
+    }
+
+    pub fn requests(&self) -> Vec<Request> {
+        self.state.requests.lock().unwrap().clone()
+    }
+
+    /// The IDENTIFY payload the bot sent.
+    pub fn identify(&self) -> Option<Value> {
+        self.state.identify.lock().unwrap().clone()
+    }
+
+    /// Waits until `done` holds for the recorded requests, or panics after `timeout`.
+    pub async fn wait_until<T>(
+        &self,
+        timeout: Duration,
+        what: &str,
+        mut done: impl FnMut(&[Request]) -> Option<T>,
+    ) -> T {
+        let deadline = tokio::time::Instant::now() + timeout;
+        loop {
+            let notified = self.state.changed.notified();
+            tokio::pin!(notified);
+            notified.as_mut().enable();
+            if let Some(found) = done(&self.state.requests.lock().unwrap()) {
+                return found;
+            }
+            if tokio::time::timeout_at(deadline, notified).await.is_err() {
+                let seen: Vec<String> = self
+                    .requests()
+                    .iter()
+                    .map(|r| format!("{} {} -> {}", r.method, r.path, r.status))
+                    .collect();
+                panic!(
+                    "timed out waiting for {what}; requests seen:\n{}",
+                    seen.join("\n")
+                );
+            }
+        }
+    }
+
+    /// Waits for the first request that matches.
+    pub async fn wait_for(&self, what: &str, pred: impl Fn(&Request) -> bool) -> Request {
+        self.wait_until(Duration::from_secs(30), what, |reqs| {
+            reqs.iter().find(|r| pred(r)).cloned()
+        })
+        .await
+    }
+
+    /// Waits for the reply to a message.
+    pub async fn reply_to(&self, message_id: u64) -> Request {
+        let id = message_id.to_string();
+        self.wait_for(&format!("a reply to message {id}"), |r| {
+            r.is_message_post() && r.status == 200 && r.replies_to() == Some(&id)
+        })
+        .await
+    }
+
+    /// Waits for the response to an interaction.
+    pub async fn callback(&self, interaction_id: u64) -> Request {
+        let id = interaction_id.to_string();
+        self.wait_for(&format!("the response to interaction {id}"), |r| {
+            r.callback_for() == Some(&id)
+        })
+        .await
+    }
+
+    /// Sends a message and waits for the bot's reply to it.
+    pub async fn ask(&self, message: Value) -> Request {
+        let id: u64 = message["id"].as_str().unwrap().parse().unwrap();
+        self.dispatch("MESSAGE_CREATE", message);
+        self.reply_to(id).await
+    }
+}
+
+// ---------------------------------------------------------------- fixtures
+
+fn user(id: u64, bot: bool) -> Value {
+    json!({"id": id.to_string(), "username": format!("user{id}"), "discriminator": "0",
+           "global_name": null, "avatar": null, "bot": bot})
+}
+
+/// Who writes a message, and where.
+#[derive(Debug, Clone, Copy)]
+pub struct From {
+    pub user: u64,
+    pub channel: u64,
+    /// None for a DM.
+    pub guild: Option<u64>,
+    pub bot: bool,
+}
+
+impl From {
+    pub fn member(user: u64, channel: u64) -> From {
+        From {
+            user,
+            channel,
+            guild: Some(GUILD_ID),
+            bot: false,
+        }
+    }
+
+    pub fn dm(user: u64) -> From {
+        From {
+            user,
+            channel: 50_000 + user,
+            guild: None,
+            bot: false,
+        }
+    }
+}
+
+/// A MESSAGE_CREATE payload, checked against serenity's `Message`.
+pub fn message(id: u64, from: From, content: &str, mentions_bot: bool) -> Value {
+    let mut mentions = Vec::new();
+    if mentions_bot {
+        mentions.push(user(BOT_ID, true));
+    }
+    let mut value = json!({
+        "id": id.to_string(), "channel_id": from.channel.to_string(), "author": user(from.user, from.bot),
+        "content": content, "timestamp": "2024-02-29T10:00:00.000000+00:00", "edited_timestamp": null,
+        "tts": false, "mention_everyone": content.contains("@everyone"), "mentions": mentions,
+        "mention_roles": [], "attachments": [], "embeds": [], "pinned": false, "type": 0,
+    });
+    if let Some(guild) = from.guild {
+        value["guild_id"] = json!(guild.to_string());
+        value["member"] = json!({"roles": [], "joined_at": "2024-01-01T00:00:00.000000+00:00",
+                                 "deaf": false, "mute": false, "flags": 0});
+    }
+    serde_json::from_value::<serenity::Message>(value.clone())
+        .expect("fixture is not a valid Message");
+    value
+}
+
+/// An INTERACTION_CREATE payload of `kind` (2 command, 3 component, 4 autocomplete) with `data`,
+/// from a member of the test guild, checked against serenity's `Interaction`.
+pub fn interaction(
+    id: u64,
+    kind: u8,
+    user_id: u64,
+    channel: u64,
+    data: Value,
+    message: Option<Value>,
+) -> Value {
+    let mut value = json!({
+        "id": id.to_string(), "application_id": APP_ID.to_string(), "type": kind, "data": data,
+        "guild_id": GUILD_ID.to_string(), "channel_id": channel.to_string(),
+        "member": {"user": user(user_id, false), "roles": [], "joined_at": "2024-01-01T00:00:00.000000+00:00",
+                   "deaf": false, "mute": false, "flags": 0, "permissions": "2248473465835073"},
+        "token": format!("itoken{id}"), "version": 1, "locale": "en-GB", "guild_locale": "en-GB",
+        "app_permissions": "2248473465835073", "entitlements": [], "attachment_size_limit": 10485760,
+    });
+    if let Some(message) = message {
+        value["message"] = message;
+    }
+    serde_json::from_value::<serenity::Interaction>(value.clone())
+        .expect("fixture is not a valid Interaction");
+    value
+}
+
+/// A slash command with string options.
+pub fn command(id: u64, user_id: u64, channel: u64, name: &str, options: &[(&str, &str)]) -> Value {
+    let options: Vec<Value> = options
+        .iter()
+        .map(|(name, value)| json!({"name": name, "type": 3, "value": value}))
+        .collect();
+    interaction(
+        id,
+        2,
+        user_id,
+        channel,
+        json!({"id": "7001", "name": name, "type": 1, "options": options}),
+        None,
+    )
+}
+
+/// An autocomplete request for one focused string option.
+pub fn autocomplete(
+    id: u64,
+    user_id: u64,
+    channel: u64,
+    name: &str,
+    option: &str,
+    partial: &str,
+) -> Value {
+    let options = json!([{"name": option, "type": 3, "value": partial, "focused": true}]);
+    interaction(
+        id,
+        4,
+        user_id,
+        channel,
+        json!({"id": "7001", "name": name, "type": 1, "options": options}),
+        None,
+    )
+}
+
+/// A button press on `message` (a message the bot sent, as Discord would include it).
+pub fn press(id: u64, user_id: u64, channel: u64, custom_id: &str, message: Value) -> Value {
+    interaction(
+        id,
+        3,
+        user_id,
+        channel,
+        json!({"custom_id": custom_id, "component_type": 2}),
+        Some(message),
+    )
+}
+
+/// A message command ("Answer with talks-bot") on `target`.
+pub fn message_command(id: u64, user_id: u64, channel: u64, name: &str, target: Value) -> Value {
+    let target_id = target["id"].as_str().unwrap().to_string();
+    let data = json!({"id": "7002", "name": name, "type": 3, "target_id": target_id,
+                      "resolved": {"messages": {target_id.clone(): target}}});
+    interaction(id, 2, user_id, channel, data, None)
+}
+
+/// The bot's own message as Discord would send it back in a button press: the posted body
+/// with an id, author and the rest.
+pub fn sent_message(id: u64, channel: u64, body: &Value) -> Value {
+    let mut value = json!({
+        "id": id.to_string(), "channel_id": channel.to_string(), "author": user(BOT_ID, true),
+        "content": body["content"].as_str().unwrap_or(""), "timestamp": "2024-02-29T10:00:01.000000+00:00",
+        "edited_timestamp": null, "tts": false, "mention_everyone": false, "mentions": [], "mention_roles": [],
+        "attachments": [], "embeds": body["embeds"].clone(), "pinned": false, "type": 0,
+        "components": [],
+    });
+    if value["embeds"].is_null() {
+        value["embeds"] = json!([]);
+    }
+    serde_json::from_value::<serenity::Message>(value.clone())
+        .expect("sent message is not a valid Message");
+    value
+}
+
+// ---------------------------------------------------------------- REST
+
+async fn serve_rest(listener: TcpListener, state: Arc<State>) {
+    loop {
+        let Ok((stream, _)) = listener.accept().await else {
+            return;
+        };
+        tokio::spawn(serve_connection(stream, state.clone()));
+    }
+}
+
+async fn serve_connection(stream: TcpStream, state: Arc<State>) {
+    let (read, mut write) = stream.into_split();
+    let mut reader = BufReader::new(read);
+    loop {
+        let mut line = String::new();
+        if reader.read_line(&mut line).await.unwrap_or(0) == 0 {
+            return;
+        }
+        let mut parts = line.split_whitespace();
+        let (Some(method), Some(path)) = (parts.next(), parts.next()) else {
+            return;
+        };
+        let (method, path) = (
+            method.to_string(),
+            path.split('?').next().unwrap_or("").to_string(),
+        );
+        let mut length = 0usize;
+        loop {
+            let mut header = String::new();
+            if reader.read_line(&mut header).await.unwrap_or(0) == 0 {
+                return;
+            }
+            let header = header.trim_end();
+            if header.is_empty() {
+                break;
+            }
+            if let Some((name, value)) = header.split_once(':') {
+                if name.eq_ignore_ascii_case("content-length") {
+                    length = value.trim().parse().unwrap_or(0);
+                }
+            }
+        }
+        let mut body = vec![0; length];
+        if reader.read_exact(&mut body).await.is_err() {
+            return;
+        }
+        let body: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
+        let (status, reply) = route(&state, &method, &path, &body);
+        state.requests.lock().unwrap().push(Request {
+            method,
+            path,
+            body,
+            status,
+            at: Instant::now(),
+        });
+        state.changed.notify_waiters();
+        let reason = match status {
+            200 => "OK",
+            204 => "No Content",
+            404 => "Not Found",
+            _ => "Internal Server Error",
+        };
+        let text = reply.map(|r| r.to_string()).unwrap_or_default();
+        let head = format!(
+            "HTTP/1.1 {status} {reason}\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n",
+            text.len()
+        );
+        if write.write_all(head.as_bytes()).await.is_err()
+            || write.write_all(text.as_bytes()).await.is_err()
+        {
+            return;
+        }
+    }
+}
+
+fn route(state: &State, method: &str, path: &str, body: &Value) -> (u16, Option<Value>) {
+    let ws = state.ws_url.lock().unwrap().clone();
+    let segments: Vec<&str> = path.trim_start_matches("/api/v10/").split('/').collect();
+    let new_message = |channel: &str| {
+        let id = state.next_id.fetch_add(1, Ordering::Relaxed);
+        let mut message = json!({
+            "id": id.to_string(), "channel_id": channel, "author": user(BOT_ID, true),
+            "content": body["content"].as_str().unwrap_or(""), "timestamp": "2024-02-29T10:00:01.000000+00:00",
+            "edited_timestamp": null, "tts": false, "mention_everyone": false, "mentions": [],
+            "mention_roles": [], "attachments": [], "embeds": [], "pinned": false, "type": 0,
+        });
+        if let Some(flags) = body["flags"].as_u64() {
+            message["flags"] = json!(flags);
+        }
+        (200, Some(message))
+    };
+    match (method, segments.as_slice()) {
+        ("GET", ["gateway"]) => (200, Some(json!({"url": ws}))),
+        ("GET", ["gateway", "bot"]) => (
+            200,
+            Some(json!({"url": ws, "shards": 1,
+                "session_start_limit": {"total": 1000, "remaining": 1000, "reset_after": 0, "max_concurrency": 1}})),
+        ),
+        ("GET", ["users", "@me"]) => (200, Some(user(BOT_ID, true))),
+        ("PUT", ["applications", _, "commands"])
+        | ("PUT", ["applications", _, "guilds", _, "commands"]) => (200, Some(json!([]))),
+        ("POST", ["channels", channel, "messages"]) => {
+            let fail = state
+                .fail_message_posts
+                .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1))
+                .is_ok();
+            if fail {
+                (
+                    500,
+                    Some(json!({"message": "Internal Server Error", "code": 0})),
+                )
+            } else {
+                new_message(channel)
+            }
+        }
+        ("POST", ["interactions", _, _, "callback"]) => (204, None),
+        ("POST", ["webhooks", _, _]) | ("PATCH", ["webhooks", _, _, "messages", _]) => {
+            new_message("1")
+        }
+        ("GET", ["webhooks", _, _, "messages", _]) => new_message("1"),
+        _ => (404, Some(json!({"message": "Unknown", "code": 10000}))),
+    }
+}
+
+// ---------------------------------------------------------------- gateway
+
+type Dispatches = Arc<tokio::sync::Mutex<mpsc::UnboundedReceiver<(String, Value)>>>;
+
+async fn serve_gateway(listener: TcpListener, state: Arc<State>, dispatches: Dispatches) {
+    loop {
+        let Ok((stream, _)) = listener.accept().await else {
+            return;
+        };
+        tokio::spawn(gateway_session(stream, state.clone(), dispatches.clone()));
+    }
+}
+
+async fn gateway_session(stream: TcpStream, state: Arc<State>, dispatches: Dispatches) {
+    let Ok(mut ws) = tokio_tungstenite::accept_async(stream).await else {
+        return;
+    };
+    let hello = json!({"op": 10, "d": {"heartbeat_interval": 41250}});
+    if ws.send(WsMessage::text(hello.to_string())).await.is_err() {
+        return;
+    }
+    // IDENTIFY
+    let identify = loop {
+        match ws.next().await {
+            Some(Ok(WsMessage::Text(text))) => {
+                let value: Value = serde_json::from_str(&text).unwrap_or(Value::Null);
+                if value["op"] == 2 {
+                    break value;
+                }
+            }
+            Some(Ok(_)) => continue,
+            _ => return,
+        }
+    };
+    let shard = identify["d"]["shard"].clone();
+    *state.identify.lock().unwrap() = Some(identify);
+    state.changed.notify_waiters();
+    let ws_url = state.ws_url.lock().unwrap().clone();
+    let ready = json!({"op": 0, "s": 1, "t": "READY", "d": {
+        "v": 10, "user": user(BOT_ID, true), "guilds": [], "session_id": "s", "resume_gateway_url": ws_url,
+        "application": {"id": APP_ID.to_string(), "flags": 0}, "shard": shard,
+    }});
+    if ws.send(WsMessage::text(ready.to_string())).await.is_err() {
+        return;
+    }
+    let mut dispatches = dispatches.lock().await;
+    let mut seq = 1u64;
+    loop {
+        tokio::select! {
+            frame = ws.next() => match frame {
+                Some(Ok(WsMessage::Text(text))) => {
+                    let value: Value = serde_json::from_str(&text).unwrap_or(Value::Null);
+                    if value["op"] == 1 && ws.send(WsMessage::text(json!({"op": 11}).to_string())).await.is_err() {
+                        return;
+                    }
+                }
+                Some(Ok(WsMessage::Close(_))) | None | Some(Err(_)) => return,
+                Some(Ok(_)) => {}
+            },
+            next = dispatches.recv() => {
+                let Some((event, data)) = next else { return };
+                seq += 1;
+                let frame = json!({"op": 0, "s": seq, "t": event, "d": data});
+                if ws.send(WsMessage::text(frame.to_string())).await.is_err() {
+                    return;
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,3 @@
+//! Test support shared by the integration tests (and the latency bench).
+
+pub mod fake_discord;
