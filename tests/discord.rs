@@ -127,8 +127,9 @@ impl Bot {
             .collect()
     }
 
-    /// Stops the bot through its shutdown future and checks that `serve` returns cleanly.
-    async fn stop(mut self) {
+    /// Stops the bot through its shutdown future, checks that `serve` returns cleanly, and
+    /// hands back the fake for a last look.
+    async fn stop(mut self) -> FakeDiscord {
         let _ = self.stop.take().unwrap().send(());
         let result = tokio::time::timeout(Duration::from_secs(20), self.task)
             .await
@@ -136,6 +137,7 @@ impl Bot {
         result
             .expect("serve did not panic")
             .expect("serve returns Ok after shutdown");
+        self.fake
     }
 }
 
@@ -884,9 +886,21 @@ async fn a_failed_reply_is_logged_and_the_bot_goes_on() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_burst_of_1000_messages_is_answered_in_full() {
+async fn a_burst_of_1000_messages_is_answered_in_full_and_leaves_nothing_behind() {
     const N: usize = 1000;
     let bot = Bot::start(|_| {}).await;
+    bot.fake.close_connections();
+    // One question first, so that every long-lived task exists before the count.
+    bot.fake
+        .ask(fake::message(
+            bot.fake.id(),
+            From::member(7, CHANNEL),
+            &mention("hi"),
+            true,
+        ))
+        .await;
+    let metrics = tokio::runtime::Handle::current().metrics();
+    let baseline = metrics.num_alive_tasks();
     let questions = [
         "who took part?",
         "when was the meeting?",
@@ -904,30 +918,37 @@ async fn a_burst_of_1000_messages_is_answered_in_full() {
             fake::message(id, from, &mention(questions[i % questions.len()]), true),
         );
     }
-    let answered = bot
-        .fake
+    let replies_to_burst = |reqs: &[fake::Request]| -> Vec<String> {
+        reqs.iter()
+            .filter(|r| r.is_message_post())
+            .filter_map(|r| r.replies_to())
+            .filter(|id| ids.contains(*id))
+            .map(str::to_string)
+            .collect()
+    };
+    bot.fake
         .wait_until(Duration::from_secs(240), "1000 replies", |reqs| {
-            let replies: Vec<&str> = reqs
-                .iter()
-                .filter(|r| r.is_message_post())
-                .filter_map(|r| r.replies_to())
-                .collect();
-            (replies.len() >= N)
-                .then_some(replies.into_iter().map(str::to_string).collect::<Vec<_>>())
+            (replies_to_burst(reqs).len() >= N).then_some(())
         })
         .await;
+    // No leak: every task the burst started (event handlers, HTTP connections) ends.
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
+    while metrics.num_alive_tasks() > baseline {
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "{} tasks alive after the burst, {baseline} before",
+            metrics.num_alive_tasks()
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let fake = bot.stop().await;
+    let answered = replies_to_burst(&fake.requests());
     assert_eq!(answered.len(), N, "one reply per message, none twice");
     assert_eq!(
-        answered.iter().cloned().collect::<HashSet<_>>(),
+        answered.into_iter().collect::<HashSet<_>>(),
         ids,
         "every message answered"
     );
-    assert!(bot
-        .fake
-        .requests()
-        .iter()
-        .all(|r| r.status < 400 || r.method == "GET"));
-    bot.stop().await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -60,6 +60,7 @@ struct State {
     identify: Mutex<Option<Value>>,
     fail_message_posts: AtomicUsize,
     stalled_channel: AtomicU64,
+    close_connections: std::sync::atomic::AtomicBool,
     next_id: AtomicU64,
     ws_url: Mutex<String>,
 }
@@ -113,6 +114,12 @@ impl FakeDiscord {
     /// Posts to this channel are recorded (with status 0) and never answered.
     pub fn stall_channel(&self, channel: u64) {
         self.state.stalled_channel.store(channel, Ordering::SeqCst);
+    }
+
+    /// From now on every REST connection is closed after one response, so no idle connection
+    /// (and no task serving one) outlives its request.
+    pub fn close_connections(&self) {
+        self.state.close_connections.store(true, Ordering::SeqCst);
     }
 
     /// A fresh snowflake.
@@ -434,13 +441,19 @@ async fn serve_connection(stream: TcpStream, state: Arc<State>) {
             _ => "Internal Server Error",
         };
         let text = reply.map(|r| r.to_string()).unwrap_or_default();
+        let close = state.close_connections.load(Ordering::SeqCst);
         let head = format!(
-            "HTTP/1.1 {status} {reason}\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n",
-            text.len()
+            "HTTP/1.1 {status} {reason}\r\ncontent-type: application/json\r\ncontent-length: {}\r\n{}\r\n",
+            text.len(),
+            if close { "connection: close\r\n" } else { "" }
         );
         if write.write_all(head.as_bytes()).await.is_err()
             || write.write_all(text.as_bytes()).await.is_err()
         {
+            return;
+        }
+        if close {
+            let _ = write.shutdown().await;
             return;
         }
     }
