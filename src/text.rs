@@ -141,6 +141,17 @@ fn is_apostrophe(c: char) -> bool {
     )
 }
 
+/// How matching sees a name or spelling: its stems, with stop words and particles dropped.
+/// Two spellings with one key are the same thing to the matcher.
+pub fn match_key(text: &str) -> String {
+    let terms = Analyzer::default().terms(text);
+    terms
+        .iter()
+        .map(|t| t.text.as_str())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
 /// Articles of Arabic names ("al-Maliki", "El Alamein"), dropped before aliases apply so that
 /// "al-Malki", "al Malki" and "Malki" meet.
 const PARTICLES: &[&str] = &["al", "el", "ul"];
@@ -403,6 +414,7 @@ pub fn stem(word: &str) -> String {
     if word.len() <= 3 || !word.is_ascii() || word.bytes().any(|b| b.is_ascii_digit()) {
         return word.to_string();
     }
+    let word = &american_to_british(word);
     let singular = singular(word);
     const RULES: &[(&str, &str)] = &[
         ("ational", "ate"),
@@ -438,6 +450,20 @@ pub fn stem(word: &str) -> String {
         }
     }
     singular.to_string()
+}
+
+/// "organize", "organization" and "organizer" meet "organise", "organisation", "organiser".
+fn american_to_british(word: &str) -> std::borrow::Cow<'_, str> {
+    const ENDINGS: &[&str] = &[
+        "ize", "ized", "izes", "izing", "ization", "izations", "izer", "izers",
+    ];
+    match ENDINGS.iter().find(|e| word.ends_with(*e)) {
+        Some(ending) => {
+            let cut = word.len() - ending.len();
+            format!("{}is{}", &word[..cut], &ending[2..]).into()
+        }
+        None => word.into(),
+    }
 }
 
 /// Drops an English plural ending, leaving names such as Hamas, Abbas and Tass alone.
@@ -488,6 +514,8 @@ mod tests {
         assert_eq!(stem("hamas"), "hamas");
         assert_eq!(stem("abbas"), "abbas");
         assert_eq!(stem("2024"), "2024");
+        assert_eq!(stem("organized"), stem("organised"));
+        assert_eq!(stem("organizer"), stem("organiser"));
     }
 
     #[test]

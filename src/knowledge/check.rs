@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use super::{
     FileKind, KnowledgeBase, Problem, MAX_ANSWER_CHARS, MAX_QUESTION_CHARS, MIN_ALTERNATES,
 };
-use crate::text::contains_mention;
+use crate::text::{contains_mention, match_key};
 
 /// Every problem in a loaded base, in file order. Empty means the base may be served.
 pub fn check(kb: &KnowledgeBase) -> Vec<Problem> {
@@ -247,36 +247,48 @@ fn check_sources(kb: &KnowledgeBase, problems: &mut Vec<Problem>) {
 
 fn check_aliases(kb: &KnowledgeBase, problems: &mut Vec<Problem>) {
     let at = reporter(kb, FileKind::Aliases, || kb.dir.join("aliases.toml"));
-    let mut owner: BTreeMap<String, (&str, usize)> = BTreeMap::new();
+    // Spellings are compared as the matcher sees them (stems, stop words dropped), so that
+    // "organisation" and "organise" are caught as one spelling claimed by two names.
+    let mut owner: BTreeMap<String, &str> = BTreeMap::new();
     for (i, alias) in kb.aliases.iter().enumerate() {
-        if crate::text::fold(&alias.name).is_empty() {
+        let name_key = match_key(&alias.name);
+        if name_key.is_empty() {
             problems.push(at.problem(
                 &format!("alias[{i}].name"),
-                "the name has no letters or digits",
+                "the name has no words the matcher can use",
             ));
         }
         if alias.spellings.is_empty() {
             problems.push(at.problem(&format!("alias[{i}].spellings"), "no spellings given"));
         }
         for (j, spelling) in alias.spellings.iter().enumerate() {
-            let key = crate::text::fold(spelling);
+            let key = match_key(spelling);
             let field = format!("alias[{i}].spellings[{j}]");
             if key.is_empty() {
-                problems.push(at.problem(&field, "the spelling has no letters or digits"));
+                problems.push(at.problem(
+                    &field,
+                    format!("`{spelling}` has no words the matcher can use"),
+                ));
                 continue;
             }
-            if key == crate::text::fold(&alias.name) {
-                problems.push(at.problem(&field, format!("`{spelling}` is the name itself")));
+            if key == name_key {
+                problems.push(at.problem(
+                    &field,
+                    format!(
+                        "`{spelling}` already matches as `{}`; remove it",
+                        alias.name
+                    ),
+                ));
                 continue;
             }
             match owner.get(&key) {
-                Some(&(name, _)) if name != alias.name => problems.push(at.problem(
+                Some(&name) if name != alias.name => problems.push(at.problem(
                     &field,
-                    format!("`{spelling}` is already a spelling of `{name}`; a spelling may mean one name only"),
+                    format!("`{spelling}` matches as a spelling of `{name}` already; a spelling may mean one name only"),
                 )),
                 Some(_) => problems.push(at.problem(&field, format!("`{spelling}` is listed twice"))),
                 None => {
-                    owner.insert(key, (&alias.name, i));
+                    owner.insert(key, &alias.name);
                 }
             }
         }
