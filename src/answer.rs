@@ -147,7 +147,7 @@ impl<'a> Answer<'a> {
             "answered": fact.is_some(),
             "outcome": self.outcome.name(),
             "fact_id": fact.map(|f| f.id.as_str()),
-            "confidence": (self.confidence * 1000.0).round() / 1000.0,
+            "confidence": (f64::from(self.confidence) * 1000.0).round() / 1000.0,
             "answer": fact.map(|f| f.answer.trim()),
             "as_of": fact.and_then(|f| f.as_of.as_deref()),
             "message": self.message(),

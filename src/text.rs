@@ -189,6 +189,33 @@ const WEAK_WORDS: &[&str] = &[
 static STOP_SET: std::sync::LazyLock<HashSet<&'static str>> =
     std::sync::LazyLock::new(|| STOP_WORDS.iter().copied().collect());
 
+/// The question word a word is, allowing chat spellings ("wen", "wat") and one slip in the
+/// longer ones ("whcih", "wehn").
+fn weak_word(word: &str) -> Option<&'static str> {
+    const CHAT: &[(&str, &str)] = &[
+        ("wen", "when"),
+        ("whn", "when"),
+        ("wat", "what"),
+        ("wut", "what"),
+        ("wht", "what"),
+        ("hw", "how"),
+    ];
+    if let Some(&weak) = WEAK_WORDS.iter().find(|w| **w == word) {
+        return Some(weak);
+    }
+    if let Some(&(_, weak)) = CHAT.iter().find(|(chat, _)| *chat == word) {
+        return Some(weak);
+    }
+    if (4..=6).contains(&word.len()) {
+        return WEAK_WORDS.iter().copied().find(|w| {
+            w.len() >= 4
+                && w.as_bytes()[0] == word.as_bytes()[0]
+                && strsim::osa_distance(w, word) == 1
+        });
+    }
+    None
+}
+
 /// A term of the index or of a question.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Term {
@@ -339,9 +366,9 @@ impl Analyzer {
             if STOP_SET.contains(word.as_str()) {
                 continue;
             }
-            let term = if WEAK_WORDS.contains(&word.as_str()) {
+            let term = if let Some(weak) = weak_word(&word) {
                 Term {
-                    text: word.clone(),
+                    text: weak.to_string(),
                     weak: true,
                 }
             } else {
