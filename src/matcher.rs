@@ -7,6 +7,12 @@ use std::collections::HashMap;
 use crate::knowledge::Fact;
 use crate::text::{Analyzer, Token};
 
+thread_local! {
+    /// Per-fact accumulators reused across questions on a thread, zeroed after each use, so
+    /// answering allocates nothing in proportion to the size of the base.
+    static SCRATCH: std::cell::RefCell<Vec<(f32, f32)>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
 /// How much each field of a fact counts.
 const FIELD_WEIGHTS: [f32; FIELDS] = [3.0, 2.0, 2.0, 1.0];
 const FIELDS: usize = 4;
@@ -234,9 +240,29 @@ impl Index {
     }
 
     fn search_terms(&self, query: &[Token], limit: usize) -> Vec<Scored> {
-        let mut scores = vec![0f32; self.facts];
-        let mut covered = vec![0f32; self.facts];
-        let mut touched: Vec<u32> = Vec::new();
+        SCRATCH.with(|scratch| {
+            let mut scratch = scratch.borrow_mut();
+            if scratch.len() < self.facts {
+                scratch.resize(self.facts, (0.0, 0.0));
+            }
+            let mut touched = Vec::new();
+            let result = self.score(query, limit, &mut scratch, &mut touched);
+            // Leave the scratch zeroed for the next question.
+            for &f in &touched {
+                scratch[f as usize] = (0.0, 0.0);
+            }
+            result
+        })
+    }
+
+    /// Accumulates (score, covered subject) per fact in `acc`, listing every fact it touches.
+    fn score(
+        &self,
+        query: &[Token],
+        limit: usize,
+        acc: &mut [(f32, f32)],
+        touched: &mut Vec<u32>,
+    ) -> Vec<Scored> {
         let mut subject = 0f32;
         let mut seen: Vec<&str> = Vec::with_capacity(query.len());
         let mut matched: Vec<(u32, f32)> = Vec::with_capacity(query.len());
@@ -269,24 +295,33 @@ impl Index {
             if !term.weak {
                 subject += entry.mass;
             }
+            let mass = if term.weak { 0.0 } else { entry.mass * factor };
             for posting in &entry.postings {
-                let f = posting.fact as usize;
-                if scores[f] == 0.0 && covered[f] == 0.0 {
+                let slot = &mut acc[posting.fact as usize];
+                if slot.0 == 0.0 {
                     touched.push(posting.fact);
                 }
-                scores[f] += posting.weight * weight;
-                if !term.weak {
-                    covered[f] += entry.mass * factor * posting.aboutness;
-                }
+                slot.0 += posting.weight * weight;
+                slot.1 += mass * posting.aboutness;
             }
         }
         if subject <= 0.0 {
             return Vec::new();
         }
-        let mut ranked: Vec<(f32, u32)> =
-            touched.iter().map(|&f| (scores[f as usize], f)).collect();
-        ranked.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
-        ranked.truncate(limit.max(2));
+        // The best few, best first (ties to the earlier fact), in one pass over the touched.
+        let keep = limit.max(2);
+        let mut ranked: Vec<(f32, u32)> = Vec::with_capacity(keep + 1);
+        for &f in touched.iter() {
+            let candidate = (acc[f as usize].0, f);
+            let beats = |other: &(f32, u32)| {
+                candidate.0 > other.0 || (candidate.0 == other.0 && candidate.1 < other.1)
+            };
+            if ranked.len() < keep || ranked.last().is_some_and(beats) {
+                let at = ranked.iter().position(beats).unwrap_or(ranked.len());
+                ranked.insert(at, candidate);
+                ranked.truncate(keep);
+            }
+        }
         let second = ranked.get(1).map_or(0.0, |r| r.0);
         // A question of one common word ("2024", "meeting") is too vague to answer outright.
         let specificity = (subject / SPECIFICITY_SCALE).min(1.0).sqrt();
@@ -295,7 +330,7 @@ impl Index {
             .take(limit)
             .enumerate()
             .map(|(rank, &(score, f))| {
-                let coverage = (covered[f as usize] / subject).min(1.0);
+                let coverage = (acc[f as usize].1 / subject).min(1.0);
                 let margin = if rank == 0 && score > 0.0 {
                     ((score - second) / score).clamp(0.0, 1.0)
                 } else {

@@ -103,20 +103,29 @@ fn fold_words(text: &str) -> Vec<String> {
         if c == ',' && prev_digit && chars.peek().is_some_and(|n| n.is_ascii_digit()) {
             continue; // 30,000 -> 30000
         }
-        let mut any = false;
-        for d in c.to_string().nfd() {
-            if is_combining_mark(d) {
-                continue;
-            }
-            any = true;
-            if d.is_alphanumeric() {
-                word.push(d);
+        if c.is_ascii() {
+            if c.is_ascii_alphanumeric() {
+                word.push(c);
             } else {
                 push_word(&mut words, &mut word);
             }
-        }
-        if !any && !c.is_alphanumeric() {
-            push_word(&mut words, &mut word);
+        } else {
+            // Diacritics go: "ā" decomposes to "a" and a combining mark, which is dropped.
+            let mut any = false;
+            unicode_normalization::char::decompose_canonical(c, |d| {
+                if is_combining_mark(d) {
+                    return;
+                }
+                any = true;
+                if d.is_alphanumeric() {
+                    word.push(d);
+                } else {
+                    push_word(&mut words, &mut word);
+                }
+            });
+            if !any && !c.is_alphanumeric() {
+                push_word(&mut words, &mut word);
+            }
         }
         prev_digit = c.is_ascii_digit();
     }
