@@ -39,6 +39,33 @@ fn shown(text: &str) -> String {
     }
 }
 
+/// The parts of two long texts that differ, with a little context before and `…` where text
+/// was left out, so a change deep inside an answer still shows.
+fn excerpts(before: &str, after: &str) -> (String, String) {
+    const CONTEXT: usize = 20;
+    let a: Vec<char> = before.chars().collect();
+    let b: Vec<char> = after.chars().collect();
+    if a.len() <= SHOWN_CHARS && b.len() <= SHOWN_CHARS {
+        return (before.to_string(), after.to_string());
+    }
+    let prefix = a.iter().zip(&b).take_while(|(x, y)| x == y).count();
+    let room = a.len().min(b.len()) - prefix;
+    let suffix = a.iter().rev().zip(b.iter().rev()).take(room).take_while(|(x, y)| x == y).count();
+    let start = prefix.saturating_sub(CONTEXT);
+    let cut = |chars: &[char]| {
+        let mut text = String::new();
+        if start > 0 {
+            text.push('…');
+        }
+        text.extend(&chars[start..chars.len() - suffix]);
+        if suffix > 0 {
+            text.push('…');
+        }
+        text
+    };
+    (cut(&a), cut(&b))
+}
+
 /// What differs from `before` to `after`, field by field in file order.
 pub fn diff_facts(before: &Fact, after: &Fact) -> Vec<FieldChange> {
     let mut changes = Vec::new();
@@ -53,11 +80,8 @@ pub fn diff_facts(before: &Fact, after: &Fact) -> Vec<FieldChange> {
     list(&mut changes, "alternates", &before.alternates, &after.alternates);
     list(&mut changes, "keywords", &before.keywords, &after.keywords);
     if before.answer != after.answer {
-        changes.push(FieldChange {
-            field: "answer".into(),
-            before: Some(before.answer.clone()),
-            after: Some(after.answer.clone()),
-        });
+        let (a, b) = excerpts(&before.answer, &after.answer);
+        changes.push(FieldChange { field: "answer".into(), before: Some(a), after: Some(b) });
     }
     if before.as_of != after.as_of {
         changes.push(FieldChange { field: "as_of".into(), before: before.as_of.clone(), after: after.as_of.clone() });
@@ -140,6 +164,16 @@ mod tests {
         assert_eq!(text[3], "sources: removed \"s\"");
         assert_eq!(text[4], "sources: added \"s note \"n\"\"");
         assert!(diff_facts(&before, &before).is_empty());
+    }
+
+    #[test]
+    fn long_texts_show_where_they_differ() {
+        let long = "word ".repeat(40);
+        let (a, b) = excerpts(&format!("{long}old tail"), &format!("{long}new tail"));
+        assert_eq!(a, "…word word word word old…");
+        assert_eq!(b, "…word word word word new…");
+        let (a, b) = excerpts(&long, &format!("{long}more"));
+        assert_eq!((a.as_str(), b.as_str()), ("…word word word word ", "…word word word word more"));
     }
 
     #[test]
