@@ -579,6 +579,7 @@ impl Store {
     /// The base on disk and its load problems, less those of fact `id`'s own file (which the
     /// change replaces).
     fn load_base(&self, id: &str) -> Result<(KnowledgeBase, Vec<Problem>), StoreError> {
+        phase("check", id);
         let (kb, problems) = KnowledgeBase::load_unchecked(&self.dir).map_err(|e| match e {
             LoadError::Io { path, source } => StoreError::Io { path, source },
             other => StoreError::Missing(other),
