@@ -111,7 +111,7 @@ impl Watcher {
                 }
                 on_reload(&result);
             })
-            .map_err(|e| notify::Error::io(e))?;
+            .map_err(notify::Error::io)?;
         Ok(Watcher { stop: tx, thread: Some(thread), _watcher: watcher })
     }
 }

@@ -70,7 +70,11 @@ fn crash_child_writer() {
             4 => {
                 let mut fact = common::new_fact(&format!("crash-extra-{tag}-{n}"));
                 fact.related.clear();
-                fact.sources = vec![Citation { source: format!("https://crash.example/story/{tag}/{n}"), quote: None, note: None }];
+                fact.sources = vec![Citation {
+                    source: format!("https://crash.example/story/{tag}/{n}"),
+                    quote: None,
+                    note: None,
+                }];
                 store.add(fact, actor.clone(), None).map(drop)
             }
             5 => match extra_fact(Path::new(&dir)) {
@@ -117,9 +121,10 @@ fn sigkill_at_random_points_leaves_old_or_new_and_a_matching_journal() {
     let tmp = common::copy_knowledge();
     let dir = tmp.path().join("knowledge");
     let original: BTreeMap<String, Vec<u8>> = fact_files(&dir);
-    let seed = std::env::var("TALKS_BOT_CRASH_SEED").ok().and_then(|s| s.parse().ok()).unwrap_or_else(|| {
-        SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_nanos() as u64).unwrap_or(7)
-    });
+    let seed = std::env::var("TALKS_BOT_CRASH_SEED")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or_else(|| SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_nanos() as u64).unwrap_or(7));
     eprintln!("crash test seed {seed} (set TALKS_BOT_CRASH_SEED to replay)");
     let mut rng = Rng(seed | 1);
     let exe = std::env::current_exe().unwrap();
@@ -156,8 +161,12 @@ fn sigkill_at_random_points_leaves_old_or_new_and_a_matching_journal() {
     eprintln!("crash test: {stats:#?} in {:?}", started.elapsed());
     assert_eq!(stats.kills, KILLS);
     assert!(stats.journal_entries > KILLS, "the child made progress between kills: {stats:?}");
-    let mid_change: usize =
-        stats.phases.iter().filter(|(p, _)| !["startup", "recover", "done"].contains(&p.as_str())).map(|(_, n)| n).sum();
+    let mid_change: usize = stats
+        .phases
+        .iter()
+        .filter(|(p, _)| !["startup", "recover", "done"].contains(&p.as_str()))
+        .map(|(_, n)| n)
+        .sum();
     assert!(mid_change > 0, "some kills landed in the middle of a change: {stats:?}");
 }
 
@@ -212,7 +221,12 @@ fn verify(dir: &Path, original: &BTreeMap<String, Vec<u8>>, round: usize) -> Rec
         expected.insert(entry.fact.clone(), entry.after.as_ref().map(|f| fact_to_toml(f).into_bytes()));
         for source in &entry.sources_added {
             let path = dir.join("sources").join(format!("{}.toml", source.id));
-            assert_eq!(fs::read_to_string(&path).ok(), Some(source_to_toml(source)), "round {round}: {}", path.display());
+            assert_eq!(
+                fs::read_to_string(&path).ok(),
+                Some(source_to_toml(source)),
+                "round {round}: {}",
+                path.display()
+            );
         }
     }
     let on_disk = fact_files(dir);

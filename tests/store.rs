@@ -144,10 +144,7 @@ fn a_stale_edit_is_refused_with_what_changed() {
     assert_eq!(store.show("meeting-dates").unwrap().fact, a, "nothing was overwritten");
 
     // A stale remove is refused as well.
-    assert!(matches!(
-        store.remove("meeting-dates", start.version, mod_alice(), None),
-        Err(StoreError::Stale { .. })
-    ));
+    assert!(matches!(store.remove("meeting-dates", start.version, mod_alice(), None), Err(StoreError::Stale { .. })));
 
     // An edit made outside the store changes the version too.
     let current = store.show("meeting-dates").unwrap();
@@ -228,10 +225,7 @@ fn invalid_changes_are_refused_and_nothing_is_written() {
         store.edit("meeting-dates", shown.fact.clone(), shown.version, mod_alice(), None),
         Err(StoreError::Unchanged { .. })
     ));
-    assert!(matches!(
-        store.add(new_fact("x-reason"), mod_alice(), Some("ping @here")),
-        Err(StoreError::BadReason(_))
-    ));
+    assert!(matches!(store.add(new_fact("x-reason"), mod_alice(), Some("ping @here")), Err(StoreError::BadReason(_))));
     assert!(matches!(parse_fact("id = \"x\"\nunknown = 1\n"), Err(StoreError::Parse(_))));
 
     assert_eq!(snapshot(&dir), before, "refused changes write nothing, not even the journal");
@@ -277,7 +271,8 @@ fn a_url_given_as_a_source_becomes_a_source_file() {
     let dir = tmp.path().join("knowledge");
     let store = Store::open(&dir).unwrap();
     let mut fact = new_fact("url-cited");
-    fact.sources = vec![Citation { source: "https://www.example.org/news/2024/03/moscow?utm=x".into(), quote: None, note: None }];
+    fact.sources =
+        vec![Citation { source: "https://www.example.org/news/2024/03/moscow?utm=x".into(), quote: None, note: None }];
     let change = store.add(fact, mod_alice(), None).unwrap();
     assert_eq!(change.entry.sources_added.len(), 1);
     let source = &change.entry.sources_added[0];
@@ -285,7 +280,10 @@ fn a_url_given_as_a_source_becomes_a_source_file() {
     assert_eq!(source.outlet, "example.org");
     assert_eq!(source.text, None);
     let kb = KnowledgeBase::load(&dir).unwrap();
-    assert_eq!(kb.source(&source.id).map(|s| s.url.as_str()), Some("https://www.example.org/news/2024/03/moscow?utm=x"));
+    assert_eq!(
+        kb.source(&source.id).map(|s| s.url.as_str()),
+        Some("https://www.example.org/news/2024/03/moscow?utm=x")
+    );
     assert_eq!(kb.fact("url-cited").unwrap().sources[0].source, source.id);
 
     // The same URL again reuses the source; a quote on a URL source cannot be verified.

@@ -25,7 +25,13 @@ pub fn read_input(path: &Path) -> Result<String, CliError> {
 }
 
 /// `fact add --file F`.
-pub fn add(store: &Store, text: &str, reason: Option<&str>, out: &mut impl Write, err: &mut impl Write) -> Result<bool, CliError> {
+pub fn add(
+    store: &Store,
+    text: &str,
+    reason: Option<&str>,
+    out: &mut impl Write,
+    err: &mut impl Write,
+) -> Result<bool, CliError> {
     let result = parse_fact(text).and_then(|fact| store.add(fact, Actor::cli(), reason));
     finish(result, out, err)
 }
@@ -49,7 +55,8 @@ pub fn edit(
             shown.version
         }),
     };
-    let result = base.and_then(|base| parse_fact(text).and_then(|fact| store.edit(id, fact, base, Actor::cli(), reason)));
+    let result =
+        base.and_then(|base| parse_fact(text).and_then(|fact| store.edit(id, fact, base, Actor::cli(), reason)));
     finish(result, out, err)
 }
 
@@ -71,7 +78,13 @@ pub fn remove(
 }
 
 /// `fact undo ID`.
-pub fn undo(store: &Store, id: &str, reason: Option<&str>, out: &mut impl Write, err: &mut impl Write) -> Result<bool, CliError> {
+pub fn undo(
+    store: &Store,
+    id: &str,
+    reason: Option<&str>,
+    out: &mut impl Write,
+    err: &mut impl Write,
+) -> Result<bool, CliError> {
     finish(store.undo(id, Actor::cli(), reason), out, err)
 }
 
@@ -87,7 +100,13 @@ pub fn show(store: &Store, id: &str, out: &mut impl Write, err: &mut impl Write)
 }
 
 /// `fact history ID`: every journaled change, oldest first, as text or JSON lines.
-pub fn history(store: &Store, id: &str, json: bool, out: &mut impl Write, err: &mut impl Write) -> Result<bool, CliError> {
+pub fn history(
+    store: &Store,
+    id: &str,
+    json: bool,
+    out: &mut impl Write,
+    err: &mut impl Write,
+) -> Result<bool, CliError> {
     let entries = match store.history(id) {
         Ok(entries) => entries,
         Err(e) => return refused(e, err),
@@ -123,7 +142,9 @@ fn finish(result: Result<Change, StoreError>, out: &mut impl Write, err: &mut im
     };
     let entry = &change.entry;
     match change.version {
-        Some(version) => writeln!(out, "{} `{}`: now version {version} (journal #{})", past(entry), entry.fact, entry.seq)?,
+        Some(version) => {
+            writeln!(out, "{} `{}`: now version {version} (journal #{})", past(entry), entry.fact, entry.seq)?
+        }
         None => writeln!(out, "{} `{}`: the fact is removed (journal #{})", past(entry), entry.fact, entry.seq)?,
     }
     for source in &entry.sources_added {
@@ -139,7 +160,9 @@ fn finish(result: Result<Change, StoreError>, out: &mut impl Write, err: &mut im
 fn past(entry: &Entry) -> String {
     match entry.undoes {
         Some(seq) => format!("undid #{seq} on"),
-        None => format!("{}", entry.action).replace("add", "added").replace("edit", "edited").replace("remove", "removed"),
+        None => {
+            format!("{}", entry.action).replace("add", "added").replace("edit", "edited").replace("remove", "removed")
+        }
     }
 }
 

@@ -123,7 +123,8 @@ impl StoreError {
 }
 
 fn stale_text(id: &str, base: &Version, current: &Version, changes: &[FieldChange], since_base: bool) -> String {
-    let mut text = format!("`{id}` was changed by someone else since you loaded it (your version {base}, now {current}).");
+    let mut text =
+        format!("`{id}` was changed by someone else since you loaded it (your version {base}, now {current}).");
     if changes.is_empty() {
         text.push_str(" The change was made outside the store, so the differences cannot be listed.");
     } else if since_base {
@@ -300,7 +301,14 @@ impl Store {
     }
 
     /// Replaces fact `id` with `fact`, if the fact on disk is still at version `base`.
-    pub fn edit(&self, id: &str, mut fact: Fact, base: Version, actor: Actor, reason: Option<&str>) -> Result<Change, StoreError> {
+    pub fn edit(
+        &self,
+        id: &str,
+        mut fact: Fact,
+        base: Version,
+        actor: Actor,
+        reason: Option<&str>,
+    ) -> Result<Change, StoreError> {
         let reason = clean_reason(reason)?;
         check_id(id)?;
         if fact.id != id {
@@ -402,6 +410,12 @@ impl Store {
         self.current(id)
     }
 
+    /// An unused fact id made from a question (for front ends whose form has no id field):
+    /// its significant words, lower case, joined with '-', numbered if taken.
+    pub fn suggest_id(&self, question: &str) -> String {
+        suggest_id(question, |id| self.fact_path(id).exists())
+    }
+
     /// The path of fact `id`'s file.
     pub fn fact_path(&self, id: &str) -> PathBuf {
         self.dir.join("facts").join(format!("{id}.toml"))
@@ -453,7 +467,11 @@ impl Store {
                     seq: u64,
                 }
                 serde_json::from_str::<Seq>(&line)
-                    .map_err(|e| StoreError::Journal { path: journal_path.clone(), line: 0, message: e.to_string() })?
+                    .map_err(|e| StoreError::Journal {
+                        line: std::fs::read_to_string(&journal_path).map_or(0, |t| t.lines().count()),
+                        path: journal_path.clone(),
+                        message: e.to_string(),
+                    })?
                     .seq
             }
         };
@@ -590,9 +608,11 @@ impl Store {
 
     fn read_journal(&self) -> Result<Vec<Entry>, StoreError> {
         let path = self.journal_path();
-        journal::read_all(&path)
-            .map_err(|e| StoreError::io(&path, e))?
-            .map_err(|bad| StoreError::Journal { path, line: bad.line, message: bad.message })
+        journal::read_all(&path).map_err(|e| StoreError::io(&path, e))?.map_err(|bad| StoreError::Journal {
+            path,
+            line: bad.line,
+            message: bad.message,
+        })
     }
 }
 
@@ -609,15 +629,21 @@ pub fn parse_fact(text: &str) -> Result<Fact, StoreError> {
 
 fn parse_shown(path: &Path, bytes: Vec<u8>) -> Result<Shown, StoreError> {
     let version = Version::of(&bytes);
-    let toml = String::from_utf8(bytes)
-        .map_err(|_| StoreError::Parse(format!("`{}` is not UTF-8 text", path.display())))?;
-    let fact = parse_fact(&toml)
-        .map_err(|e| StoreError::Parse(format!("`{}`: {}", path.display(), e.to_string().trim_start_matches("the fact cannot be read: "))))?;
+    let toml =
+        String::from_utf8(bytes).map_err(|_| StoreError::Parse(format!("`{}` is not UTF-8 text", path.display())))?;
+    let fact = parse_fact(&toml).map_err(|e| {
+        StoreError::Parse(format!(
+            "`{}`: {}",
+            path.display(),
+            e.to_string().trim_start_matches("the fact cannot be read: ")
+        ))
+    })?;
     Ok(Shown { fact, toml, version })
 }
 
 fn check_id(id: &str) -> Result<(), StoreError> {
-    if id.is_empty() || id.len() > 100 || !id.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-') {
+    if id.is_empty() || id.len() > 100 || !id.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+    {
         return Err(StoreError::BadId { id: id.to_string() });
     }
     Ok(())
@@ -632,7 +658,9 @@ fn clean_reason(reason: Option<&str>) -> Result<Option<String>, StoreError> {
         return Err(StoreError::BadReason(format!("is {chars} characters; the limit is {MAX_REASON_CHARS}")));
     }
     if contains_mention(reason) {
-        return Err(StoreError::BadReason("contains mention syntax (@everyone, @here or <@...>), which could ping people".into()));
+        return Err(StoreError::BadReason(
+            "contains mention syntax (@everyone, @here or <@...>), which could ping people".into(),
+        ));
     }
     Ok(Some(reason.to_string()))
 }
@@ -667,7 +695,12 @@ fn candidate(kb: &KnowledgeBase, replace: Option<&str>, fact: Option<&Fact>, sou
 
 /// Runs `check` on the candidate base, plus what `check` leaves to the store (the topic), and
 /// refuses the change if anything is wrong anywhere in it.
-fn validate(id: &str, candidate: &KnowledgeBase, fact: Option<&Fact>, mut problems: Vec<Problem>) -> Result<(), StoreError> {
+fn validate(
+    id: &str,
+    candidate: &KnowledgeBase,
+    fact: Option<&Fact>,
+    mut problems: Vec<Problem>,
+) -> Result<(), StoreError> {
     problems.extend(check(candidate));
     if let Some(fact) = fact {
         let problem = |field: &str, message: String| Problem {
@@ -681,7 +714,10 @@ fn validate(id: &str, candidate: &KnowledgeBase, fact: Option<&Fact>, mut proble
             problems.push(problem("topic", format!("{chars} characters; the limit is {MAX_TOPIC_CHARS}")));
         }
         if contains_mention(&fact.topic) {
-            problems.push(problem("topic", "the text contains mention syntax (@everyone, @here or <@...>), which could ping people".into()));
+            problems.push(problem(
+                "topic",
+                "the text contains mention syntax (@everyone, @here or <@...>), which could ping people".into(),
+            ));
         }
     }
     if problems.is_empty() {
@@ -746,6 +782,35 @@ fn url_sources(fact: &mut Fact, existing: &[Source], actor: &Actor) -> Vec<Sourc
     added
 }
 
+/// An id from a question's significant words, at most 40 characters, numbered while `taken`.
+pub fn suggest_id(question: &str, taken: impl Fn(&str) -> bool) -> String {
+    const SKIP: &[&str] = &[
+        "a", "an", "and", "are", "at", "did", "do", "does", "for", "how", "in", "is", "of", "on", "the", "to", "was",
+        "were", "what", "when", "where", "which", "who", "whom", "why",
+    ];
+    let words = words(question);
+    let mut stem = String::new();
+    for word in words.iter().map(String::as_str).filter(|w| !SKIP.contains(w)) {
+        if !stem.is_empty() && stem.len() + 1 + word.len() > 40 {
+            break;
+        }
+        if !stem.is_empty() {
+            stem.push('-');
+        }
+        stem.push_str(&word[..word.len().min(40)]);
+    }
+    if stem.is_empty() {
+        stem.push_str("fact");
+    }
+    let mut id = stem.clone();
+    let mut n = 2;
+    while taken(&id) {
+        id = format!("{stem}-{n}");
+        n += 1;
+    }
+    id
+}
+
 /// The host (lower case, without `www.`, user and port) and the path of a URL.
 fn split_url(url: &str) -> (String, String) {
     let rest = url.split_once("://").map_or(url, |(_, rest)| rest);
@@ -757,18 +822,14 @@ fn split_url(url: &str) -> (String, String) {
     (host, path.to_string())
 }
 
-/// An id from free text: lower-case ASCII letters and digits, runs of anything else one '-',
-/// at most 60 characters, cut at a '-'.
+/// Lower-case runs of ASCII letters and digits.
+fn words(text: &str) -> Vec<String> {
+    text.split(|c: char| !c.is_ascii_alphanumeric()).filter(|w| !w.is_empty()).map(str::to_ascii_lowercase).collect()
+}
+
+/// An id from free text: its words joined with '-', at most 60 characters, cut at a '-'.
 fn slug(text: &str) -> String {
-    let mut out = String::new();
-    for c in text.chars() {
-        if c.is_ascii_alphanumeric() {
-            out.push(c.to_ascii_lowercase());
-        } else if !out.is_empty() && !out.ends_with('-') {
-            out.push('-');
-        }
-    }
-    let mut out = out.trim_end_matches('-').to_string();
+    let mut out = words(text).join("-");
     if out.len() > 60 {
         let cut = out[..60].rfind('-').filter(|&i| i > 20).unwrap_or(60);
         out.truncate(cut);
@@ -790,12 +851,24 @@ mod tests {
 
     #[test]
     fn urls_become_source_ids() {
-        assert_eq!(split_url("https://www.TASS.com:443/politics/1753879?x=1#y"), ("tass.com".into(), "politics/1753879".into()));
+        assert_eq!(
+            split_url("https://www.TASS.com:443/politics/1753879?x=1#y"),
+            ("tass.com".into(), "politics/1753879".into())
+        );
         assert_eq!(split_url("http://user@example.org"), ("example.org".into(), "".into()));
         assert_eq!(slug("tass.com politics/1753879"), "tass-com-politics-1753879");
         assert_eq!(slug("..."), "source");
         let long = slug(&format!("example.com {}", "word/".repeat(30)));
         assert!(long.len() <= 60 && !long.ends_with('-'), "{long}");
+    }
+
+    #[test]
+    fn ids_are_suggested_from_questions() {
+        assert_eq!(suggest_id("Who is Mikhail Bogdanov?", |_| false), "mikhail-bogdanov");
+        assert_eq!(suggest_id("When did the talks start?", |id| id == "talks-start"), "talks-start-2");
+        assert_eq!(suggest_id("???", |_| false), "fact");
+        let long = suggest_id(&"Palestinian ".repeat(10), |_| false);
+        assert!(long.len() <= 40 && check_id(&long).is_ok(), "{long}");
     }
 
     #[test]
@@ -817,6 +890,13 @@ mod tests {
         let entries = vec![entry(1, None), entry(2, Some(1))];
         assert_eq!(undo_target(&entries, "x").map(|e| e.seq), None);
         assert_eq!(undo_target(&entries, "y").map(|e| e.seq), None);
+    }
+
+    #[test]
+    fn a_store_can_be_shared_between_tasks() {
+        fn shareable<T: Send + Sync + 'static>() {}
+        shareable::<Store>();
+        shareable::<StoreError>();
     }
 
     #[test]
