@@ -12,9 +12,11 @@ mod common;
 
 use std::collections::BTreeMap;
 use std::fs;
-use std::io::Read;
+use std::io::{BufRead, BufReader, Read};
+use std::os::unix::process::ExitStatusExt;
 use std::path::Path;
 use std::process::{Command, Stdio};
+use std::sync::mpsc;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use talks_bot::knowledge::{Citation, KnowledgeBase};
@@ -141,14 +143,32 @@ fn sigkill_at_random_points_leaves_old_or_new_and_a_matching_journal() {
             .stderr(Stdio::piped())
             .spawn()
             .expect("spawn the child");
-        std::thread::sleep(Duration::from_millis(30 + rng.below(400)));
-        let exited = child.try_wait().expect("child status");
+        // A quarter of the kills come at a random moment; the others right after the child
+        // reports a chosen step (skipping a few occurrences), plus up to 3 ms, so every step of
+        // a change is hit, not only the slow load-and-check.
+        let target = (rng.below(4) != 0).then(|| TARGETS[rng.below(TARGETS.len() as u64) as usize]);
+        let wait = if target.is_some() { Duration::from_secs(5) } else { Duration::from_millis(30 + rng.below(400)) };
+        let deadline = Instant::now() + wait;
+        let mut skip = rng.below(3);
+        let lines = read_lines(child.stderr.take().unwrap());
+        let mut log = Vec::new();
+        while let Some(left) = deadline.checked_duration_since(Instant::now()) {
+            let Ok(line) = lines.recv_timeout(left) else { break };
+            let hit = target.is_some() && phase_of(&line) == target;
+            log.push(line);
+            if hit {
+                if skip == 0 {
+                    std::thread::sleep(Duration::from_micros(rng.below(3000)));
+                    break;
+                }
+                skip -= 1;
+            }
+        }
         child.kill().expect("SIGKILL"); // Child::kill sends SIGKILL on Unix
-        child.wait().unwrap();
-        let mut log = String::new();
-        child.stderr.take().unwrap().read_to_string(&mut log).unwrap();
-        assert!(exited.is_none(), "round {round}: the child stopped on its own ({exited:?}):\n{log}");
-        let phase = log.lines().rev().find_map(phase_of).unwrap_or("startup").to_string();
+        let status = child.wait().unwrap();
+        log.extend(lines.iter());
+        assert_eq!(status.signal(), Some(9), "round {round}: the child stopped on its own:\n{}", log.join("\n"));
+        let phase = log.iter().rev().find_map(|l| phase_of(l)).unwrap_or("startup").to_string();
         *stats.phases.entry(phase).or_default() += 1;
         stats.kills += 1;
 
@@ -160,14 +180,29 @@ fn sigkill_at_random_points_leaves_old_or_new_and_a_matching_journal() {
     stats.journal_entries = read_journal(&dir).len();
     eprintln!("crash test: {stats:#?} in {:?}", started.elapsed());
     assert_eq!(stats.kills, KILLS);
-    assert!(stats.journal_entries > KILLS, "the child made progress between kills: {stats:?}");
-    let mid_change: usize = stats
-        .phases
-        .iter()
-        .filter(|(p, _)| !["startup", "recover", "done"].contains(&p.as_str()))
-        .map(|(_, n)| n)
-        .sum();
-    assert!(mid_change > 0, "some kills landed in the middle of a change: {stats:?}");
+    assert!(stats.journal_entries >= KILLS / 3, "the child made progress between kills: {stats:?}");
+    let writing = ["pending", "write-sources", "write-fact", "journal", "clear-pending"];
+    let mid_change: usize = writing.iter().filter_map(|p| stats.phases.get(*p)).sum();
+    assert!(mid_change >= KILLS / 5, "many kills landed while a change was being written: {stats:?}");
+    assert!(stats.completed > 0, "recovery completed interrupted changes: {stats:?}");
+}
+
+/// The steps a kill is aimed at (see `phase` in the store).
+const TARGETS: [&str; 8] =
+    ["recover", "check", "pending", "write-sources", "write-fact", "journal", "clear-pending", "done"];
+
+/// The lines a child writes on stderr, as they come (a thread reads the pipe until it closes).
+fn read_lines(pipe: impl Read + Send + 'static) -> mpsc::Receiver<String> {
+    let (tx, rx) = mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(pipe).lines() {
+            let Ok(line) = line else { break };
+            if tx.send(line).is_err() {
+                break;
+            }
+        }
+    });
+    rx
 }
 
 /// The step a trace line reports, e.g. `write-fact` from `... phase="write-fact" fact=...`.
@@ -231,7 +266,12 @@ fn verify(dir: &Path, original: &BTreeMap<String, Vec<u8>>, round: usize) -> Rec
     }
     let on_disk = fact_files(dir);
     for (id, bytes) in &expected {
-        assert_eq!(on_disk.get(id), bytes.as_ref(), "round {round}: facts/{id}.toml is not what the journal says");
+        let text = |b: Option<&Vec<u8>>| b.map(|b| String::from_utf8_lossy(b).into_owned());
+        assert_eq!(
+            text(on_disk.get(id)),
+            text(bytes.as_ref()),
+            "round {round}: facts/{id}.toml is not what the journal says"
+        );
     }
     for id in on_disk.keys() {
         assert!(expected.contains_key(id), "round {round}: facts/{id}.toml is in no journal entry");
