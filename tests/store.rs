@@ -421,3 +421,23 @@ fn versions_are_hashes_of_the_file() {
     let shown = store.show("meeting-dates").unwrap();
     assert_eq!(shown.version, Version::of(&fs::read(store.fact_path("meeting-dates")).unwrap()));
 }
+
+#[test]
+fn undo_is_refused_after_an_outside_edit() {
+    let tmp = copy_knowledge();
+    let dir = tmp.path().join("knowledge");
+    let store = Store::open(&dir).unwrap();
+    let shown = store.show("meeting-dates").unwrap();
+    let mut fact = shown.fact.clone();
+    fact.keywords.push("store-edit".into());
+    let change = store.edit("meeting-dates", fact, shown.version, mod_alice(), None).unwrap();
+    let path = store.fact_path("meeting-dates");
+    let text = fs::read_to_string(&path).unwrap();
+    fs::write(&path, text.replace("\"store-edit\"", "\"vim-edit\"")).unwrap();
+    let err = store.undo("meeting-dates", mod_alice(), None).unwrap_err();
+    let StoreError::ChangedOutside { seq, changes, .. } = &err else { panic!("{err}") };
+    assert_eq!(*seq, change.entry.seq);
+    assert_eq!(changes.len(), 2, "{err}");
+    assert!(err.to_string().contains("vim-edit"), "{err}");
+    assert!(fs::read_to_string(&path).unwrap().contains("vim-edit"), "nothing was restored");
+}

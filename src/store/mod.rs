@@ -90,6 +90,14 @@ pub enum StoreError {
     Invalid { id: String, problems: Vec<Problem> },
     #[error("`{id}` is listed under `related` by {}; take it out of those facts first", by.join(", "))]
     StillRelated { id: String, by: Vec<String> },
+    #[error("{}", outside_text(id, *seq, changes))]
+    ChangedOutside {
+        id: String,
+        /// The journaled change undo would revert.
+        seq: u64,
+        /// How the file differs from what that change wrote (empty if it was removed or added).
+        changes: Vec<FieldChange>,
+    },
     #[error("nothing to undo for `{id}`: the journal has no change to it that is not already undone")]
     NothingToUndo { id: String },
     #[error("nothing changed: `{id}` is already exactly like that")]
@@ -136,6 +144,17 @@ fn stale_text(id: &str, base: &Version, current: &Version, changes: &[FieldChang
         ));
     }
     text.push_str("\nLoad the fact again and redo your change on the current version.");
+    text
+}
+
+fn outside_text(id: &str, seq: u64, changes: &[FieldChange]) -> String {
+    let mut text = format!(
+        "`{id}` was changed outside the store since journal change #{seq}, so undo cannot tell what to restore; \
+         edit the fact instead."
+    );
+    if !changes.is_empty() {
+        text.push_str(&format!(" It differs from #{seq} in:\n{}", changes_text(changes, LISTED)));
+    }
     text
 }
 
@@ -362,15 +381,11 @@ impl Store {
         let on_disk = fsio::read_optional(&path).map_err(|e| StoreError::io(&path, e))?;
         let expected = target.after.as_ref().map(fact_to_toml);
         if on_disk.as_deref() != expected.as_deref().map(str::as_bytes) {
-            let base = Version::of(expected.as_deref().unwrap_or("").as_bytes());
-            return Err(match (on_disk, &target.after) {
-                (Some(bytes), after) => {
-                    let current = parse_shown(&path, bytes)?;
-                    let changes = after.as_ref().map(|a| diff_facts(a, &current.fact)).unwrap_or_default();
-                    StoreError::Stale { id: id.to_string(), base, current: current.version, changes, since_base: true }
-                }
-                (None, _) => StoreError::NotFound { id: id.to_string() },
-            });
+            let changes = match (on_disk, &target.after) {
+                (Some(bytes), Some(after)) => diff_facts(after, &parse_shown(&path, bytes)?.fact),
+                _ => Vec::new(),
+            };
+            return Err(StoreError::ChangedOutside { id: id.to_string(), seq: target.seq, changes });
         }
         let (kb, problems) = self.load_base(id)?;
         let restored = target.before.clone();
