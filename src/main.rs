@@ -13,7 +13,11 @@ use talks_bot::config::Config;
 use talks_bot::{Engine, Store};
 
 #[derive(Parser)]
-#[command(name = "talks-bot", version, about = "Sourced answers about the intra-Palestinian meeting in Moscow (2024)")]
+#[command(
+    name = "talks-bot",
+    version,
+    about = "Sourced answers about the intra-Palestinian meeting in Moscow (2024)"
+)]
 struct Args {
     /// The knowledge folder [default: from the config, else ./knowledge]
     #[arg(long, global = true, value_name = "DIR")]
@@ -32,6 +36,9 @@ enum Command {
         /// Print one JSON object
         #[arg(long)]
         json: bool,
+        /// Show how the question was read and scored, before the answer
+        #[arg(long)]
+        explain: bool,
         /// The question (several words are joined)
         #[arg(required = true, num_args = 1.., allow_hyphen_values = true)]
         question: Vec<String>,
@@ -124,12 +131,16 @@ enum FactAction {
 fn main() -> ExitCode {
     let args = Args::parse();
     tracing_subscriber::fmt()
-        .with_env_filter(EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("warn")))
+        .with_env_filter(
+            EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("warn")),
+        )
         .with_writer(io::stderr)
         .init();
     match run(args) {
         Ok(true) => ExitCode::SUCCESS,
         Ok(false) => ExitCode::from(1),
+        // A closed pipe (`talks-bot facts | head`) is the reader's choice, not an error.
+        Err(CliError::Io(e)) if e.kind() == io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("error: {e}");
             ExitCode::from(2)
@@ -138,8 +149,12 @@ fn main() -> ExitCode {
 }
 
 fn run(args: Args) -> Result<bool, CliError> {
-    let config = Config::load(args.config.as_deref()).map_err(|e| CliError::Failed(e.to_string()))?;
-    let dir = args.knowledge.or(config.knowledge.clone()).unwrap_or_else(|| PathBuf::from("knowledge"));
+    let config =
+        Config::load(args.config.as_deref()).map_err(|e| CliError::Failed(e.to_string()))?;
+    let dir = args
+        .knowledge
+        .or(config.knowledge.clone())
+        .unwrap_or_else(|| PathBuf::from("knowledge"));
     let stdout = io::stdout();
     let mut out = stdout.lock();
     let command = match args.command {
@@ -149,7 +164,14 @@ fn run(args: Args) -> Result<bool, CliError> {
     };
     let engine = Engine::load(&dir, config.matching)?;
     match command {
-        Command::Ask { json, question } => {
+        Command::Ask {
+            json,
+            explain,
+            question,
+        } => {
+            if explain {
+                print!("{}", engine.explain(&question.join(" ")));
+            }
             if json && question.len() == 1 && question[0] == "-" {
                 cli::ask_lines(&engine, io::stdin().lock(), &mut out)?;
             } else if question.len() == 1 && question[0] == "-" {
@@ -180,16 +202,39 @@ fn fact(dir: &Path, action: FactAction, out: &mut impl Write) -> Result<bool, Cl
     let store = Store::open(dir)?;
     let err = &mut io::stderr().lock();
     match action {
-        FactAction::Add { file, reason } => cli::fact::add(&store, &cli::fact::read_input(&file)?, reason.as_deref(), out, err),
-        FactAction::Edit { id, file, base_version, reason } => {
+        FactAction::Add { file, reason } => cli::fact::add(
+            &store,
+            &cli::fact::read_input(&file)?,
+            reason.as_deref(),
+            out,
+            err,
+        ),
+        FactAction::Edit {
+            id,
+            file,
+            base_version,
+            reason,
+        } => {
             let text = cli::fact::read_input(&file)?;
-            cli::fact::edit(&store, &id, &text, base_version, reason.as_deref(), out, err)
+            cli::fact::edit(
+                &store,
+                &id,
+                &text,
+                base_version,
+                reason.as_deref(),
+                out,
+                err,
+            )
         }
-        FactAction::Remove { id, base_version, reason } => {
-            cli::fact::remove(&store, &id, base_version, reason.as_deref(), out, err)
-        }
+        FactAction::Remove {
+            id,
+            base_version,
+            reason,
+        } => cli::fact::remove(&store, &id, base_version, reason.as_deref(), out, err),
         FactAction::Show { id } => cli::fact::show(&store, &id, out, err),
         FactAction::History { id, json } => cli::fact::history(&store, &id, json, out, err),
-        FactAction::Undo { id, reason } => cli::fact::undo(&store, &id, reason.as_deref(), out, err),
+        FactAction::Undo { id, reason } => {
+            cli::fact::undo(&store, &id, reason.as_deref(), out, err)
+        }
     }
 }

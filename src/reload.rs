@@ -38,7 +38,10 @@ pub fn reload(dir: &Path, engine: &SharedEngine) -> Result<Reloaded, LoadError> 
     let kb = KnowledgeBase::load(dir)?;
     let settings = engine.load().settings();
     let fresh = Engine::new(kb, settings);
-    let reloaded = Reloaded { facts: fresh.knowledge().facts().len(), sources: fresh.knowledge().sources().len() };
+    let reloaded = Reloaded {
+        facts: fresh.knowledge().facts().len(),
+        sources: fresh.knowledge().sources().len(),
+    };
     engine.store(Arc::new(fresh));
     Ok(reloaded)
 }
@@ -68,7 +71,11 @@ impl std::fmt::Debug for Watcher {
 
 impl Watcher {
     /// Starts watching `dir` (recursively) with the default [`DEBOUNCE`].
-    pub fn start(dir: &Path, engine: SharedEngine, on_reload: OnReload) -> Result<Watcher, notify::Error> {
+    pub fn start(
+        dir: &Path,
+        engine: SharedEngine,
+        on_reload: OnReload,
+    ) -> Result<Watcher, notify::Error> {
         Watcher::start_with(dir, engine, DEBOUNCE, on_reload)
     }
 
@@ -81,13 +88,14 @@ impl Watcher {
     ) -> Result<Watcher, notify::Error> {
         let (tx, rx) = mpsc::channel::<Msg>();
         let events = tx.clone();
-        let mut watcher = notify::recommended_watcher(move |event: notify::Result<Event>| match event {
-            Ok(event) if relevant(&event) => {
-                let _ = events.send(Msg::Changed);
-            }
-            Ok(_) => {}
-            Err(e) => tracing::warn!(error = %e, "file watch error"),
-        })?;
+        let mut watcher =
+            notify::recommended_watcher(move |event: notify::Result<Event>| match event {
+                Ok(event) if relevant(&event) => {
+                    let _ = events.send(Msg::Changed);
+                }
+                Ok(_) => {}
+                Err(e) => tracing::warn!(error = %e, "file watch error"),
+            })?;
         watcher.watch(dir, RecursiveMode::Recursive)?;
         let dir: PathBuf = dir.to_path_buf();
         let thread = std::thread::Builder::new()
@@ -112,7 +120,11 @@ impl Watcher {
                 on_reload(&result);
             })
             .map_err(notify::Error::io)?;
-        Ok(Watcher { stop: tx, thread: Some(thread), _watcher: watcher })
+        Ok(Watcher {
+            stop: tx,
+            thread: Some(thread),
+            _watcher: watcher,
+        })
     }
 }
 
@@ -134,7 +146,9 @@ fn relevant(event: &Event) -> bool {
         _ => {}
     }
     event.paths.iter().any(|path| {
-        path.file_name().map(|n| n.to_string_lossy()).is_some_and(|name| !name.starts_with('.') && name != JOURNAL_FILE)
+        path.file_name()
+            .map(|n| n.to_string_lossy())
+            .is_some_and(|name| !name.starts_with('.') && name != JOURNAL_FILE)
     })
 }
 
@@ -148,10 +162,16 @@ mod tests {
         let event = |kind, path: &str| Event::new(kind).add_path(PathBuf::from(path));
         let modify = EventKind::Modify(ModifyKind::Any);
         assert!(relevant(&event(modify, "k/facts/a.toml")));
-        assert!(relevant(&event(EventKind::Create(CreateKind::File), "k/sources/b.txt")));
+        assert!(relevant(&event(
+            EventKind::Create(CreateKind::File),
+            "k/sources/b.txt"
+        )));
         assert!(!relevant(&event(modify, "k/journal.jsonl")));
         assert!(!relevant(&event(modify, "k/facts/.a.toml.1-2.tmp")));
         assert!(!relevant(&event(modify, "k/.lock")));
-        assert!(!relevant(&event(EventKind::Access(AccessKind::Open(AccessMode::Any)), "k/facts/a.toml")));
+        assert!(!relevant(&event(
+            EventKind::Access(AccessKind::Open(AccessMode::Any)),
+            "k/facts/a.toml"
+        )));
     }
 }

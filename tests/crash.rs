@@ -20,7 +20,9 @@ use std::sync::mpsc;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use talks_bot::knowledge::{Citation, KnowledgeBase};
-use talks_bot::store::{fact_to_toml, parse_fact, source_to_toml, Entry, Recovery, JOURNAL_FILE, PENDING_FILE};
+use talks_bot::store::{
+    fact_to_toml, parse_fact, source_to_toml, Entry, Recovery, JOURNAL_FILE, PENDING_FILE,
+};
 use talks_bot::{Actor, Store, StoreError};
 
 const CHILD_DIR: &str = "TALKS_BOT_CRASH_CHILD_DIR";
@@ -47,27 +49,48 @@ impl Rng {
 #[test]
 #[ignore = "the crash test's child process: runs only when crash_test spawns it"]
 fn crash_child_writer() {
-    let Ok(dir) = std::env::var(CHILD_DIR) else { return };
+    let Ok(dir) = std::env::var(CHILD_DIR) else {
+        return;
+    };
     tracing_subscriber::fmt()
         .with_env_filter("talks_bot::store::phase=trace")
         .with_writer(std::io::stderr)
         .without_time()
         .with_ansi(false)
         .init();
-    let seed = std::env::var(CHILD_SEED).ok().and_then(|s| s.parse().ok()).unwrap_or(1);
+    let seed = std::env::var(CHILD_SEED)
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(1);
     let mut rng = Rng(seed | 1);
     let tag = format!("{:x}", seed % 0x10_0000);
     let store = Store::open(&dir).expect("open");
-    let actor = Actor::Cli { user: "crash".into() };
+    let actor = Actor::Cli {
+        user: "crash".into(),
+    };
     for n in 0u64.. {
         let result = match rng.below(8) {
             0..=3 => {
                 let id = EDITED[rng.below(EDITED.len() as u64) as usize];
                 let shown = store.show(id).expect("show");
                 let mut fact = shown.fact;
-                let base = fact.answer.split(" [edit ").next().unwrap_or_default().trim_end().to_string();
+                let base = fact
+                    .answer
+                    .split(" [edit ")
+                    .next()
+                    .unwrap_or_default()
+                    .trim_end()
+                    .to_string();
                 fact.answer = format!("{base} [edit {tag}-{n}]\n");
-                store.edit(id, fact, shown.version, actor.clone(), Some("crash test edit")).map(drop)
+                store
+                    .edit(
+                        id,
+                        fact,
+                        shown.version,
+                        actor.clone(),
+                        Some("crash test edit"),
+                    )
+                    .map(drop)
             }
             4 => {
                 let mut fact = common::new_fact(&format!("crash-extra-{tag}-{n}"));
@@ -99,10 +122,14 @@ fn crash_child_writer() {
 }
 
 fn extra_fact(dir: &Path) -> Option<String> {
-    fs::read_dir(dir.join("facts")).ok()?.filter_map(Result::ok).find_map(|e| {
-        let name = e.file_name().to_string_lossy().into_owned();
-        name.strip_prefix("crash-extra-").and(name.strip_suffix(".toml").map(String::from))
-    })
+    fs::read_dir(dir.join("facts"))
+        .ok()?
+        .filter_map(Result::ok)
+        .find_map(|e| {
+            let name = e.file_name().to_string_lossy().into_owned();
+            name.strip_prefix("crash-extra-")
+                .and(name.strip_suffix(".toml").map(String::from))
+        })
 }
 
 /// The kill-time statistics the test reports.
@@ -126,7 +153,12 @@ fn sigkill_at_random_points_leaves_old_or_new_and_a_matching_journal() {
     let seed = std::env::var("TALKS_BOT_CRASH_SEED")
         .ok()
         .and_then(|s| s.parse().ok())
-        .unwrap_or_else(|| SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_nanos() as u64).unwrap_or(7));
+        .unwrap_or_else(|| {
+            SystemTime::now()
+                .duration_since(UNIX_EPOCH)
+                .map(|d| d.as_nanos() as u64)
+                .unwrap_or(7)
+        });
     eprintln!("crash test seed {seed} (set TALKS_BOT_CRASH_SEED to replay)");
     let mut rng = Rng(seed | 1);
     let exe = std::env::current_exe().unwrap();
@@ -135,7 +167,13 @@ fn sigkill_at_random_points_leaves_old_or_new_and_a_matching_journal() {
 
     for round in 0..KILLS {
         let mut child = Command::new(&exe)
-            .args(["--exact", "crash_child_writer", "--ignored", "--nocapture", "--test-threads=1"])
+            .args([
+                "--exact",
+                "crash_child_writer",
+                "--ignored",
+                "--nocapture",
+                "--test-threads=1",
+            ])
             .env(CHILD_DIR, &dir)
             .env(CHILD_SEED, rng.next().to_string())
             .env_remove("RUST_LOG")
@@ -147,13 +185,19 @@ fn sigkill_at_random_points_leaves_old_or_new_and_a_matching_journal() {
         // reports a chosen step (skipping a few occurrences), plus up to 3 ms, so every step of
         // a change is hit, not only the slow load-and-check.
         let target = (rng.below(4) != 0).then(|| TARGETS[rng.below(TARGETS.len() as u64) as usize]);
-        let wait = if target.is_some() { Duration::from_secs(5) } else { Duration::from_millis(30 + rng.below(400)) };
+        let wait = if target.is_some() {
+            Duration::from_secs(5)
+        } else {
+            Duration::from_millis(30 + rng.below(400))
+        };
         let deadline = Instant::now() + wait;
         let mut skip = rng.below(3);
         let lines = read_lines(child.stderr.take().unwrap());
         let mut log = Vec::new();
         while let Some(left) = deadline.checked_duration_since(Instant::now()) {
-            let Ok(line) = lines.recv_timeout(left) else { break };
+            let Ok(line) = lines.recv_timeout(left) else {
+                break;
+            };
             let hit = target.is_some() && phase_of(&line) == target;
             log.push(line);
             if hit {
@@ -167,8 +211,18 @@ fn sigkill_at_random_points_leaves_old_or_new_and_a_matching_journal() {
         child.kill().expect("SIGKILL"); // Child::kill sends SIGKILL on Unix
         let status = child.wait().unwrap();
         log.extend(lines.iter());
-        assert_eq!(status.signal(), Some(9), "round {round}: the child stopped on its own:\n{}", log.join("\n"));
-        let phase = log.iter().rev().find_map(|l| phase_of(l)).unwrap_or("startup").to_string();
+        assert_eq!(
+            status.signal(),
+            Some(9),
+            "round {round}: the child stopped on its own:\n{}",
+            log.join("\n")
+        );
+        let phase = log
+            .iter()
+            .rev()
+            .find_map(|l| phase_of(l))
+            .unwrap_or("startup")
+            .to_string();
         *stats.phases.entry(phase).or_default() += 1;
         stats.kills += 1;
 
@@ -180,16 +234,39 @@ fn sigkill_at_random_points_leaves_old_or_new_and_a_matching_journal() {
     stats.journal_entries = read_journal(&dir).len();
     eprintln!("crash test: {stats:#?} in {:?}", started.elapsed());
     assert_eq!(stats.kills, KILLS);
-    assert!(stats.journal_entries >= KILLS / 3, "the child made progress between kills: {stats:?}");
-    let writing = ["pending", "write-sources", "write-fact", "journal", "clear-pending"];
+    assert!(
+        stats.journal_entries >= KILLS / 3,
+        "the child made progress between kills: {stats:?}"
+    );
+    let writing = [
+        "pending",
+        "write-sources",
+        "write-fact",
+        "journal",
+        "clear-pending",
+    ];
     let mid_change: usize = writing.iter().filter_map(|p| stats.phases.get(*p)).sum();
-    assert!(mid_change >= KILLS / 5, "many kills landed while a change was being written: {stats:?}");
-    assert!(stats.completed > 0, "recovery completed interrupted changes: {stats:?}");
+    assert!(
+        mid_change >= KILLS / 5,
+        "many kills landed while a change was being written: {stats:?}"
+    );
+    assert!(
+        stats.completed > 0,
+        "recovery completed interrupted changes: {stats:?}"
+    );
 }
 
 /// The steps a kill is aimed at (see `phase` in the store).
-const TARGETS: [&str; 8] =
-    ["recover", "check", "pending", "write-sources", "write-fact", "journal", "clear-pending", "done"];
+const TARGETS: [&str; 8] = [
+    "recover",
+    "check",
+    "pending",
+    "write-sources",
+    "write-fact",
+    "journal",
+    "clear-pending",
+    "done",
+];
 
 /// The lines a child writes on stderr, as they come (a thread reads the pipe until it closes).
 fn read_lines(pipe: impl Read + Send + 'static) -> mpsc::Receiver<String> {
@@ -225,8 +302,13 @@ fn fact_files(dir: &Path) -> BTreeMap<String, Vec<u8>> {
 
 fn read_journal(dir: &Path) -> Vec<Entry> {
     let text = fs::read_to_string(dir.join(JOURNAL_FILE)).unwrap_or_default();
-    assert!(text.is_empty() || text.ends_with('\n'), "the journal ends with a whole line");
-    text.lines().map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("journal line {l:?}: {e}"))).collect()
+    assert!(
+        text.is_empty() || text.ends_with('\n'),
+        "the journal ends with a whole line"
+    );
+    text.lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("journal line {l:?}: {e}")))
+        .collect()
 }
 
 /// Opens a store (recovery) and checks the folder: returns what recovery did.
@@ -238,7 +320,10 @@ fn verify(dir: &Path, original: &BTreeMap<String, Vec<u8>>, round: usize) -> Rec
     for sub in ["", "facts", "sources"] {
         for entry in fs::read_dir(dir.join(sub)).unwrap() {
             let name = entry.unwrap().file_name().to_string_lossy().into_owned();
-            assert!(!name.ends_with(".tmp"), "round {round}: temporary {sub}/{name} left");
+            assert!(
+                !name.ends_with(".tmp"),
+                "round {round}: temporary {sub}/{name} left"
+            );
             assert_ne!(name, PENDING_FILE, "round {round}: pending marker left");
         }
     }
@@ -246,14 +331,27 @@ fn verify(dir: &Path, original: &BTreeMap<String, Vec<u8>>, round: usize) -> Rec
     // Replay the journal from the original files: each entry starts where the one before it
     // left the fact, and the files are where the last entry for each left them.
     let journal = read_journal(dir);
-    let mut expected: BTreeMap<String, Option<Vec<u8>>> =
-        original.iter().map(|(id, bytes)| (id.clone(), Some(bytes.clone()))).collect();
+    let mut expected: BTreeMap<String, Option<Vec<u8>>> = original
+        .iter()
+        .map(|(id, bytes)| (id.clone(), Some(bytes.clone())))
+        .collect();
     for (i, entry) in journal.iter().enumerate() {
-        assert_eq!(entry.seq, i as u64 + 1, "round {round}: journal seqs run 1, 2, 3...");
+        assert_eq!(
+            entry.seq,
+            i as u64 + 1,
+            "round {round}: journal seqs run 1, 2, 3..."
+        );
         let state = expected.get(&entry.fact).cloned().flatten();
         let state_fact = state.map(|bytes| parse_fact(&String::from_utf8(bytes).unwrap()).unwrap());
-        assert_eq!(state_fact, entry.before, "round {round}: entry #{} starts from the fact as it was", entry.seq);
-        expected.insert(entry.fact.clone(), entry.after.as_ref().map(|f| fact_to_toml(f).into_bytes()));
+        assert_eq!(
+            state_fact, entry.before,
+            "round {round}: entry #{} starts from the fact as it was",
+            entry.seq
+        );
+        expected.insert(
+            entry.fact.clone(),
+            entry.after.as_ref().map(|f| fact_to_toml(f).into_bytes()),
+        );
         for source in &entry.sources_added {
             let path = dir.join("sources").join(format!("{}.toml", source.id));
             assert_eq!(
@@ -274,7 +372,10 @@ fn verify(dir: &Path, original: &BTreeMap<String, Vec<u8>>, round: usize) -> Rec
         );
     }
     for id in on_disk.keys() {
-        assert!(expected.contains_key(id), "round {round}: facts/{id}.toml is in no journal entry");
+        assert!(
+            expected.contains_key(id),
+            "round {round}: facts/{id}.toml is in no journal entry"
+        );
     }
     if let Err(e) = KnowledgeBase::load(dir) {
         panic!("round {round}: the base does not pass the check: {e}");

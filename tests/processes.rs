@@ -19,14 +19,22 @@ const FACT: &str = "meeting-organiser";
 #[test]
 #[ignore = "a child process of processes_share_one_folder: runs only when spawned by it"]
 fn edit_child() {
-    let (Ok(dir), Ok(name)) = (std::env::var(CHILD_DIR), std::env::var(CHILD_NAME)) else { return };
+    let (Ok(dir), Ok(name)) = (std::env::var(CHILD_DIR), std::env::var(CHILD_NAME)) else {
+        return;
+    };
     let store = Store::open(&dir).expect("open");
     for i in 0..EDITS {
         loop {
             let shown = store.show(FACT).expect("show");
             let mut fact = shown.fact;
             fact.keywords.push(format!("{name}-{i}"));
-            match store.edit(FACT, fact, shown.version, Actor::Cli { user: name.clone() }, None) {
+            match store.edit(
+                FACT,
+                fact,
+                shown.version,
+                Actor::Cli { user: name.clone() },
+                None,
+            ) {
                 Ok(_) => break,
                 Err(StoreError::Stale { .. }) => continue,
                 Err(e) => panic!("{name} edit {i}: {e}"),
@@ -55,16 +63,26 @@ fn processes_share_one_folder_without_losing_an_edit() {
         .collect();
     for child in children {
         let out = child.wait_with_output().unwrap();
-        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
     }
 
     let fact = Store::open(&dir).unwrap().show(FACT).unwrap().fact;
     for p in 0..PROCESSES {
         for i in 0..EDITS {
-            assert!(fact.keywords.contains(&format!("p{p}-{i}")), "p{p}-{i} lost");
+            assert!(
+                fact.keywords.contains(&format!("p{p}-{i}")),
+                "p{p}-{i} lost"
+            );
         }
     }
-    assert_eq!(fact.keywords.len(), original.keywords.len() + PROCESSES * EDITS);
+    assert_eq!(
+        fact.keywords.len(),
+        original.keywords.len() + PROCESSES * EDITS
+    );
     let journal: Vec<Entry> = std::fs::read_to_string(dir.join("journal.jsonl"))
         .unwrap()
         .lines()

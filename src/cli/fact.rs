@@ -51,12 +51,17 @@ pub fn edit(
     let base = match base.or_else(|| version_line(text)) {
         Some(base) => Ok(base),
         None => store.show(id).map(|shown| {
-            let _ = writeln!(err, "note: no --base-version given; editing the current version {}", shown.version);
+            let _ = writeln!(
+                err,
+                "note: no --base-version given; editing the current version {}",
+                shown.version
+            );
             shown.version
         }),
     };
-    let result =
-        base.and_then(|base| parse_fact(text).and_then(|fact| store.edit(id, fact, base, Actor::cli(), reason)));
+    let result = base.and_then(|base| {
+        parse_fact(text).and_then(|fact| store.edit(id, fact, base, Actor::cli(), reason))
+    });
     finish(result, out, err)
 }
 
@@ -89,7 +94,12 @@ pub fn undo(
 }
 
 /// `fact show ID`: the `# version:` line, then the file as stored.
-pub fn show(store: &Store, id: &str, out: &mut impl Write, err: &mut impl Write) -> Result<bool, CliError> {
+pub fn show(
+    store: &Store,
+    id: &str,
+    out: &mut impl Write,
+    err: &mut impl Write,
+) -> Result<bool, CliError> {
     match store.show(id) {
         Ok(shown) => {
             write!(out, "{VERSION_PREFIX}{}\n{}", shown.version, shown.toml)?;
@@ -135,17 +145,31 @@ pub fn entry_text(entry: &Entry) -> String {
     text
 }
 
-fn finish(result: Result<Change, StoreError>, out: &mut impl Write, err: &mut impl Write) -> Result<bool, CliError> {
+fn finish(
+    result: Result<Change, StoreError>,
+    out: &mut impl Write,
+    err: &mut impl Write,
+) -> Result<bool, CliError> {
     let change = match result {
         Ok(change) => change,
         Err(e) => return refused(e, err),
     };
     let entry = &change.entry;
     match change.version {
-        Some(version) => {
-            writeln!(out, "{} `{}`: now version {version} (journal #{})", past(entry), entry.fact, entry.seq)?
-        }
-        None => writeln!(out, "{} `{}`: the fact is removed (journal #{})", past(entry), entry.fact, entry.seq)?,
+        Some(version) => writeln!(
+            out,
+            "{} `{}`: now version {version} (journal #{})",
+            past(entry),
+            entry.fact,
+            entry.seq
+        )?,
+        None => writeln!(
+            out,
+            "{} `{}`: the fact is removed (journal #{})",
+            past(entry),
+            entry.fact,
+            entry.seq
+        )?,
     }
     for source in &entry.sources_added {
         writeln!(out, "created source `{}` for {}", source.id, source.url)?;
@@ -160,9 +184,10 @@ fn finish(result: Result<Change, StoreError>, out: &mut impl Write, err: &mut im
 fn past(entry: &Entry) -> String {
     match entry.undoes {
         Some(seq) => format!("undid #{seq} on"),
-        None => {
-            format!("{}", entry.action).replace("add", "added").replace("edit", "edited").replace("remove", "removed")
-        }
+        None => format!("{}", entry.action)
+            .replace("add", "added")
+            .replace("edit", "edited")
+            .replace("remove", "removed"),
     }
 }
 
@@ -176,7 +201,12 @@ fn refused(e: StoreError, err: &mut impl Write) -> Result<bool, CliError> {
 }
 
 fn version_line(text: &str) -> Option<Version> {
-    text.lines().next()?.strip_prefix(VERSION_PREFIX)?.trim().parse().ok()
+    text.lines()
+        .next()?
+        .strip_prefix(VERSION_PREFIX)?
+        .trim()
+        .parse()
+        .ok()
 }
 
 #[cfg(test)]
@@ -186,7 +216,10 @@ mod tests {
     #[test]
     fn the_version_line_is_read_back() {
         let v = Version::of(b"x");
-        assert_eq!(version_line(&format!("{VERSION_PREFIX}{v}\nid = \"x\"\n")), Some(v));
+        assert_eq!(
+            version_line(&format!("{VERSION_PREFIX}{v}\nid = \"x\"\n")),
+            Some(v)
+        );
         assert_eq!(version_line("id = \"x\"\n"), None);
     }
 }

@@ -20,7 +20,9 @@ pub struct FieldChange {
 impl fmt::Display for FieldChange {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match (&self.before, &self.after) {
-            (Some(before), Some(after)) => write!(f, "{}: {} → {}", self.field, shown(before), shown(after)),
+            (Some(before), Some(after)) => {
+                write!(f, "{}: {} → {}", self.field, shown(before), shown(after))
+            }
             (None, Some(after)) => write!(f, "{}: added {}", self.field, shown(after)),
             (Some(before), None) => write!(f, "{}: removed {}", self.field, shown(before)),
             (None, None) => write!(f, "{}: changed", self.field),
@@ -50,7 +52,13 @@ fn excerpts(before: &str, after: &str) -> (String, String) {
     }
     let prefix = a.iter().zip(&b).take_while(|(x, y)| x == y).count();
     let room = a.len().min(b.len()) - prefix;
-    let suffix = a.iter().rev().zip(b.iter().rev()).take(room).take_while(|(x, y)| x == y).count();
+    let suffix = a
+        .iter()
+        .rev()
+        .zip(b.iter().rev())
+        .take(room)
+        .take_while(|(x, y)| x == y)
+        .count();
     let start = prefix.saturating_sub(CONTEXT);
     let cut = |chars: &[char]| {
         let mut text = String::new();
@@ -71,20 +79,37 @@ pub fn diff_facts(before: &Fact, after: &Fact) -> Vec<FieldChange> {
     let mut changes = Vec::new();
     let mut scalar = |field: &str, a: Option<&str>, b: Option<&str>| {
         if a != b {
-            changes.push(FieldChange { field: field.into(), before: a.map(Into::into), after: b.map(Into::into) });
+            changes.push(FieldChange {
+                field: field.into(),
+                before: a.map(Into::into),
+                after: b.map(Into::into),
+            });
         }
     };
     scalar("id", Some(&before.id), Some(&after.id));
     scalar("topic", Some(&before.topic), Some(&after.topic));
     scalar("question", Some(&before.question), Some(&after.question));
-    list(&mut changes, "alternates", &before.alternates, &after.alternates);
+    list(
+        &mut changes,
+        "alternates",
+        &before.alternates,
+        &after.alternates,
+    );
     list(&mut changes, "keywords", &before.keywords, &after.keywords);
     if before.answer != after.answer {
         let (a, b) = excerpts(&before.answer, &after.answer);
-        changes.push(FieldChange { field: "answer".into(), before: Some(a), after: Some(b) });
+        changes.push(FieldChange {
+            field: "answer".into(),
+            before: Some(a),
+            after: Some(b),
+        });
     }
     if before.as_of != after.as_of {
-        changes.push(FieldChange { field: "as_of".into(), before: before.as_of.clone(), after: after.as_of.clone() });
+        changes.push(FieldChange {
+            field: "as_of".into(),
+            before: before.as_of.clone(),
+            after: after.as_of.clone(),
+        });
     }
     list(&mut changes, "related", &before.related, &after.related);
     let cite = |c: &Citation| {
@@ -107,10 +132,18 @@ pub fn diff_facts(before: &Fact, after: &Fact) -> Vec<FieldChange> {
 fn list(changes: &mut Vec<FieldChange>, field: &str, before: &[String], after: &[String]) {
     let start = changes.len();
     for item in before.iter().filter(|item| !after.contains(item)) {
-        changes.push(FieldChange { field: field.into(), before: Some(item.clone()), after: None });
+        changes.push(FieldChange {
+            field: field.into(),
+            before: Some(item.clone()),
+            after: None,
+        });
     }
     for item in after.iter().filter(|item| !before.contains(item)) {
-        changes.push(FieldChange { field: field.into(), before: None, after: Some(item.clone()) });
+        changes.push(FieldChange {
+            field: field.into(),
+            before: None,
+            after: Some(item.clone()),
+        });
     }
     if changes.len() == start && before != after {
         changes.push(FieldChange {
@@ -123,7 +156,11 @@ fn list(changes: &mut Vec<FieldChange>, field: &str, before: &[String], after: &
 
 /// Changes as indented lines, at most `limit` of them.
 pub fn changes_text(changes: &[FieldChange], limit: usize) -> String {
-    let mut lines: Vec<String> = changes.iter().take(limit).map(|c| format!("  - {c}")).collect();
+    let mut lines: Vec<String> = changes
+        .iter()
+        .take(limit)
+        .map(|c| format!("  - {c}"))
+        .collect();
     if changes.len() > limit {
         lines.push(format!("  - and {} more", changes.len() - limit));
     }
@@ -144,7 +181,11 @@ mod tests {
             answer: "A".into(),
             as_of: None,
             related: vec![],
-            sources: vec![Citation { source: "s".into(), quote: None, note: None }],
+            sources: vec![Citation {
+                source: "s".into(),
+                quote: None,
+                note: None,
+            }],
         }
     }
 
@@ -160,7 +201,11 @@ mod tests {
         let text: Vec<String> = changes.iter().map(ToString::to_string).collect();
         assert_eq!(text[0], "alternates: removed \"b\"");
         assert_eq!(text[1], "keywords: added \"new\"");
-        assert!(text[2].starts_with("answer: \"A\" → \"BBB") && text[2].ends_with("…\""), "{}", text[2]);
+        assert!(
+            text[2].starts_with("answer: \"A\" → \"BBB") && text[2].ends_with("…\""),
+            "{}",
+            text[2]
+        );
         assert_eq!(text[3], "sources: removed \"s\"");
         assert_eq!(text[4], "sources: added \"s note \"n\"\"");
         assert!(diff_facts(&before, &before).is_empty());
@@ -173,7 +218,10 @@ mod tests {
         assert_eq!(a, "…word word word word old…");
         assert_eq!(b, "…word word word word new…");
         let (a, b) = excerpts(&long, &format!("{long}more"));
-        assert_eq!((a.as_str(), b.as_str()), ("…word word word word ", "…word word word word more"));
+        assert_eq!(
+            (a.as_str(), b.as_str()),
+            ("…word word word word ", "…word word word word more")
+        );
     }
 
     #[test]

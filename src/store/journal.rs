@@ -34,7 +34,10 @@ impl Actor {
     }
 
     pub fn discord(id: u64, name: impl Into<String>) -> Actor {
-        Actor::Discord { id, name: name.into() }
+        Actor::Discord {
+            id,
+            name: name.into(),
+        }
     }
 }
 
@@ -105,7 +108,10 @@ impl Entry {
 
     /// One line for a log: `#12 edit meeting-dates by alice (cli): answer, keywords`.
     pub fn summary(&self) -> String {
-        let mut text = format!("#{} {} `{}` by {} at {}", self.seq, self.action, self.fact, self.actor, self.time);
+        let mut text = format!(
+            "#{} {} `{}` by {} at {}",
+            self.seq, self.action, self.fact, self.actor, self.time
+        );
         match (&self.before, &self.after) {
             (None, Some(_)) => text.push_str(": added"),
             (Some(_), None) => text.push_str(": removed"),
@@ -154,7 +160,12 @@ pub fn read_all(path: &Path) -> io::Result<Result<Vec<Entry>, BadLine>> {
         }
         match serde_json::from_str::<Entry>(line) {
             Ok(entry) => entries.push(entry),
-            Err(e) => return Ok(Err(BadLine { line: i + 1, message: e.to_string() })),
+            Err(e) => {
+                return Ok(Err(BadLine {
+                    line: i + 1,
+                    message: e.to_string(),
+                }))
+            }
         }
     }
     Ok(Ok(entries))
@@ -174,7 +185,9 @@ pub fn last_line(path: &Path) -> io::Result<(Option<String>, u64)> {
         let start = len.saturating_sub(block);
         file.seek(SeekFrom::Start(start))?;
         let mut buf = Vec::with_capacity((len - start) as usize);
-        Read::by_ref(&mut file).take(len - start).read_to_end(&mut buf)?;
+        Read::by_ref(&mut file)
+            .take(len - start)
+            .read_to_end(&mut buf)?;
         let Some(end) = buf.iter().rposition(|&b| b == b'\n') else {
             if start == 0 {
                 return Ok((None, len));
@@ -185,9 +198,17 @@ pub fn last_line(path: &Path) -> io::Result<(Option<String>, u64)> {
         let torn = (buf.len() - end - 1) as u64;
         match buf[..end].iter().rposition(|&b| b == b'\n') {
             Some(begin) => {
-                return Ok((Some(String::from_utf8_lossy(&buf[begin + 1..end]).into_owned()), torn));
+                return Ok((
+                    Some(String::from_utf8_lossy(&buf[begin + 1..end]).into_owned()),
+                    torn,
+                ));
             }
-            None if start == 0 => return Ok((Some(String::from_utf8_lossy(&buf[..end]).into_owned()), torn)),
+            None if start == 0 => {
+                return Ok((
+                    Some(String::from_utf8_lossy(&buf[..end]).into_owned()),
+                    torn,
+                ))
+            }
             None => block *= 4,
         }
     }
@@ -229,7 +250,12 @@ pub fn rfc3339(at: SystemTime) -> String {
     let days = secs.div_euclid(86_400);
     let rest = secs.rem_euclid(86_400);
     let (year, month, day) = civil_from_days(days);
-    format!("{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}Z", rest / 3600, rest % 3600 / 60, rest % 60)
+    format!(
+        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}Z",
+        rest / 3600,
+        rest % 3600 / 60,
+        rest % 60
+    )
 }
 
 fn civil_from_days(days: i64) -> (i64, u32, u32) {
@@ -253,10 +279,22 @@ mod tests {
     #[test]
     fn rfc3339_formats_known_instants() {
         assert_eq!(rfc3339(UNIX_EPOCH), "1970-01-01T00:00:00Z");
-        assert_eq!(rfc3339(UNIX_EPOCH + Duration::from_secs(1_709_294_400)), "2024-03-01T12:00:00Z");
-        assert_eq!(rfc3339(UNIX_EPOCH + Duration::from_secs(1_709_164_799)), "2024-02-28T23:59:59Z");
-        assert_eq!(rfc3339(UNIX_EPOCH + Duration::from_secs(1_709_208_000)), "2024-02-29T12:00:00Z");
-        assert_eq!(rfc3339(UNIX_EPOCH + Duration::from_secs(951_782_400)), "2000-02-29T00:00:00Z");
+        assert_eq!(
+            rfc3339(UNIX_EPOCH + Duration::from_secs(1_709_294_400)),
+            "2024-03-01T12:00:00Z"
+        );
+        assert_eq!(
+            rfc3339(UNIX_EPOCH + Duration::from_secs(1_709_164_799)),
+            "2024-02-28T23:59:59Z"
+        );
+        assert_eq!(
+            rfc3339(UNIX_EPOCH + Duration::from_secs(1_709_208_000)),
+            "2024-02-29T12:00:00Z"
+        );
+        assert_eq!(
+            rfc3339(UNIX_EPOCH + Duration::from_secs(951_782_400)),
+            "2000-02-29T00:00:00Z"
+        );
     }
 
     #[test]

@@ -98,7 +98,9 @@ pub enum StoreError {
         /// How the file differs from what that change wrote (empty if it was removed or added).
         changes: Vec<FieldChange>,
     },
-    #[error("nothing to undo for `{id}`: the journal has no change to it that is not already undone")]
+    #[error(
+        "nothing to undo for `{id}`: the journal has no change to it that is not already undone"
+    )]
     NothingToUndo { id: String },
     #[error("nothing changed: `{id}` is already exactly like that")]
     Unchanged { id: String },
@@ -115,28 +117,49 @@ pub enum StoreError {
         source: io::Error,
     },
     #[error("the journal `{}` is damaged at line {line}: {message}; repair or move it aside", path.display())]
-    Journal { path: PathBuf, line: usize, message: String },
+    Journal {
+        path: PathBuf,
+        line: usize,
+        message: String,
+    },
 }
 
 impl StoreError {
     /// True when nothing is wrong with the system: the change itself was refused (invalid, stale,
     /// unknown id...) and the message tells the user what to do.
     pub fn is_refusal(&self) -> bool {
-        !matches!(self, StoreError::Missing(_) | StoreError::Io { .. } | StoreError::Journal { .. })
+        !matches!(
+            self,
+            StoreError::Missing(_) | StoreError::Io { .. } | StoreError::Journal { .. }
+        )
     }
 
     fn io(path: &Path, source: io::Error) -> StoreError {
-        StoreError::Io { path: path.to_path_buf(), source }
+        StoreError::Io {
+            path: path.to_path_buf(),
+            source,
+        }
     }
 }
 
-fn stale_text(id: &str, base: &Version, current: &Version, changes: &[FieldChange], since_base: bool) -> String {
+fn stale_text(
+    id: &str,
+    base: &Version,
+    current: &Version,
+    changes: &[FieldChange],
+    since_base: bool,
+) -> String {
     let mut text =
         format!("`{id}` was changed by someone else since you loaded it (your version {base}, now {current}).");
     if changes.is_empty() {
-        text.push_str(" The change was made outside the store, so the differences cannot be listed.");
+        text.push_str(
+            " The change was made outside the store, so the differences cannot be listed.",
+        );
     } else if since_base {
-        text.push_str(&format!(" What changed since your version:\n{}", changes_text(changes, LISTED)));
+        text.push_str(&format!(
+            " What changed since your version:\n{}",
+            changes_text(changes, LISTED)
+        ));
     } else {
         text.push_str(&format!(
             " The change was made outside the store; the fact now differs from yours in:\n{}",
@@ -153,7 +176,10 @@ fn outside_text(id: &str, seq: u64, changes: &[FieldChange]) -> String {
          edit the fact instead."
     );
     if !changes.is_empty() {
-        text.push_str(&format!(" It differs from #{seq} in:\n{}", changes_text(changes, LISTED)));
+        text.push_str(&format!(
+            " It differs from #{seq} in:\n{}",
+            changes_text(changes, LISTED)
+        ));
     }
     text
 }
@@ -164,7 +190,10 @@ fn invalid_text(id: &str, problems: &[Problem]) -> String {
         .iter()
         .take(LISTED)
         .map(|p| {
-            let is_own = p.file.file_name().is_some_and(|n| n.to_string_lossy() == own);
+            let is_own = p
+                .file
+                .file_name()
+                .is_some_and(|n| n.to_string_lossy() == own);
             match (&p.field, is_own) {
                 (Some(field), true) => format!("  - {field}: {}", p.message),
                 _ => format!("  - {p}"),
@@ -174,7 +203,10 @@ fn invalid_text(id: &str, problems: &[Problem]) -> String {
     if problems.len() > LISTED {
         lines.push(format!("  - and {} more", problems.len() - LISTED));
     }
-    format!("the change to `{id}` was refused; fix this and try again:\n{}", lines.join("\n"))
+    format!(
+        "the change to `{id}` was refused; fix this and try again:\n{}",
+        lines.join("\n")
+    )
 }
 
 /// A fact as stored: its parsed value, the file's text and its version.
@@ -227,7 +259,10 @@ pub struct Store {
 
 impl fmt::Debug for Store {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Store").field("dir", &self.dir).field("engine", &self.engine.is_some()).finish()
+        f.debug_struct("Store")
+            .field("dir", &self.dir)
+            .field("engine", &self.engine.is_some())
+            .finish()
     }
 }
 
@@ -300,12 +335,20 @@ impl Store {
 
     /// Adds a new fact. Citations may give a URL instead of a source id: a source is then
     /// created for it (see [`Entry::sources_added`]).
-    pub fn add(&self, mut fact: Fact, actor: Actor, reason: Option<&str>) -> Result<Change, StoreError> {
+    pub fn add(
+        &self,
+        mut fact: Fact,
+        actor: Actor,
+        reason: Option<&str>,
+    ) -> Result<Change, StoreError> {
         let reason = clean_reason(reason)?;
         check_id(&fact.id)?;
         let (_locked, _, last_seq) = self.begin()?;
         let id = fact.id.clone();
-        if fsio::read_optional(&self.fact_path(&id)).map_err(|e| StoreError::io(&self.fact_path(&id), e))?.is_some() {
+        if fsio::read_optional(&self.fact_path(&id))
+            .map_err(|e| StoreError::io(&self.fact_path(&id), e))?
+            .is_some()
+        {
             return Err(StoreError::AlreadyExists { id });
         }
         let (kb, problems) = self.load_base(&id)?;
@@ -315,7 +358,17 @@ impl Store {
         let sources_added = url_sources(&mut fact, kb.sources(), &actor);
         let candidate = candidate(&kb, None, Some(&fact), &sources_added);
         validate(&id, &candidate, Some(&fact), problems)?;
-        let entry = self.entry(last_seq, actor, Action::Add, &id, None, Some(fact), sources_added, None, reason);
+        let entry = self.entry(
+            last_seq,
+            actor,
+            Action::Add,
+            &id,
+            None,
+            Some(fact),
+            sources_added,
+            None,
+            reason,
+        );
         self.commit(Plan { entry, candidate })
     }
 
@@ -331,7 +384,10 @@ impl Store {
         let reason = clean_reason(reason)?;
         check_id(id)?;
         if fact.id != id {
-            return Err(StoreError::IdMismatch { id: id.to_string(), found: fact.id });
+            return Err(StoreError::IdMismatch {
+                id: id.to_string(),
+                found: fact.id,
+            });
         }
         let (_locked, _, last_seq) = self.begin()?;
         let current = self.current(id)?;
@@ -345,14 +401,29 @@ impl Store {
         }
         let candidate = candidate(&kb, Some(id), Some(&fact), &sources_added);
         validate(id, &candidate, Some(&fact), problems)?;
-        let entry =
-            self.entry(last_seq, actor, Action::Edit, id, Some(current.fact), Some(fact), sources_added, None, reason);
+        let entry = self.entry(
+            last_seq,
+            actor,
+            Action::Edit,
+            id,
+            Some(current.fact),
+            Some(fact),
+            sources_added,
+            None,
+            reason,
+        );
         self.commit(Plan { entry, candidate })
     }
 
     /// Removes fact `id`, if it is still at version `base`. Refused while other facts list it
     /// under `related` (the store never edits facts the moderator did not name).
-    pub fn remove(&self, id: &str, base: Version, actor: Actor, reason: Option<&str>) -> Result<Change, StoreError> {
+    pub fn remove(
+        &self,
+        id: &str,
+        base: Version,
+        actor: Actor,
+        reason: Option<&str>,
+    ) -> Result<Change, StoreError> {
         let reason = clean_reason(reason)?;
         check_id(id)?;
         let (_locked, _, last_seq) = self.begin()?;
@@ -364,7 +435,17 @@ impl Store {
         still_related(id, &kb)?;
         let candidate = candidate(&kb, Some(id), None, &[]);
         validate(id, &candidate, None, problems)?;
-        let entry = self.entry(last_seq, actor, Action::Remove, id, Some(current.fact), None, Vec::new(), None, reason);
+        let entry = self.entry(
+            last_seq,
+            actor,
+            Action::Remove,
+            id,
+            Some(current.fact),
+            None,
+            Vec::new(),
+            None,
+            reason,
+        );
         self.commit(Plan { entry, candidate })
     }
 
@@ -376,7 +457,8 @@ impl Store {
         check_id(id)?;
         let (_locked, _, last_seq) = self.begin()?;
         let entries = self.read_journal()?;
-        let target = undo_target(&entries, id).ok_or_else(|| StoreError::NothingToUndo { id: id.to_string() })?;
+        let target = undo_target(&entries, id)
+            .ok_or_else(|| StoreError::NothingToUndo { id: id.to_string() })?;
         let path = self.fact_path(id);
         let on_disk = fsio::read_optional(&path).map_err(|e| StoreError::io(&path, e))?;
         let expected = target.after.as_ref().map(fact_to_toml);
@@ -385,14 +467,23 @@ impl Store {
                 (Some(bytes), Some(after)) => diff_facts(after, &parse_shown(&path, bytes)?.fact),
                 _ => Vec::new(),
             };
-            return Err(StoreError::ChangedOutside { id: id.to_string(), seq: target.seq, changes });
+            return Err(StoreError::ChangedOutside {
+                id: id.to_string(),
+                seq: target.seq,
+                changes,
+            });
         }
         let (kb, problems) = self.load_base(id)?;
         let restored = target.before.clone();
         if restored.is_none() {
             still_related(id, &kb)?;
         }
-        let candidate = candidate(&kb, target.after.as_ref().map(|_| id), restored.as_ref(), &[]);
+        let candidate = candidate(
+            &kb,
+            target.after.as_ref().map(|_| id),
+            restored.as_ref(),
+            &[],
+        );
         validate(id, &candidate, restored.as_ref(), problems)?;
         let entry = self.entry(
             last_seq,
@@ -411,7 +502,11 @@ impl Store {
     /// Every journaled change to `id`, oldest first.
     pub fn history(&self, id: &str) -> Result<Vec<Entry>, StoreError> {
         check_id(id)?;
-        Ok(self.read_journal()?.into_iter().filter(|e| e.fact == id).collect())
+        Ok(self
+            .read_journal()?
+            .into_iter()
+            .filter(|e| e.fact == id)
+            .collect())
     }
 
     /// The whole journal, oldest first.
@@ -451,7 +546,9 @@ impl Store {
     /// Takes the locks, runs recovery, and tells the last journal seq.
     fn begin(&self) -> Result<(Locked<'_>, Recovery, u64), StoreError> {
         let guard = self.lock.lock().unwrap_or_else(PoisonError::into_inner);
-        guard.lock().map_err(|e| StoreError::io(&self.dir.join(LOCK_FILE), e))?;
+        guard
+            .lock()
+            .map_err(|e| StoreError::io(&self.dir.join(LOCK_FILE), e))?;
         let locked = Locked(guard);
         phase("recover", "");
         let (recovery, last_seq) = self.recover()?;
@@ -464,8 +561,13 @@ impl Store {
     /// See the module doc: temporaries, a torn journal tail, a pending change. Under the lock.
     fn recover(&self) -> Result<(Recovery, u64), StoreError> {
         let mut report = Recovery::default();
-        for dir in [self.dir.clone(), self.dir.join("facts"), self.dir.join("sources")] {
-            report.temps_removed += fsio::remove_stale_temps(&dir).map_err(|e| StoreError::io(&dir, e))?;
+        for dir in [
+            self.dir.clone(),
+            self.dir.join("facts"),
+            self.dir.join("sources"),
+        ] {
+            report.temps_removed +=
+                fsio::remove_stale_temps(&dir).map_err(|e| StoreError::io(&dir, e))?;
         }
         let journal_path = self.journal_path();
         let io_journal = |e| StoreError::io(&journal_path, e);
@@ -483,7 +585,8 @@ impl Store {
                 }
                 serde_json::from_str::<Seq>(&line)
                     .map_err(|e| StoreError::Journal {
-                        line: std::fs::read_to_string(&journal_path).map_or(0, |t| t.lines().count()),
+                        line: std::fs::read_to_string(&journal_path)
+                            .map_or(0, |t| t.lines().count()),
                         path: journal_path.clone(),
                         message: e.to_string(),
                     })?
@@ -491,7 +594,9 @@ impl Store {
             }
         };
         let pending_path = self.pending_path();
-        if let Some(bytes) = fsio::read_optional(&pending_path).map_err(|e| StoreError::io(&pending_path, e))? {
+        if let Some(bytes) =
+            fsio::read_optional(&pending_path).map_err(|e| StoreError::io(&pending_path, e))?
+        {
             match serde_json::from_slice::<Entry>(&bytes) {
                 Ok(entry) => {
                     self.write_files(&entry, true)?;
@@ -514,7 +619,9 @@ impl Store {
     /// already hold the right bytes are left alone (recovery).
     fn write_files(&self, entry: &Entry, if_different: bool) -> Result<(), StoreError> {
         let write = |path: &Path, text: String| -> Result<(), StoreError> {
-            if if_different && fsio::read_optional(path).ok().flatten().as_deref() == Some(text.as_bytes()) {
+            if if_different
+                && fsio::read_optional(path).ok().flatten().as_deref() == Some(text.as_bytes())
+            {
                 return Ok(());
             }
             fsio::write_atomic(path, text.as_bytes()).map_err(|e| StoreError::io(path, e))
@@ -536,7 +643,8 @@ impl Store {
         let Plan { entry, candidate } = plan;
         let pending = self.pending_path();
         phase("pending", &entry.fact);
-        let json = serde_json::to_vec(&entry).map_err(|e| StoreError::io(&pending, io::Error::other(e)))?;
+        let json = serde_json::to_vec(&entry)
+            .map_err(|e| StoreError::io(&pending, io::Error::other(e)))?;
         fsio::write_atomic(&pending, &json).map_err(|e| StoreError::io(&pending, e))?;
         self.write_files(&entry, false)?;
         phase("journal", &entry.fact);
@@ -550,7 +658,10 @@ impl Store {
             let settings = engine.load().settings();
             engine.store(Arc::new(Engine::new(candidate, settings)));
         }
-        let version = entry.after.as_ref().map(|f| Version::of(fact_to_toml(f).as_bytes()));
+        let version = entry
+            .after
+            .as_ref()
+            .map(|f| Version::of(fact_to_toml(f).as_bytes()));
         Ok(Change { entry, version })
     }
 
@@ -591,7 +702,13 @@ impl Store {
 
     /// The refusal for a change based on a stale version: what changed since `base` if the
     /// journal has the fact at that version, else how the current fact differs from `proposed`.
-    fn stale(&self, id: &str, base: Version, current: &Shown, proposed: Option<&Fact>) -> StoreError {
+    fn stale(
+        &self,
+        id: &str,
+        base: Version,
+        current: &Shown,
+        proposed: Option<&Fact>,
+    ) -> StoreError {
         let at_base = self.read_journal().ok().and_then(|entries| {
             entries
                 .iter()
@@ -606,7 +723,13 @@ impl Store {
             (None, Some(proposed)) => (diff_facts(proposed, &current.fact), false),
             (None, None) => (Vec::new(), false),
         };
-        StoreError::Stale { id: id.to_string(), base, current: current.version, changes, since_base }
+        StoreError::Stale {
+            id: id.to_string(),
+            base,
+            current: current.version,
+            changes,
+            since_base,
+        }
     }
 
     /// The base on disk and its load problems, less those of fact `id`'s own file (which the
@@ -623,18 +746,22 @@ impl Store {
 
     fn read_journal(&self) -> Result<Vec<Entry>, StoreError> {
         let path = self.journal_path();
-        journal::read_all(&path).map_err(|e| StoreError::io(&path, e))?.map_err(|bad| StoreError::Journal {
-            path,
-            line: bad.line,
-            message: bad.message,
-        })
+        journal::read_all(&path)
+            .map_err(|e| StoreError::io(&path, e))?
+            .map_err(|bad| StoreError::Journal {
+                path,
+                line: bad.line,
+                message: bad.message,
+            })
     }
 }
 
 /// Reads a fact from TOML text, such as a file given to `talks-bot fact add`.
 pub fn parse_fact(text: &str) -> Result<Fact, StoreError> {
     toml::from_str::<Fact>(text).map_err(|e| {
-        let line = e.span().map(|span| text[..span.start.min(text.len())].matches('\n').count() + 1);
+        let line = e
+            .span()
+            .map(|span| text[..span.start.min(text.len())].matches('\n').count() + 1);
         StoreError::Parse(match line {
             Some(line) => format!("line {line}: {}", e.message().trim()),
             None => e.message().trim().to_string(),
@@ -644,20 +771,29 @@ pub fn parse_fact(text: &str) -> Result<Fact, StoreError> {
 
 fn parse_shown(path: &Path, bytes: Vec<u8>) -> Result<Shown, StoreError> {
     let version = Version::of(&bytes);
-    let toml =
-        String::from_utf8(bytes).map_err(|_| StoreError::Parse(format!("`{}` is not UTF-8 text", path.display())))?;
+    let toml = String::from_utf8(bytes)
+        .map_err(|_| StoreError::Parse(format!("`{}` is not UTF-8 text", path.display())))?;
     let fact = parse_fact(&toml).map_err(|e| {
         StoreError::Parse(format!(
             "`{}`: {}",
             path.display(),
-            e.to_string().trim_start_matches("the fact cannot be read: ")
+            e.to_string()
+                .trim_start_matches("the fact cannot be read: ")
         ))
     })?;
-    Ok(Shown { fact, toml, version })
+    Ok(Shown {
+        fact,
+        toml,
+        version,
+    })
 }
 
 fn check_id(id: &str) -> Result<(), StoreError> {
-    if id.is_empty() || id.len() > 100 || !id.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+    if id.is_empty()
+        || id.len() > 100
+        || !id
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
     {
         return Err(StoreError::BadId { id: id.to_string() });
     }
@@ -670,7 +806,9 @@ fn clean_reason(reason: Option<&str>) -> Result<Option<String>, StoreError> {
     };
     let chars = reason.chars().count();
     if chars > MAX_REASON_CHARS {
-        return Err(StoreError::BadReason(format!("is {chars} characters; the limit is {MAX_REASON_CHARS}")));
+        return Err(StoreError::BadReason(format!(
+            "is {chars} characters; the limit is {MAX_REASON_CHARS}"
+        )));
     }
     if contains_mention(reason) {
         return Err(StoreError::BadReason(
@@ -681,18 +819,30 @@ fn clean_reason(reason: Option<&str>) -> Result<Option<String>, StoreError> {
 }
 
 fn still_related(id: &str, kb: &KnowledgeBase) -> Result<(), StoreError> {
-    let by: Vec<String> =
-        kb.facts().iter().filter(|f| f.id != id && f.related.iter().any(|r| r == id)).map(|f| f.id.clone()).collect();
+    let by: Vec<String> = kb
+        .facts()
+        .iter()
+        .filter(|f| f.id != id && f.related.iter().any(|r| r == id))
+        .map(|f| f.id.clone())
+        .collect();
     if by.is_empty() {
         Ok(())
     } else {
-        Err(StoreError::StillRelated { id: id.to_string(), by })
+        Err(StoreError::StillRelated {
+            id: id.to_string(),
+            by,
+        })
     }
 }
 
 /// The base a change would produce: fact `replace` taken out, `fact` put in (in its place, or
 /// at the end), `sources` added.
-fn candidate(kb: &KnowledgeBase, replace: Option<&str>, fact: Option<&Fact>, sources: &[Source]) -> KnowledgeBase {
+fn candidate(
+    kb: &KnowledgeBase,
+    replace: Option<&str>,
+    fact: Option<&Fact>,
+    sources: &[Source],
+) -> KnowledgeBase {
     let mut facts = kb.facts().to_vec();
     let at = replace.and_then(|id| facts.iter().position(|f| f.id == id));
     match (at, fact) {
@@ -726,7 +876,10 @@ fn validate(
         };
         let chars = fact.topic.chars().count();
         if chars > MAX_TOPIC_CHARS {
-            problems.push(problem("topic", format!("{chars} characters; the limit is {MAX_TOPIC_CHARS}")));
+            problems.push(problem(
+                "topic",
+                format!("{chars} characters; the limit is {MAX_TOPIC_CHARS}"),
+            ));
         }
         if contains_mention(&fact.topic) {
             problems.push(problem(
@@ -738,7 +891,10 @@ fn validate(
     if problems.is_empty() {
         Ok(())
     } else {
-        Err(StoreError::Invalid { id: id.to_string(), problems })
+        Err(StoreError::Invalid {
+            id: id.to_string(),
+            problems,
+        })
     }
 }
 
@@ -762,7 +918,9 @@ fn url_sources(fact: &mut Fact, existing: &[Source], actor: &Actor) -> Vec<Sourc
     let mut added: Vec<Source> = Vec::new();
     for citation in &mut fact.sources {
         let url = citation.source.trim();
-        if !(url.starts_with("https://") || url.starts_with("http://")) || url.contains(char::is_whitespace) {
+        if !(url.starts_with("https://") || url.starts_with("http://"))
+            || url.contains(char::is_whitespace)
+        {
             continue;
         }
         let url = url.to_string();
@@ -800,12 +958,16 @@ fn url_sources(fact: &mut Fact, existing: &[Source], actor: &Actor) -> Vec<Sourc
 /// An id from a question's significant words, at most 40 characters, numbered while `taken`.
 pub fn suggest_id(question: &str, taken: impl Fn(&str) -> bool) -> String {
     const SKIP: &[&str] = &[
-        "a", "an", "and", "are", "at", "did", "do", "does", "for", "how", "in", "is", "of", "on", "the", "to", "was",
-        "were", "what", "when", "where", "which", "who", "whom", "why",
+        "a", "an", "and", "are", "at", "did", "do", "does", "for", "how", "in", "is", "of", "on",
+        "the", "to", "was", "were", "what", "when", "where", "which", "who", "whom", "why",
     ];
     let words = words(question);
     let mut stem = String::new();
-    for word in words.iter().map(String::as_str).filter(|w| !SKIP.contains(w)) {
+    for word in words
+        .iter()
+        .map(String::as_str)
+        .filter(|w| !SKIP.contains(w))
+    {
         if !stem.is_empty() && stem.len() + 1 + word.len() > 40 {
             break;
         }
@@ -839,7 +1001,10 @@ fn split_url(url: &str) -> (String, String) {
 
 /// Lower-case runs of ASCII letters and digits.
 fn words(text: &str) -> Vec<String> {
-    text.split(|c: char| !c.is_ascii_alphanumeric()).filter(|w| !w.is_empty()).map(str::to_ascii_lowercase).collect()
+    text.split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_ascii_lowercase)
+        .collect()
 }
 
 /// An id from free text: its words joined with '-', at most 60 characters, cut at a '-'.
@@ -870,8 +1035,14 @@ mod tests {
             split_url("https://www.TASS.com:443/politics/1753879?x=1#y"),
             ("tass.com".into(), "politics/1753879".into())
         );
-        assert_eq!(split_url("http://user@example.org"), ("example.org".into(), "".into()));
-        assert_eq!(slug("tass.com politics/1753879"), "tass-com-politics-1753879");
+        assert_eq!(
+            split_url("http://user@example.org"),
+            ("example.org".into(), "".into())
+        );
+        assert_eq!(
+            slug("tass.com politics/1753879"),
+            "tass-com-politics-1753879"
+        );
         assert_eq!(slug("..."), "source");
         let long = slug(&format!("example.com {}", "word/".repeat(30)));
         assert!(long.len() <= 60 && !long.ends_with('-'), "{long}");
@@ -879,8 +1050,14 @@ mod tests {
 
     #[test]
     fn ids_are_suggested_from_questions() {
-        assert_eq!(suggest_id("Who is Mikhail Bogdanov?", |_| false), "mikhail-bogdanov");
-        assert_eq!(suggest_id("When did the talks start?", |id| id == "talks-start"), "talks-start-2");
+        assert_eq!(
+            suggest_id("Who is Mikhail Bogdanov?", |_| false),
+            "mikhail-bogdanov"
+        );
+        assert_eq!(
+            suggest_id("When did the talks start?", |id| id == "talks-start"),
+            "talks-start-2"
+        );
         assert_eq!(suggest_id("???", |_| false), "fact");
         let long = suggest_id(&"Palestinian ".repeat(10), |_| false);
         assert!(long.len() <= 40 && check_id(&long).is_ok(), "{long}");
@@ -892,7 +1069,11 @@ mod tests {
             seq,
             time: String::new(),
             actor: Actor::Cli { user: "t".into() },
-            action: if undoes.is_some() { Action::Undo } else { Action::Edit },
+            action: if undoes.is_some() {
+                Action::Undo
+            } else {
+                Action::Edit
+            },
             fact: "x".into(),
             before: None,
             after: None,
@@ -900,7 +1081,12 @@ mod tests {
             undoes,
             reason: None,
         };
-        let entries = vec![entry(1, None), entry(2, None), entry(3, None), entry(4, Some(3))];
+        let entries = vec![
+            entry(1, None),
+            entry(2, None),
+            entry(3, None),
+            entry(4, Some(3)),
+        ];
         assert_eq!(undo_target(&entries, "x").map(|e| e.seq), Some(2));
         let entries = vec![entry(1, None), entry(2, Some(1))];
         assert_eq!(undo_target(&entries, "x").map(|e| e.seq), None);

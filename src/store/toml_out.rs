@@ -140,7 +140,11 @@ mod tests {
             answer: answer.into(),
             as_of: Some("2024-03-01".into()),
             related: vec!["y".into()],
-            sources: vec![Citation { source: "s".into(), quote: Some("q \"x\"".into()), note: None }],
+            sources: vec![Citation {
+                source: "s".into(),
+                quote: Some("q \"x\"".into()),
+                note: None,
+            }],
         }
     }
 
@@ -158,7 +162,8 @@ mod tests {
         ] {
             let fact = fact(answer);
             let text = fact_to_toml(&fact);
-            let back: Fact = toml::from_str(&text).unwrap_or_else(|e| panic!("{answer:?}: {e}\n{text}"));
+            let back: Fact =
+                toml::from_str(&text).unwrap_or_else(|e| panic!("{answer:?}: {e}\n{text}"));
             assert_eq!(back, fact, "{text}");
         }
     }

@@ -52,7 +52,9 @@ impl FromStr for Version {
         if text.len() != 16 {
             return Err(BadVersion(text.to_string()));
         }
-        u64::from_str_radix(text, 16).map(Version).map_err(|_| BadVersion(text.to_string()))
+        u64::from_str_radix(text, 16)
+            .map(Version)
+            .map_err(|_| BadVersion(text.to_string()))
     }
 }
 

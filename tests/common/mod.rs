@@ -48,7 +48,10 @@ pub fn snapshot(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
             if entry.file_type().unwrap().is_dir() {
                 walk(root, &path, files);
             } else {
-                files.insert(path.strip_prefix(root).unwrap().to_path_buf(), fs::read(&path).unwrap());
+                files.insert(
+                    path.strip_prefix(root).unwrap().to_path_buf(),
+                    fs::read(&path).unwrap(),
+                );
             }
         }
     }
@@ -62,11 +65,19 @@ pub fn new_fact(id: &str) -> Fact {
         id: id.to_string(),
         topic: "The meeting".into(),
         question: "What colour were the chairs at the Moscow meeting?".into(),
-        alternates: vec!["chair colour".into(), "what were the chairs like".into(), "moscow meeting furniture".into()],
+        alternates: vec![
+            "chair colour".into(),
+            "what were the chairs like".into(),
+            "moscow meeting furniture".into(),
+        ],
         keywords: vec!["chairs".into(), "furniture".into()],
         answer: "According to TASS, the delegates sat on chairs.\n".into(),
         as_of: Some("2024-03-01".into()),
         related: vec!["meeting-dates".into()],
-        sources: vec![Citation { source: "tass-2024-02-29-lavrov".into(), quote: None, note: None }],
+        sources: vec![Citation {
+            source: "tass-2024-02-29-lavrov".into(),
+            quote: None,
+            note: None,
+        }],
     }
 }
