@@ -65,7 +65,7 @@ pub fn remove_stale_temps(dir: &Path) -> io::Result<usize> {
         let entry = entry?;
         let name = entry.file_name();
         let name = name.to_string_lossy();
-        if name.starts_with('.') && name.ends_with(TEMP_SUFFIX) && entry.file_type()?.is_file() {
+        if is_store_temp(&name) && entry.file_type()?.is_file() {
             fs::remove_file(entry.path())?;
             removed += 1;
         }
@@ -74,6 +74,25 @@ pub fn remove_stale_temps(dir: &Path) -> io::Result<usize> {
         sync_dir(dir)?;
     }
     Ok(removed)
+}
+
+/// A name `write_atomic` gives its temporaries: `.<name>.<pid>-<n>.tmp` (and no one else's).
+fn is_store_temp(name: &str) -> bool {
+    let Some(stem) = name
+        .strip_prefix('.')
+        .and_then(|n| n.strip_suffix(TEMP_SUFFIX))
+    else {
+        return false;
+    };
+    let Some((_, tag)) = stem.rsplit_once('.') else {
+        return false;
+    };
+    let Some((pid, n)) = tag.split_once('-') else {
+        return false;
+    };
+    [pid, n]
+        .iter()
+        .all(|part| !part.is_empty() && part.bytes().all(|b| b.is_ascii_digit()))
 }
 
 /// A file's bytes, or None when it does not exist.
@@ -106,6 +125,8 @@ mod tests {
         assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 1);
         fs::write(dir.path().join(".a.toml.1-1.tmp"), b"half").unwrap();
         fs::write(dir.path().join(".keep"), b"").unwrap();
+        fs::write(dir.path().join(".editor.tmp"), b"").unwrap();
+        assert!(is_store_temp("..pending.json.12-3.tmp"));
         assert_eq!(remove_stale_temps(dir.path()).unwrap(), 1);
         assert!(dir.path().join(".keep").exists());
         remove_durably(&path).unwrap();

@@ -335,6 +335,7 @@ impl Store {
 
     /// Adds a new fact. Citations may give a URL instead of a source id: a source is then
     /// created for it (see [`Entry::sources_added`]).
+    #[tracing::instrument(level = "info", skip_all, fields(fact = %fact.id, actor = %actor))]
     pub fn add(
         &self,
         mut fact: Fact,
@@ -373,6 +374,7 @@ impl Store {
     }
 
     /// Replaces fact `id` with `fact`, if the fact on disk is still at version `base`.
+    #[tracing::instrument(level = "info", skip_all, fields(fact = id, actor = %actor))]
     pub fn edit(
         &self,
         id: &str,
@@ -417,6 +419,7 @@ impl Store {
 
     /// Removes fact `id`, if it is still at version `base`. Refused while other facts list it
     /// under `related` (the store never edits facts the moderator did not name).
+    #[tracing::instrument(level = "info", skip_all, fields(fact = id, actor = %actor))]
     pub fn remove(
         &self,
         id: &str,
@@ -452,6 +455,7 @@ impl Store {
     /// Reverts the latest change to `id` that is not already undone, as a new journaled change:
     /// an edit is edited back, an add removed, a remove restored. Undoing again steps further
     /// back. Refused if the file changed outside the store since that change.
+    #[tracing::instrument(level = "info", skip_all, fields(fact = id, actor = %actor))]
     pub fn undo(&self, id: &str, actor: Actor, reason: Option<&str>) -> Result<Change, StoreError> {
         let reason = clean_reason(reason)?;
         check_id(id)?;
