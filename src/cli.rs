@@ -1,6 +1,8 @@
 //! The terminal front end: `ask`, `chat`, `check`, `facts` and `eval`, over the same
 //! [`Engine`] the Discord adapter uses. Each function writes to the writer it is given, so
-//! tests drive them with buffers.
+//! tests drive them with buffers. `talks-bot fact ...` (changing facts) is in [`fact`].
+
+pub mod fact;
 
 use std::io::{self, BufRead, Write};
 use std::path::Path;
@@ -22,6 +24,8 @@ pub enum CliError {
     Load(#[from] LoadError),
     #[error(transparent)]
     Eval(#[from] EvalError),
+    #[error(transparent)]
+    Store(#[from] crate::store::StoreError),
     #[error("{0}")]
     Failed(String),
     #[error("cannot write the output: {0}")]

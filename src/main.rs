@@ -1,8 +1,8 @@
 //! The `talks-bot` binary: parses arguments, starts tracing, loads the configuration and the
 //! fact base, and hands over to a front end.
 
-use std::io::{self, IsTerminal, Read};
-use std::path::PathBuf;
+use std::io::{self, IsTerminal, Read, Write};
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
@@ -10,7 +10,7 @@ use tracing_subscriber::EnvFilter;
 
 use talks_bot::cli::{self, CliError};
 use talks_bot::config::Config;
-use talks_bot::Engine;
+use talks_bot::{Engine, Store};
 
 #[derive(Parser)]
 #[command(
@@ -61,6 +61,71 @@ enum Command {
         #[arg(long, default_value_t = 0.0)]
         min: f64,
     },
+    /// Add, edit, remove, show and undo facts; every change is checked and journaled
+    Fact {
+        #[command(subcommand)]
+        action: FactAction,
+    },
+}
+
+#[derive(Subcommand)]
+enum FactAction {
+    /// Add a new fact from a TOML file (the layout of knowledge/facts/*.toml)
+    Add {
+        /// The fact as TOML ("-" for standard input)
+        #[arg(long, value_name = "FILE")]
+        file: PathBuf,
+        /// Why, for the journal
+        #[arg(long)]
+        reason: Option<String>,
+    },
+    /// Replace a fact with the one in a TOML file
+    Edit {
+        /// The fact's id
+        id: String,
+        /// The new fact as TOML ("-" for standard input)
+        #[arg(long, value_name = "FILE")]
+        file: PathBuf,
+        /// The version you started from (from `fact show`); refused if the fact changed since.
+        /// Default: the `# version:` line of the file, else the current version (no check)
+        #[arg(long, value_name = "V")]
+        base_version: Option<talks_bot::Version>,
+        /// Why, for the journal
+        #[arg(long)]
+        reason: Option<String>,
+    },
+    /// Remove a fact
+    Remove {
+        /// The fact's id
+        id: String,
+        /// The version you saw (from `fact show`); default: the current version (no check)
+        #[arg(long, value_name = "V")]
+        base_version: Option<talks_bot::Version>,
+        /// Why, for the journal
+        #[arg(long)]
+        reason: Option<String>,
+    },
+    /// Print a fact's file with its version
+    Show {
+        /// The fact's id
+        id: String,
+    },
+    /// List the journaled changes to a fact, oldest first
+    History {
+        /// The fact's id
+        id: String,
+        /// One JSON object a line, as in the journal
+        #[arg(long)]
+        json: bool,
+    },
+    /// Revert the latest change to a fact (again to step further back)
+    Undo {
+        /// The fact's id
+        id: String,
+        /// Why, for the journal
+        #[arg(long)]
+        reason: Option<String>,
+    },
 }
 
 fn main() -> ExitCode {
@@ -92,11 +157,13 @@ fn run(args: Args) -> Result<bool, CliError> {
         .unwrap_or_else(|| PathBuf::from("knowledge"));
     let stdout = io::stdout();
     let mut out = stdout.lock();
-    if let Command::Check = args.command {
-        return cli::check(&dir, &mut out);
-    }
+    let command = match args.command {
+        Command::Check => return cli::check(&dir, &mut out),
+        Command::Fact { action } => return fact(&dir, action, &mut out),
+        command => command,
+    };
     let engine = Engine::load(&dir, config.matching)?;
-    match args.command {
+    match command {
         Command::Ask {
             json,
             explain,
@@ -127,6 +194,47 @@ fn run(args: Args) -> Result<bool, CliError> {
             Ok(true)
         }
         Command::Eval { file, min } => cli::eval(&engine, &file, min, &mut out),
-        Command::Check => unreachable!("handled above"),
+        Command::Check | Command::Fact { .. } => unreachable!("handled above"),
+    }
+}
+
+fn fact(dir: &Path, action: FactAction, out: &mut impl Write) -> Result<bool, CliError> {
+    let store = Store::open(dir)?;
+    let err = &mut io::stderr().lock();
+    match action {
+        FactAction::Add { file, reason } => cli::fact::add(
+            &store,
+            &cli::fact::read_input(&file)?,
+            reason.as_deref(),
+            out,
+            err,
+        ),
+        FactAction::Edit {
+            id,
+            file,
+            base_version,
+            reason,
+        } => {
+            let text = cli::fact::read_input(&file)?;
+            cli::fact::edit(
+                &store,
+                &id,
+                &text,
+                base_version,
+                reason.as_deref(),
+                out,
+                err,
+            )
+        }
+        FactAction::Remove {
+            id,
+            base_version,
+            reason,
+        } => cli::fact::remove(&store, &id, base_version, reason.as_deref(), out, err),
+        FactAction::Show { id } => cli::fact::show(&store, &id, out, err),
+        FactAction::History { id, json } => cli::fact::history(&store, &id, json, out, err),
+        FactAction::Undo { id, reason } => {
+            cli::fact::undo(&store, &id, reason.as_deref(), out, err)
+        }
     }
 }
