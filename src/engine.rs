@@ -65,6 +65,16 @@ pub struct Engine {
     kb: KnowledgeBase,
     index: Index,
     settings: MatchSettings,
+    /// Every question and alternate, folded once, for autocompletion.
+    phrasings: Vec<Phrasing>,
+}
+
+#[derive(Debug, Clone)]
+struct Phrasing {
+    fact: usize,
+    /// `None` for the fact's question, else the alternate's index.
+    alternate: Option<usize>,
+    folded: String,
 }
 
 /// A question a user might mean, for autocompletion.
@@ -79,10 +89,33 @@ impl Engine {
     /// Indexes a base that has already been checked.
     pub fn new(kb: KnowledgeBase, settings: MatchSettings) -> Engine {
         let index = Index::build(kb.facts(), Analyzer::new(kb.aliases()));
+        let phrasings = kb
+            .facts()
+            .iter()
+            .enumerate()
+            .flat_map(|(fact, f)| {
+                let question = Phrasing {
+                    fact,
+                    alternate: None,
+                    folded: fold(&f.question),
+                };
+                let alternates = f
+                    .alternates
+                    .iter()
+                    .enumerate()
+                    .map(move |(a, text)| Phrasing {
+                        fact,
+                        alternate: Some(a),
+                        folded: fold(text),
+                    });
+                std::iter::once(question).chain(alternates)
+            })
+            .collect();
         Engine {
             kb,
             index,
             settings,
+            phrasings,
         }
     }
 
@@ -152,50 +185,34 @@ impl Engine {
     /// nothing typed, the facts' questions in order.
     pub fn complete(&self, partial: &str, limit: usize) -> Vec<Completion<'_>> {
         let typed = fold(&clean_input(partial).text);
+        let facts = self.kb.facts();
+        let phrasing = |fact: usize, alternate: Option<usize>| {
+            let fact = &facts[fact];
+            let text = alternate.map_or(fact.question.as_str(), |a| fact.alternates[a].as_str());
+            Completion {
+                fact_id: &fact.id,
+                text,
+            }
+        };
+        let by_text = self
+            .phrasings
+            .iter()
+            .filter(|p| p.folded.contains(&typed))
+            .map(|p| phrasing(p.fact, p.alternate));
+        let by_match = if typed.is_empty() {
+            Vec::new()
+        } else {
+            self.index.search(partial, limit)
+        };
+        let by_match = by_match.into_iter().map(|s| phrasing(s.fact, None));
         let mut out: Vec<Completion<'_>> = Vec::new();
-        fn push<'a>(out: &mut Vec<Completion<'a>>, c: Completion<'a>, limit: usize) {
-            if out.len() < limit && !out.iter().any(|o| o.fact_id == c.fact_id) {
-                out.push(c);
+        for completion in by_text.chain(by_match) {
+            if out.len() >= limit {
+                break;
             }
-        }
-        if typed.is_empty() {
-            for fact in self.kb.facts() {
-                push(
-                    &mut out,
-                    Completion {
-                        fact_id: &fact.id,
-                        text: &fact.question,
-                    },
-                    limit,
-                );
+            if !out.iter().any(|o| o.fact_id == completion.fact_id) {
+                out.push(completion);
             }
-            return out;
-        }
-        for fact in self.kb.facts() {
-            for text in std::iter::once(&fact.question).chain(&fact.alternates) {
-                if fold(text).contains(&typed) {
-                    push(
-                        &mut out,
-                        Completion {
-                            fact_id: &fact.id,
-                            text,
-                        },
-                        limit,
-                    );
-                    break;
-                }
-            }
-        }
-        for scored in self.index.search(partial, limit) {
-            let fact = &self.kb.facts()[scored.fact];
-            push(
-                &mut out,
-                Completion {
-                    fact_id: &fact.id,
-                    text: &fact.question,
-                },
-                limit,
-            );
         }
         out
     }
