@@ -21,7 +21,10 @@ pub struct MatchSettings {
 
 impl Default for MatchSettings {
     fn default() -> Self {
-        MatchSettings { threshold: 0.5, suggest_floor: 0.15 }
+        MatchSettings {
+            threshold: 0.45,
+            suggest_floor: 0.15,
+        }
     }
 }
 
@@ -29,7 +32,10 @@ impl MatchSettings {
     /// Checks the values; the message says what is wrong and how to fix it.
     pub fn validate(&self) -> Result<(), String> {
         if !(0.0..=1.0).contains(&self.threshold) {
-            return Err(format!("threshold is {}; use a number from 0 to 1 (0.5 is the default)", self.threshold));
+            return Err(format!(
+                "threshold is {}; use a number from 0 to 1 (0.45 is the default)",
+                self.threshold
+            ));
         }
         if !(0.0..=1.0).contains(&self.suggest_floor) || self.suggest_floor > self.threshold {
             return Err(format!(
@@ -59,6 +65,16 @@ pub struct Engine {
     kb: KnowledgeBase,
     index: Index,
     settings: MatchSettings,
+    /// Every question and alternate, folded once, for autocompletion.
+    phrasings: Vec<Phrasing>,
+}
+
+#[derive(Debug, Clone)]
+struct Phrasing {
+    fact: usize,
+    /// `None` for the fact's question, else the alternate's index.
+    alternate: Option<usize>,
+    folded: String,
 }
 
 /// A question a user might mean, for autocompletion.
@@ -73,7 +89,34 @@ impl Engine {
     /// Indexes a base that has already been checked.
     pub fn new(kb: KnowledgeBase, settings: MatchSettings) -> Engine {
         let index = Index::build(kb.facts(), Analyzer::new(kb.aliases()));
-        Engine { kb, index, settings }
+        let phrasings = kb
+            .facts()
+            .iter()
+            .enumerate()
+            .flat_map(|(fact, f)| {
+                let question = Phrasing {
+                    fact,
+                    alternate: None,
+                    folded: fold(&f.question),
+                };
+                let alternates = f
+                    .alternates
+                    .iter()
+                    .enumerate()
+                    .map(move |(a, text)| Phrasing {
+                        fact,
+                        alternate: Some(a),
+                        folded: fold(text),
+                    });
+                std::iter::once(question).chain(alternates)
+            })
+            .collect();
+        Engine {
+            kb,
+            index,
+            settings,
+            phrasings,
+        }
     }
 
     /// Loads, checks and indexes a knowledge folder.
@@ -112,7 +155,12 @@ impl Engine {
                 let fact = &facts[best.fact];
                 answer.outcome = Outcome::Answered(fact);
                 answer.confidence = best.confidence;
-                answer.related = fact.related.iter().filter_map(|id| self.kb.fact(id)).take(MAX_SUGGESTIONS).collect();
+                answer.related = fact
+                    .related
+                    .iter()
+                    .filter_map(|id| self.kb.fact(id))
+                    .take(MAX_SUGGESTIONS)
+                    .collect();
             }
             Some(best) if best.confidence >= self.settings.suggest_floor => {
                 answer.outcome = Outcome::Unsure;
@@ -137,31 +185,42 @@ impl Engine {
     /// nothing typed, the facts' questions in order.
     pub fn complete(&self, partial: &str, limit: usize) -> Vec<Completion<'_>> {
         let typed = fold(&clean_input(partial).text);
+        let facts = self.kb.facts();
+        let phrasing = |fact: usize, alternate: Option<usize>| {
+            let fact = &facts[fact];
+            let text = alternate.map_or(fact.question.as_str(), |a| fact.alternates[a].as_str());
+            Completion {
+                fact_id: &fact.id,
+                text,
+            }
+        };
+        let by_text = self
+            .phrasings
+            .iter()
+            .filter(|p| p.folded.contains(&typed))
+            .map(|p| phrasing(p.fact, p.alternate));
+        let by_match = if typed.is_empty() {
+            Vec::new()
+        } else {
+            self.index.search(partial, limit)
+        };
+        let by_match = by_match.into_iter().map(|s| phrasing(s.fact, None));
         let mut out: Vec<Completion<'_>> = Vec::new();
-        fn push<'a>(out: &mut Vec<Completion<'a>>, c: Completion<'a>, limit: usize) {
-            if out.len() < limit && !out.iter().any(|o| o.fact_id == c.fact_id) {
-                out.push(c);
+        for completion in by_text.chain(by_match) {
+            if out.len() >= limit {
+                break;
             }
-        }
-        if typed.is_empty() {
-            for fact in self.kb.facts() {
-                push(&mut out, Completion { fact_id: &fact.id, text: &fact.question }, limit);
+            if !out.iter().any(|o| o.fact_id == completion.fact_id) {
+                out.push(completion);
             }
-            return out;
-        }
-        for fact in self.kb.facts() {
-            for text in std::iter::once(&fact.question).chain(&fact.alternates) {
-                if fold(text).contains(&typed) {
-                    push(&mut out, Completion { fact_id: &fact.id, text }, limit);
-                    break;
-                }
-            }
-        }
-        for scored in self.index.search(partial, limit) {
-            let fact = &self.kb.facts()[scored.fact];
-            push(&mut out, Completion { fact_id: &fact.id, text: &fact.question }, limit);
         }
         out
+    }
+
+    /// How a question is read and scored (see [`Index::explain`]).
+    pub fn explain(&self, question: &str) -> String {
+        self.index
+            .explain(&clean_input(question).text, self.kb.facts())
     }
 
     /// The fact a suggestion or follow-up button names, by id.
@@ -175,7 +234,12 @@ impl Engine {
         let mut answer = Answer::new(&self.kb, fact.question.clone(), false);
         answer.outcome = Outcome::Answered(fact);
         answer.confidence = 1.0;
-        answer.related = fact.related.iter().filter_map(|id| self.kb.fact(id)).take(MAX_SUGGESTIONS).collect();
+        answer.related = fact
+            .related
+            .iter()
+            .filter_map(|id| self.kb.fact(id))
+            .take(MAX_SUGGESTIONS)
+            .collect();
         Some(answer)
     }
 }
@@ -183,17 +247,93 @@ impl Engine {
 /// Greetings, thanks and "what can you do": words that ask about the bot, not the talks.
 fn is_help(words: &[String]) -> bool {
     const TRIGGERS: &[&str] = &[
-        "hi", "hello", "hey", "hiya", "howdy", "yo", "sup", "greetings", "morning", "evening", "afternoon", "thanks",
-        "thank", "thx", "ty", "cheers", "help", "commands", "usage", "you", "this", "bot", "talksbot",
+        "hi",
+        "hello",
+        "hey",
+        "hiya",
+        "howdy",
+        "yo",
+        "sup",
+        "greetings",
+        "morning",
+        "evening",
+        "afternoon",
+        "thanks",
+        "thank",
+        "up",
+        "thx",
+        "ty",
+        "cheers",
+        "help",
+        "commands",
+        "usage",
+        "you",
+        "this",
+        "bot",
+        "talksbot",
     ];
     const FILLERS: &[&str] = &[
-        "good", "there", "all", "everyone", "what", "can", "could", "do", "does", "how", "i", "me", "use", "work",
-        "works", "are", "who", "is", "it", "to", "ask", "know", "a", "lot", "much", "so", "very", "please", "the",
-        "with", "need", "some", "do", "dont", "doing", "of", "about", "questions", "question", "anything", "kind",
-        "things", "talks", "bot", "again", "ok", "okay", "great", "nice", "one", "my", "for", "and", "your", "yours",
+        "good",
+        "there",
+        "all",
+        "everyone",
+        "what",
+        "can",
+        "could",
+        "do",
+        "does",
+        "how",
+        "i",
+        "me",
+        "use",
+        "work",
+        "works",
+        "are",
+        "who",
+        "is",
+        "it",
+        "to",
+        "ask",
+        "know",
+        "a",
+        "lot",
+        "much",
+        "so",
+        "very",
+        "please",
+        "the",
+        "with",
+        "need",
+        "some",
+        "do",
+        "dont",
+        "doing",
+        "of",
+        "about",
+        "whats",
+        "questions",
+        "question",
+        "anything",
+        "kind",
+        "things",
+        "talks",
+        "bot",
+        "again",
+        "ok",
+        "okay",
+        "great",
+        "nice",
+        "one",
+        "my",
+        "for",
+        "and",
+        "your",
+        "yours",
     ];
     words.iter().any(|w| TRIGGERS.contains(&w.as_str()))
-        && words.iter().all(|w| TRIGGERS.contains(&w.as_str()) || FILLERS.contains(&w.as_str()))
+        && words
+            .iter()
+            .all(|w| TRIGGERS.contains(&w.as_str()) || FILLERS.contains(&w.as_str()))
 }
 
 #[cfg(test)]
@@ -206,10 +346,22 @@ mod tests {
 
     #[test]
     fn greetings_and_help_are_spotted() {
-        for text in ["hi", "Hello there!", "thanks a lot", "what can you do?", "help", "how do I use this bot"] {
+        for text in [
+            "hi",
+            "Hello there!",
+            "thanks a lot",
+            "what can you do?",
+            "help",
+            "how do I use this bot",
+        ] {
             assert!(is_help(&words(text)), "{text}");
         }
-        for text in ["who is Lavrov", "how did Russia help Gaza", "talks", "what happened in Moscow"] {
+        for text in [
+            "who is Lavrov",
+            "how did Russia help Gaza",
+            "talks",
+            "what happened in Moscow",
+        ] {
             assert!(!is_help(&words(text)), "{text}");
         }
     }
@@ -217,7 +369,17 @@ mod tests {
     #[test]
     fn settings_are_validated() {
         assert!(MatchSettings::default().validate().is_ok());
-        assert!(MatchSettings { threshold: 1.5, ..Default::default() }.validate().is_err());
-        assert!(MatchSettings { threshold: 0.3, suggest_floor: 0.4 }.validate().is_err());
+        assert!(MatchSettings {
+            threshold: 1.5,
+            ..Default::default()
+        }
+        .validate()
+        .is_err());
+        assert!(MatchSettings {
+            threshold: 0.3,
+            suggest_floor: 0.4
+        }
+        .validate()
+        .is_err());
     }
 }

@@ -24,6 +24,10 @@ use talks_bot::{Engine, MatchSettings};
 const CHANNEL: u64 = 4000;
 const MESSAGE_CONTENT: u64 = 1 << 15;
 const EPHEMERAL: u64 = 64;
+/// Questions the shipped base answers with "did you mean" and declines (checked by
+/// `the_fixture_questions_get_the_outcomes_the_tests_expect`).
+const UNSURE: &str = "Moscow";
+const DECLINED: &str = "pizza recipe";
 
 // ---------------------------------------------------------------- harness
 
@@ -380,12 +384,7 @@ async fn a_mention_is_answered_with_sources_and_pings_nobody() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_direct_message_is_answered() {
     let bot = Bot::start(|_| {}).await;
-    let question = fake::message(
-        bot.fake.id(),
-        From::dm(8),
-        "When did the Moscow meeting take place?",
-        false,
-    );
+    let question = fake::message(bot.fake.id(), From::dm(8), "who took part?", false);
     let reply = bot.fake.ask(question).await;
     assert_eq!(
         reply.path,
@@ -544,7 +543,7 @@ async fn did_you_mean_offers_suggestions_and_none_of_these_is_recorded() {
     let question = fake::message(
         bot.fake.id(),
         From::member(7, CHANNEL),
-        &mention("Moscow"),
+        &mention(UNSURE),
         true,
     );
     let reply = bot.fake.ask(question).await;
@@ -568,7 +567,7 @@ async fn did_you_mean_offers_suggestions_and_none_of_these_is_recorded() {
     let feedback = bot.feedback();
     assert_eq!(feedback.len(), 1);
     assert_eq!(feedback[0]["vote"], "unanswered");
-    assert_eq!(feedback[0]["question"], "Moscow");
+    assert_eq!(feedback[0]["question"], UNSURE);
     assert_eq!(feedback[0]["fact_id"], Value::Null);
 
     let suggestion = ids[0].clone();
@@ -586,7 +585,7 @@ async fn an_off_topic_question_is_declined_politely() {
     let question = fake::message(
         bot.fake.id(),
         From::member(7, CHANNEL),
-        &mention("capital of france recipe"),
+        &mention(DECLINED),
         true,
     );
     let reply = bot.fake.ask(question).await;
@@ -985,7 +984,9 @@ async fn the_message_command_answers_someone_elses_message() {
 async fn topics_sources_about_and_help_answer_privately_within_limits() {
     let bot = Bot::start(|_| {}).await;
     let kb_facts = engine().knowledge().facts().len().to_string();
-    let cases: [(&str, &[(&str, &str)], &str); 5] = [
+    // (command, options, title the reply starts with)
+    type Case<'a> = (&'a str, &'a [(&'a str, &'a str)], &'a str);
+    let cases: [Case; 5] = [
         ("topics", &[], "What I can answer"),
         ("sources", &[], "My sources"),
         ("sources", &[("fact", "who took part")], "Sources for:"),
@@ -1131,4 +1132,17 @@ fn the_example_config_parses_and_documents_every_option() {
             "config.example.toml does not mention {key}"
         );
     }
+}
+
+#[test]
+fn the_fixture_questions_get_the_outcomes_the_tests_expect() {
+    let engine = engine();
+    let outcome = |q: &str| engine.ask(q).outcome.name();
+    assert_eq!(outcome(UNSURE), "unsure");
+    assert_eq!(outcome(DECLINED), "declined");
+    assert_eq!(
+        engine.ask("who took part?").fact().map(|f| f.id.as_str()),
+        Some("meeting-participants")
+    );
+    assert_eq!(engine.ask("hi").outcome.name(), "help");
 }
