@@ -155,12 +155,7 @@ impl Engine {
                 let fact = &facts[best.fact];
                 answer.outcome = Outcome::Answered(fact);
                 answer.confidence = best.confidence;
-                answer.related = fact
-                    .related
-                    .iter()
-                    .filter_map(|id| self.kb.fact(id))
-                    .take(MAX_SUGGESTIONS)
-                    .collect();
+                answer.related = self.related(fact);
             }
             Some(best) if best.confidence >= self.settings.suggest_floor => {
                 answer.outcome = Outcome::Unsure;
@@ -177,6 +172,12 @@ impl Engine {
                 answer.confidence = best.map_or(0.0, |b| b.confidence);
             }
         }
+        tracing::debug!(
+            outcome = answer.outcome.name(),
+            fact = answer.fact().map(|f| f.id.as_str()),
+            confidence = answer.confidence,
+            "answered"
+        );
         answer
     }
 
@@ -228,18 +229,22 @@ impl Engine {
         self.kb.fact(id)
     }
 
+    /// The follow-up facts of a fact, at most [`MAX_SUGGESTIONS`].
+    fn related(&self, fact: &Fact) -> Vec<&Fact> {
+        fact.related
+            .iter()
+            .filter_map(|id| self.kb.fact(id))
+            .take(MAX_SUGGESTIONS)
+            .collect()
+    }
+
     /// Answers with a known fact directly (a pressed follow-up or suggestion button).
     pub fn answer_fact(&self, id: &str) -> Option<Answer<'_>> {
         let fact = self.kb.fact(id)?;
         let mut answer = Answer::new(&self.kb, fact.question.clone(), false);
         answer.outcome = Outcome::Answered(fact);
         answer.confidence = 1.0;
-        answer.related = fact
-            .related
-            .iter()
-            .filter_map(|id| self.kb.fact(id))
-            .take(MAX_SUGGESTIONS)
-            .collect();
+        answer.related = self.related(fact);
         Some(answer)
     }
 }
