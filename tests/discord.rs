@@ -1146,3 +1146,84 @@ fn the_fixture_questions_get_the_outcomes_the_tests_expect() {
     );
     assert_eq!(engine.ask("hi").outcome.name(), "help");
 }
+
+fn binary(dir: &Path) -> std::process::Command {
+    let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_talks-bot"));
+    let knowledge = Path::new(env!("CARGO_MANIFEST_DIR")).join("knowledge");
+    command
+        .current_dir(dir)
+        .arg("--knowledge")
+        .arg(knowledge)
+        .env_remove(talks_bot::config::TOKEN_ENV);
+    command
+}
+
+#[test]
+fn serve_without_a_token_stops_at_once_and_says_where_to_put_it() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("config.toml"),
+        "[discord]\nanswer_dms = true\n",
+    )
+    .unwrap();
+    let output = binary(dir.path()).arg("serve").output().unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("DISCORD_TOKEN") && stderr.contains("config.toml"),
+        "{stderr}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_binary_serves_from_config_toml_and_stops_cleanly_on_sigterm() {
+    let fake = FakeDiscord::start().await;
+    let dir = tempfile::tempdir().unwrap();
+    let config = format!(
+        "[discord]\napi_base = \"{}\"\nuser_cooldown_seconds = 0\n",
+        fake.rest_url
+    );
+    std::fs::write(dir.path().join("config.toml"), config).unwrap();
+    let mut child = tokio::process::Command::from(binary(dir.path()))
+        .arg("serve")
+        .env(talks_bot::config::TOKEN_ENV, fake::TOKEN)
+        .stderr(std::process::Stdio::piped())
+        .kill_on_drop(true)
+        .spawn()
+        .unwrap();
+    fake.wait_for("command registration", |r| r.method == "PUT")
+        .await;
+    let reply = fake
+        .ask(fake::message(
+            fake.id(),
+            From::dm(8),
+            "who took part?",
+            false,
+        ))
+        .await;
+    assert!(footer(&reply.body).contains("fact meeting-participants"));
+    let pid = child.id().unwrap().to_string();
+    assert!(std::process::Command::new("kill")
+        .args(["-TERM", &pid])
+        .status()
+        .unwrap()
+        .success());
+    let status = tokio::time::timeout(Duration::from_secs(20), child.wait())
+        .await
+        .expect("exits on SIGTERM")
+        .unwrap();
+    assert!(status.success(), "{status}");
+    let mut stderr = String::new();
+    tokio::io::AsyncReadExt::read_to_string(&mut child.stderr.take().unwrap(), &mut stderr)
+        .await
+        .unwrap();
+    assert!(
+        stderr.contains("fact=meeting-participants"),
+        "one info line per question: {stderr}"
+    );
+    assert!(!stderr.contains(fake::TOKEN), "the token is never logged");
+    assert!(
+        !stderr.contains("who took part"),
+        "no message text at info level"
+    );
+}

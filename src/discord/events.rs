@@ -54,7 +54,7 @@ pub fn answer_question(engine: &Engine, question: &str, origin: Origin) -> (Repl
 fn log_answer(answer: &Answer<'_>, origin: Origin) {
     tracing::info!(
         origin = ?origin,
-        outcome = answer.outcome.name(),
+        outcome = %answer.outcome.name(),
         fact = %answer.fact().map_or("-", |f| f.id.as_str()),
         confidence = format_args!("{:.2}", answer.confidence),
         "question"

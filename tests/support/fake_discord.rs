@@ -571,7 +571,12 @@ async fn gateway_session(stream: TcpStream, state: Arc<State>, dispatches: Dispa
                         return;
                     }
                 }
-                Some(Ok(WsMessage::Close(_))) | None | Some(Err(_)) => return,
+                Some(Ok(WsMessage::Close(_))) => {
+                    // Sends the close frame tungstenite queued in reply.
+                    let _ = ws.flush().await;
+                    return;
+                }
+                None | Some(Err(_)) => return,
                 Some(Ok(_)) => {}
             },
             next = dispatches.recv() => {
