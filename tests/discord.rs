@@ -28,6 +28,8 @@ const EPHEMERAL: u64 = 64;
 /// `the_fixture_questions_get_the_outcomes_the_tests_expect`).
 const UNSURE: &str = "Moscow";
 const DECLINED: &str = "pizza recipe";
+/// Reads as a question but is not answered.
+const NOT_ANSWERED_QUESTION: &str = "What is the weather in Paris?";
 
 // ---------------------------------------------------------------- harness
 
@@ -271,6 +273,7 @@ async fn answer_channels_need_message_content_and_get_answers_without_a_mention(
         c.register = Registration::Guild;
         c.guild_id = Some(GUILD_ID);
         c.answer_channels = vec![CHANNEL];
+        c.user_cooldown_seconds = 3600.0;
     })
     .await;
     let put = bot
@@ -305,6 +308,15 @@ async fn answer_channels_need_message_content_and_get_answers_without_a_mention(
     );
     let elsewhere_id = elsewhere["id"].as_str().unwrap().to_string();
     bot.fake.dispatch("MESSAGE_CREATE", elsewhere);
+    // A question the bot cannot answer gets no reply there, and costs the member no cooldown.
+    let unanswered = fake::message(
+        bot.fake.id(),
+        From::member(7, CHANNEL),
+        NOT_ANSWERED_QUESTION,
+        false,
+    );
+    let unanswered_id = unanswered["id"].as_str().unwrap().to_string();
+    bot.fake.dispatch("MESSAGE_CREATE", unanswered);
     let question = fake::message(
         bot.fake.id(),
         From::member(7, CHANNEL),
@@ -325,7 +337,8 @@ async fn answer_channels_need_message_content_and_get_answers_without_a_mention(
         .collect();
     assert!(replies
         .iter()
-        .all(|r| r.replies_to() != Some(&chatter_id) && r.replies_to() != Some(&elsewhere_id)));
+        .all(|r| ![&chatter_id, &elsewhere_id, &unanswered_id]
+            .contains(&&r.replies_to().unwrap_or("").to_string())));
     bot.stop().await;
 }
 
@@ -1140,6 +1153,10 @@ fn the_fixture_questions_get_the_outcomes_the_tests_expect() {
     let outcome = |q: &str| engine.ask(q).outcome.name();
     assert_eq!(outcome(UNSURE), "unsure");
     assert_eq!(outcome(DECLINED), "declined");
+    assert!(!engine.ask(NOT_ANSWERED_QUESTION).is_answered());
+    assert!(talks_bot::discord::events::looks_like_question(
+        NOT_ANSWERED_QUESTION
+    ));
     assert_eq!(
         engine.ask("who took part?").fact().map(|f| f.id.as_str()),
         Some("meeting-participants")
