@@ -125,6 +125,25 @@ impl Bot {
         }
     }
 
+    /// A guild message from `user` in the test channel that mentions the bot.
+    fn mention(&self, user: u64, question: &str) -> Value {
+        fake::message(
+            self.fake.id(),
+            From::member(user, CHANNEL),
+            &mention(question),
+            true,
+        )
+    }
+
+    /// Every reply the bot posted in a channel.
+    fn replies(&self) -> Vec<fake::Request> {
+        self.fake
+            .requests()
+            .into_iter()
+            .filter(|r| r.is_message_post())
+            .collect()
+    }
+
     fn feedback(&self) -> Vec<Value> {
         std::fs::read_to_string(&self.feedback)
             .unwrap_or_default()
@@ -329,12 +348,7 @@ async fn answer_channels_need_message_content_and_get_answers_without_a_mention(
         "{}",
         reply.body
     );
-    let replies: Vec<_> = bot
-        .fake
-        .requests()
-        .into_iter()
-        .filter(|r| r.is_message_post())
-        .collect();
+    let replies: Vec<_> = bot.replies();
     assert!(replies
         .iter()
         .all(|r| ![&chatter_id, &elsewhere_id, &unanswered_id]
@@ -345,12 +359,7 @@ async fn answer_channels_need_message_content_and_get_answers_without_a_mention(
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_mention_is_answered_with_sources_and_pings_nobody() {
     let bot = Bot::start(|_| {}).await;
-    let question = fake::message(
-        bot.fake.id(),
-        From::member(7, CHANNEL),
-        &mention("who took part?"),
-        true,
-    );
+    let question = bot.mention(7, "who took part?");
     let reply = bot.fake.ask(question).await;
     assert_eq!(reply.path, format!("/api/v10/channels/{CHANNEL}/messages"));
     let body = &reply.body;
@@ -469,12 +478,7 @@ async fn autocomplete_offers_at_most_25_fitting_questions() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn buttons_record_votes_and_answer_follow_ups() {
     let bot = Bot::start(|_| {}).await;
-    let question = fake::message(
-        bot.fake.id(),
-        From::member(7, CHANNEL),
-        &mention("who took part?"),
-        true,
-    );
+    let question = bot.mention(7, "who took part?");
     let reply = bot.fake.ask(question).await;
     let sent = fake::sent_message(bot.fake.id(), CHANNEL, &reply.body);
 
@@ -553,12 +557,7 @@ async fn buttons_record_votes_and_answer_follow_ups() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn did_you_mean_offers_suggestions_and_none_of_these_is_recorded() {
     let bot = Bot::start(|_| {}).await;
-    let question = fake::message(
-        bot.fake.id(),
-        From::member(7, CHANNEL),
-        &mention(UNSURE),
-        true,
-    );
+    let question = bot.mention(7, UNSURE);
     let reply = bot.fake.ask(question).await;
     assert_eq!(reply.body["embeds"][0]["title"], "Did you mean…");
     assert_fits(&reply.body);
@@ -595,12 +594,7 @@ async fn did_you_mean_offers_suggestions_and_none_of_these_is_recorded() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_off_topic_question_is_declined_politely() {
     let bot = Bot::start(|_| {}).await;
-    let question = fake::message(
-        bot.fake.id(),
-        From::member(7, CHANNEL),
-        &mention(DECLINED),
-        true,
-    );
+    let question = bot.mention(7, DECLINED);
     let reply = bot.fake.ask(question).await;
     let content = reply.body["content"].as_str().unwrap();
     assert!(
@@ -638,21 +632,9 @@ async fn messages_from_bots_are_ignored() {
     bot.fake.dispatch("MESSAGE_CREATE", itself);
     // Two later questions are answered; the bots' messages, handled first, never are.
     for _ in 0..2 {
-        bot.fake
-            .ask(fake::message(
-                bot.fake.id(),
-                From::member(7, CHANNEL),
-                &mention("who took part?"),
-                true,
-            ))
-            .await;
+        bot.fake.ask(bot.mention(7, "who took part?")).await;
     }
-    let replies: Vec<_> = bot
-        .fake
-        .requests()
-        .into_iter()
-        .filter(|r| r.is_message_post())
-        .collect();
+    let replies: Vec<_> = bot.replies();
     assert_eq!(replies.len(), 2);
     assert!(replies
         .iter()
@@ -809,20 +791,8 @@ async fn an_answer_at_the_length_limit_fits_every_discord_limit() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn cooldowns_silence_messages_and_note_commands_while_others_are_answered() {
     let bot = Bot::start(|c| c.user_cooldown_seconds = 3600.0).await;
-    bot.fake
-        .ask(fake::message(
-            bot.fake.id(),
-            From::member(7, CHANNEL),
-            &mention("who took part?"),
-            true,
-        ))
-        .await;
-    let again = fake::message(
-        bot.fake.id(),
-        From::member(7, CHANNEL),
-        &mention("when was it?"),
-        true,
-    );
+    bot.fake.ask(bot.mention(7, "who took part?")).await;
+    let again = bot.mention(7, "when was it?");
     let again_id = again["id"].as_str().unwrap().to_string();
     bot.fake.dispatch("MESSAGE_CREATE", again);
     let note = bot
@@ -848,20 +818,8 @@ async fn cooldowns_silence_messages_and_note_commands_while_others_are_answered(
         note.body
     );
     // Everyone else is still answered.
-    bot.fake
-        .ask(fake::message(
-            bot.fake.id(),
-            From::member(8, CHANNEL),
-            &mention("who took part?"),
-            true,
-        ))
-        .await;
-    let replies: Vec<_> = bot
-        .fake
-        .requests()
-        .into_iter()
-        .filter(|r| r.is_message_post())
-        .collect();
+    bot.fake.ask(bot.mention(8, "who took part?")).await;
+    let replies: Vec<_> = bot.replies();
     assert_eq!(replies.len(), 2);
     assert!(replies.iter().all(|r| r.replies_to() != Some(&again_id)));
     bot.stop().await;
@@ -871,12 +829,7 @@ async fn cooldowns_silence_messages_and_note_commands_while_others_are_answered(
 async fn a_failed_reply_is_logged_and_the_bot_goes_on() {
     let bot = Bot::start(|_| {}).await;
     bot.fake.fail_message_posts(1);
-    let first = fake::message(
-        bot.fake.id(),
-        From::member(7, CHANNEL),
-        &mention("who took part?"),
-        true,
-    );
+    let first = bot.mention(7, "who took part?");
     let first_id = first["id"].as_str().unwrap().to_string();
     bot.fake.dispatch("MESSAGE_CREATE", first);
     bot.fake
@@ -886,12 +839,7 @@ async fn a_failed_reply_is_logged_and_the_bot_goes_on() {
         .await;
     let line = wait_for_log(&["could not send a reply", &format!("message_id={first_id}")]).await;
     assert!(line.contains("ERROR"), "{line}");
-    let second = fake::message(
-        bot.fake.id(),
-        From::member(7, CHANNEL),
-        &mention("who took part?"),
-        true,
-    );
+    let second = bot.mention(7, "who took part?");
     let reply = bot.fake.ask(second).await;
     assert_eq!(reply.status, 200);
     bot.stop().await;
@@ -903,14 +851,7 @@ async fn a_burst_of_1000_messages_is_answered_in_full_and_leaves_nothing_behind(
     let bot = Bot::start(|_| {}).await;
     bot.fake.close_connections();
     // One question first, so that every long-lived task exists before the count.
-    bot.fake
-        .ask(fake::message(
-            bot.fake.id(),
-            From::member(7, CHANNEL),
-            &mention("hi"),
-            true,
-        ))
-        .await;
+    bot.fake.ask(bot.mention(7, "hi")).await;
     let metrics = tokio::runtime::Handle::current().metrics();
     let baseline = metrics.num_alive_tasks();
     let questions = [
@@ -1075,14 +1016,7 @@ async fn a_stalled_reply_does_not_hold_up_other_questions() {
         })
         .await;
     for _ in 0..3 {
-        bot.fake
-            .ask(fake::message(
-                bot.fake.id(),
-                From::member(8, CHANNEL),
-                &mention("who took part?"),
-                true,
-            ))
-            .await;
+        bot.fake.ask(bot.mention(8, "who took part?")).await;
     }
     bot.stop().await;
 }

@@ -322,14 +322,11 @@ pub fn command(id: u64, user_id: u64, channel: u64, name: &str, options: &[(&str
         .iter()
         .map(|(name, value)| json!({"name": name, "type": 3, "value": value}))
         .collect();
-    interaction(
-        id,
-        2,
-        user_id,
-        channel,
-        json!({"id": "7001", "name": name, "type": 1, "options": options}),
-        None,
-    )
+    interaction(id, 2, user_id, channel, slash_data(name, options), None)
+}
+
+fn slash_data(name: &str, options: impl serde::Serialize) -> Value {
+    json!({"id": "7001", "name": name, "type": 1, "options": options})
 }
 
 /// An autocomplete request for one focused string option.
@@ -342,14 +339,7 @@ pub fn autocomplete(
     partial: &str,
 ) -> Value {
     let options = json!([{"name": option, "type": 3, "value": partial, "focused": true}]);
-    interaction(
-        id,
-        4,
-        user_id,
-        channel,
-        json!({"id": "7001", "name": name, "type": 1, "options": options}),
-        None,
-    )
+    interaction(id, 4, user_id, channel, slash_data(name, options), None)
 }
 
 /// A button press on `message` (a message the bot sent, as Discord would include it).
