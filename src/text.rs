@@ -150,7 +150,7 @@ fn is_apostrophe(c: char) -> bool {
     )
 }
 
-/// How matching sees a name or spelling: its stems, with stop words and particles dropped.
+/// How matching sees a name or spelling: its stems, stop words kept, particles dropped.
 /// Two spellings with one key are the same thing to the matcher.
 pub fn match_key(text: &str) -> String {
     let terms = Analyzer::default().terms(text);
@@ -268,22 +268,20 @@ impl Analyzer {
         let mut single: HashMap<String, Option<Token>> = HashMap::new();
         let mut name_stems: HashSet<String> = HashSet::new();
         for alias in aliases {
-            let name = plain.tokens(&alias.name);
+            let name: Vec<Token> = plain.words_and_terms(&alias.name);
             if name.is_empty() {
                 continue;
             }
             name_stems.extend(name.iter().map(|(_, t)| t.text.clone()));
             for spelling in &alias.spellings {
-                let key: Vec<String> = plain
-                    .tokens(spelling)
-                    .into_iter()
-                    .map(|(_, t)| t.text)
-                    .collect();
+                let key = plain.key(spelling);
                 let name_key: Vec<&str> = name.iter().map(|(_, t)| t.text.as_str()).collect();
                 if key.is_empty() || key == name_key {
                     continue;
                 }
-                if let ([(word, _)], [(_, target)]) = (&plain.tokens(spelling)[..], &name[..]) {
+                if let ([(word, _)], [(_, target)]) =
+                    (&plain.words_and_terms(spelling)[..], &name[..])
+                {
                     spelling_words.push((word.clone(), target.text.clone()));
                 }
                 // "Marzook" alone should mean "Marzouk" too: where a spelling differs from its
@@ -345,16 +343,16 @@ impl Analyzer {
     /// The terms of a text, each with the folded word it came from (before stemming).
     pub fn words_and_terms(&self, text: &str) -> Vec<Token> {
         let tokens = self.tokens(text);
-        if self.aliases.is_empty() {
-            return tokens;
-        }
         let mut out = Vec::with_capacity(tokens.len() + 4);
         let mut i = 0;
         'outer: while i < tokens.len() {
-            if let Some(candidates) = self.aliases.get(&tokens[i].1.text) {
+            if let Some(candidates) = self.aliases.get(&tokens[i].0 .1.text) {
                 for (key, name) in candidates {
                     let fits = key.len() <= tokens.len() - i
-                        && key.iter().zip(&tokens[i..]).all(|(k, (_, t))| *k == t.text);
+                        && key
+                            .iter()
+                            .zip(&tokens[i..])
+                            .all(|(k, ((_, t), _))| *k == t.text);
                     if fits {
                         out.extend(name.iter().cloned());
                         i += key.len();
@@ -362,17 +360,26 @@ impl Analyzer {
                     }
                 }
             }
-            out.push(tokens[i].clone());
+            let (token, stop) = &tokens[i];
+            if !stop {
+                out.push(token.clone());
+            }
             i += 1;
         }
         out
     }
 
-    /// Tokens before alias expansion.
-    fn tokens(&self, text: &str) -> Vec<Token> {
+    /// Tokens before alias expansion, stop words still in place (and marked) so that a
+    /// spelling such as "take place" or "step down" can match as a phrase.
+    fn tokens(&self, text: &str) -> Vec<(Token, bool)> {
         let mut tokens = Vec::new();
         for word in words_for_matching(text) {
             if STOP_SET.contains(word.as_str()) {
+                let term = Term {
+                    text: word.clone(),
+                    weak: false,
+                };
+                tokens.push(((word, term), true));
                 continue;
             }
             let term = if let Some(weak) = weak_word(&word) {
@@ -386,9 +393,17 @@ impl Analyzer {
                     weak: false,
                 }
             };
-            tokens.push((word, term));
+            tokens.push(((word, term), false));
         }
         tokens
+    }
+
+    /// How matching sees a phrase before aliases apply: its stems, stop words included.
+    fn key(&self, text: &str) -> Vec<String> {
+        self.tokens(text)
+            .into_iter()
+            .map(|((_, t), _)| t.text)
+            .collect()
     }
 
     /// The folded words of a text, stop words kept (used to spot greetings).
