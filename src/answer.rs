@@ -15,12 +15,14 @@ auspices from 29 February 2024 (Hamas, Fatah, Islamic Jihad and other factions; 
 context, and every answer comes with its sources. Try \"Who took part?\", \"What did Lavrov say?\" or \"What came \
 out of the meeting?\"";
 /// What the bot says when it cannot answer.
-pub const DECLINE_TEXT: &str = "I don't know that one. I only answer questions about the intra-Palestinian meeting \
+pub const DECLINE_TEXT: &str =
+    "I don't know that one. I only answer questions about the intra-Palestinian meeting \
 in Moscow (February-March 2024) and its context, from facts with sources.";
 /// What the bot says when it has candidates but is not sure.
 pub const UNSURE_TEXT: &str = "I'm not sure I understood. Did you mean:";
 /// What the bot says to an empty question.
-pub const EMPTY_TEXT: &str = "Please ask a question in words, for example \"Who took part in the Moscow meeting?\"";
+pub const EMPTY_TEXT: &str =
+    "Please ask a question in words, for example \"Who took part in the Moscow meeting?\"";
 
 /// The notice added when a question was cut.
 pub fn truncated_notice() -> String {
@@ -105,7 +107,9 @@ impl<'a> Answer<'a> {
 
     /// The sources of the answer, in the fact's order.
     pub fn citations(&self) -> Vec<CitedSource<'a>> {
-        let Some(fact) = self.fact() else { return Vec::new() };
+        let Some(fact) = self.fact() else {
+            return Vec::new();
+        };
         fact.sources
             .iter()
             .filter_map(|c| {
@@ -133,14 +137,17 @@ impl<'a> Answer<'a> {
     pub fn to_json(&self) -> Value {
         let fact = self.fact();
         let pairs = |facts: &[&Fact]| -> Vec<Value> {
-            facts.iter().map(|f| json!({"fact_id": f.id, "question": f.question})).collect()
+            facts
+                .iter()
+                .map(|f| json!({"fact_id": f.id, "question": f.question}))
+                .collect()
         };
         json!({
             "question": self.question,
             "answered": fact.is_some(),
             "outcome": self.outcome.name(),
             "fact_id": fact.map(|f| f.id.as_str()),
-            "confidence": (self.confidence * 1000.0).round() / 1000.0,
+            "confidence": (f64::from(self.confidence) * 1000.0).round() / 1000.0,
             "answer": fact.map(|f| f.answer.trim()),
             "as_of": fact.and_then(|f| f.as_of.as_deref()),
             "message": self.message(),
@@ -184,7 +191,11 @@ impl<'a> Answer<'a> {
                         let _ = writeln!(out, "  - {}", fact.question);
                     }
                 }
-                let _ = write!(out, "\n[fact {} | confidence {:.2}", fact.id, self.confidence);
+                let _ = write!(
+                    out,
+                    "\n[fact {} | confidence {:.2}",
+                    fact.id, self.confidence
+                );
                 if let Some(as_of) = &fact.as_of {
                     let _ = write!(out, " | as of {as_of}");
                 }

@@ -1,6 +1,8 @@
 //! The terminal front end: `ask`, `chat`, `check`, `facts` and `eval`, over the same
 //! [`Engine`] the Discord adapter uses. Each function writes to the writer it is given, so
-//! tests drive them with buffers.
+//! tests drive them with buffers. `talks-bot fact ...` (changing facts) is in [`fact`].
+
+pub mod fact;
 
 use std::io::{self, BufRead, Write};
 use std::path::Path;
@@ -22,6 +24,8 @@ pub enum CliError {
     Load(#[from] LoadError),
     #[error(transparent)]
     Eval(#[from] EvalError),
+    #[error(transparent)]
+    Store(#[from] crate::store::StoreError),
     #[error("{0}")]
     Failed(String),
     #[error("cannot write the output: {0}")]
@@ -45,7 +49,9 @@ pub fn ask_lines(engine: &Engine, input: impl BufRead, out: &mut impl Write) -> 
         let line = line?;
         let value = match std::str::from_utf8(&line) {
             Ok(text) => engine.ask(text.trim_end_matches('\r')).to_json(),
-            Err(_) => json!({"question": null, "answered": false, "error": "the line is not valid UTF-8"}),
+            Err(_) => {
+                json!({"question": null, "answered": false, "error": "the line is not valid UTF-8"})
+            }
         };
         writeln!(out, "{value}")?;
     }
@@ -54,7 +60,12 @@ pub fn ask_lines(engine: &Engine, input: impl BufRead, out: &mut impl Write) -> 
 
 /// `talks-bot chat`: a question-and-answer loop until `/quit` or the end of input. The prompt
 /// is shown only when `prompt` is true (a terminal); piped input works the same without it.
-pub fn chat(engine: &Engine, input: impl BufRead, out: &mut impl Write, prompt: bool) -> io::Result<()> {
+pub fn chat(
+    engine: &Engine,
+    input: impl BufRead,
+    out: &mut impl Write,
+    prompt: bool,
+) -> io::Result<()> {
     let kb = engine.knowledge();
     writeln!(
         out,
@@ -168,7 +179,11 @@ pub fn facts(engine: &Engine, json: bool, out: &mut impl Write) -> io::Result<()
                 value
             })
             .collect();
-        writeln!(out, "{}", serde_json::to_string_pretty(&facts).unwrap_or_default())
+        writeln!(
+            out,
+            "{}",
+            serde_json::to_string_pretty(&facts).unwrap_or_default()
+        )
     } else {
         for fact in kb.facts() {
             writeln!(out, "{} [{}]\n  {}", fact.id, fact.topic, fact.question)?;
@@ -179,7 +194,12 @@ pub fn facts(engine: &Engine, json: bool, out: &mut impl Write) -> io::Result<()
 
 /// `talks-bot eval FILE`: the accuracy report with every miss; Ok(true) when both accuracy
 /// figures reach `target`.
-pub fn eval(engine: &Engine, file: &Path, target: f64, out: &mut impl Write) -> Result<bool, CliError> {
+pub fn eval(
+    engine: &Engine,
+    file: &Path,
+    target: f64,
+    out: &mut impl Write,
+) -> Result<bool, CliError> {
     let cases = load_cases(file)?;
     let report = evaluate(engine, &cases);
     write!(out, "{report}")?;

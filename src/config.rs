@@ -122,9 +122,17 @@ pub enum ConfigError {
         source: std::io::Error,
     },
     #[error("{}{}: {message}; see config.example.toml for every option", path.display(), line.map(|l| format!(":{l}")).unwrap_or_default())]
-    Parse { path: PathBuf, line: Option<usize>, message: String },
+    Parse {
+        path: PathBuf,
+        line: Option<usize>,
+        message: String,
+    },
     #[error("{}: {key}: {message}", path.display())]
-    Invalid { path: PathBuf, key: String, message: String },
+    Invalid {
+        path: PathBuf,
+        key: String,
+        message: String,
+    },
 }
 
 impl Config {
@@ -137,7 +145,10 @@ impl Config {
         if !required && !path.exists() {
             return Ok(Config::default());
         }
-        let raw = std::fs::read_to_string(&path).map_err(|source| ConfigError::Read { path: path.clone(), source })?;
+        let raw = std::fs::read_to_string(&path).map_err(|source| ConfigError::Read {
+            path: path.clone(),
+            source,
+        })?;
         Config::parse(&raw, &path)
     }
 
@@ -145,7 +156,9 @@ impl Config {
     pub fn parse(raw: &str, path: &Path) -> Result<Config, ConfigError> {
         let config: Config = toml::from_str(raw).map_err(|e| ConfigError::Parse {
             path: path.to_path_buf(),
-            line: e.span().map(|s| raw[..s.start.min(raw.len())].matches('\n').count() + 1),
+            line: e
+                .span()
+                .map(|s| raw[..s.start.min(raw.len())].matches('\n').count() + 1),
             message: e.message().trim().to_string(),
         })?;
         config.validate(path)?;
@@ -153,20 +166,41 @@ impl Config {
     }
 
     fn validate(&self, path: &Path) -> Result<(), ConfigError> {
-        let invalid = |key: &str, message: String| ConfigError::Invalid { path: path.to_path_buf(), key: key.into(), message };
-        self.matching.validate().map_err(|m| invalid("matching", m))?;
+        let invalid = |key: &str, message: String| ConfigError::Invalid {
+            path: path.to_path_buf(),
+            key: key.into(),
+            message,
+        };
+        self.matching
+            .validate()
+            .map_err(|m| invalid("matching", m))?;
         let d = &self.discord;
         if d.register == Registration::Guild && d.guild_id.is_none() {
-            return Err(invalid("discord.guild_id", "register = \"guild\" needs guild_id = <server id>".into()));
+            return Err(invalid(
+                "discord.guild_id",
+                "register = \"guild\" needs guild_id = <server id>".into(),
+            ));
         }
-        for (key, value) in [("discord.user_cooldown_seconds", d.user_cooldown_seconds), ("discord.channel_cooldown_seconds", d.channel_cooldown_seconds)] {
+        for (key, value) in [
+            ("discord.user_cooldown_seconds", d.user_cooldown_seconds),
+            (
+                "discord.channel_cooldown_seconds",
+                d.channel_cooldown_seconds,
+            ),
+        ] {
             if !(0.0..=3600.0).contains(&value) {
-                return Err(invalid(key, format!("{value} is out of range; use 0 to 3600 seconds")));
+                return Err(invalid(
+                    key,
+                    format!("{value} is out of range; use 0 to 3600 seconds"),
+                ));
             }
         }
         if let Some(base) = &d.api_base {
             if !(base.starts_with("http://") || base.starts_with("https://")) {
-                return Err(invalid("discord.api_base", format!("`{base}` is not an http(s) URL; leave it out to use Discord itself")));
+                return Err(invalid(
+                    "discord.api_base",
+                    format!("`{base}` is not an http(s) URL; leave it out to use Discord itself"),
+                ));
             }
         }
         Ok(())
@@ -193,7 +227,11 @@ mod tests {
 
     #[test]
     fn unknown_keys_are_refused_with_line() {
-        let err = Config::parse("[discord]\nanswer_dms = true\ntokn = \"x\"\n", Path::new("c.toml")).unwrap_err();
+        let err = Config::parse(
+            "[discord]\nanswer_dms = true\ntokn = \"x\"\n",
+            Path::new("c.toml"),
+        )
+        .unwrap_err();
         let text = err.to_string();
         assert!(text.contains("c.toml:3"), "{text}");
         assert!(text.contains("tokn"), "{text}");
@@ -203,14 +241,19 @@ mod tests {
     fn bad_values_are_refused_with_key() {
         let err = Config::parse("[matching]\nthreshold = 2.0\n", Path::new("c.toml")).unwrap_err();
         assert!(err.to_string().contains("matching"), "{err}");
-        let err = Config::parse("[discord]\nregister = \"guild\"\n", Path::new("c.toml")).unwrap_err();
+        let err =
+            Config::parse("[discord]\nregister = \"guild\"\n", Path::new("c.toml")).unwrap_err();
         assert!(err.to_string().contains("guild_id"), "{err}");
     }
 
     #[test]
     fn token_from_env_wins_and_never_shows() {
-        let config = Config::parse("[discord]\ntoken = \"file-token\"\n", Path::new("c.toml")).unwrap();
-        assert_eq!(config.token(Some("env-token".into())).unwrap().expose(), "env-token");
+        let config =
+            Config::parse("[discord]\ntoken = \"file-token\"\n", Path::new("c.toml")).unwrap();
+        assert_eq!(
+            config.token(Some("env-token".into())).unwrap().expose(),
+            "env-token"
+        );
         assert_eq!(config.token(None).unwrap().expose(), "file-token");
         assert!(!format!("{config:?}").contains("file-token"));
     }

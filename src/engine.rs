@@ -21,7 +21,10 @@ pub struct MatchSettings {
 
 impl Default for MatchSettings {
     fn default() -> Self {
-        MatchSettings { threshold: 0.5, suggest_floor: 0.15 }
+        MatchSettings {
+            threshold: 0.45,
+            suggest_floor: 0.15,
+        }
     }
 }
 
@@ -29,7 +32,10 @@ impl MatchSettings {
     /// Checks the values; the message says what is wrong and how to fix it.
     pub fn validate(&self) -> Result<(), String> {
         if !(0.0..=1.0).contains(&self.threshold) {
-            return Err(format!("threshold is {}; use a number from 0 to 1 (0.5 is the default)", self.threshold));
+            return Err(format!(
+                "threshold is {}; use a number from 0 to 1 (0.45 is the default)",
+                self.threshold
+            ));
         }
         if !(0.0..=1.0).contains(&self.suggest_floor) || self.suggest_floor > self.threshold {
             return Err(format!(
@@ -73,7 +79,11 @@ impl Engine {
     /// Indexes a base that has already been checked.
     pub fn new(kb: KnowledgeBase, settings: MatchSettings) -> Engine {
         let index = Index::build(kb.facts(), Analyzer::new(kb.aliases()));
-        Engine { kb, index, settings }
+        Engine {
+            kb,
+            index,
+            settings,
+        }
     }
 
     /// Loads, checks and indexes a knowledge folder.
@@ -112,7 +122,12 @@ impl Engine {
                 let fact = &facts[best.fact];
                 answer.outcome = Outcome::Answered(fact);
                 answer.confidence = best.confidence;
-                answer.related = fact.related.iter().filter_map(|id| self.kb.fact(id)).take(MAX_SUGGESTIONS).collect();
+                answer.related = fact
+                    .related
+                    .iter()
+                    .filter_map(|id| self.kb.fact(id))
+                    .take(MAX_SUGGESTIONS)
+                    .collect();
             }
             Some(best) if best.confidence >= self.settings.suggest_floor => {
                 answer.outcome = Outcome::Unsure;
@@ -145,23 +160,50 @@ impl Engine {
         }
         if typed.is_empty() {
             for fact in self.kb.facts() {
-                push(&mut out, Completion { fact_id: &fact.id, text: &fact.question }, limit);
+                push(
+                    &mut out,
+                    Completion {
+                        fact_id: &fact.id,
+                        text: &fact.question,
+                    },
+                    limit,
+                );
             }
             return out;
         }
         for fact in self.kb.facts() {
             for text in std::iter::once(&fact.question).chain(&fact.alternates) {
                 if fold(text).contains(&typed) {
-                    push(&mut out, Completion { fact_id: &fact.id, text }, limit);
+                    push(
+                        &mut out,
+                        Completion {
+                            fact_id: &fact.id,
+                            text,
+                        },
+                        limit,
+                    );
                     break;
                 }
             }
         }
         for scored in self.index.search(partial, limit) {
             let fact = &self.kb.facts()[scored.fact];
-            push(&mut out, Completion { fact_id: &fact.id, text: &fact.question }, limit);
+            push(
+                &mut out,
+                Completion {
+                    fact_id: &fact.id,
+                    text: &fact.question,
+                },
+                limit,
+            );
         }
         out
+    }
+
+    /// How a question is read and scored (see [`Index::explain`]).
+    pub fn explain(&self, question: &str) -> String {
+        self.index
+            .explain(&clean_input(question).text, self.kb.facts())
     }
 
     /// The fact a suggestion or follow-up button names, by id.
@@ -175,7 +217,12 @@ impl Engine {
         let mut answer = Answer::new(&self.kb, fact.question.clone(), false);
         answer.outcome = Outcome::Answered(fact);
         answer.confidence = 1.0;
-        answer.related = fact.related.iter().filter_map(|id| self.kb.fact(id)).take(MAX_SUGGESTIONS).collect();
+        answer.related = fact
+            .related
+            .iter()
+            .filter_map(|id| self.kb.fact(id))
+            .take(MAX_SUGGESTIONS)
+            .collect();
         Some(answer)
     }
 }
@@ -183,17 +230,93 @@ impl Engine {
 /// Greetings, thanks and "what can you do": words that ask about the bot, not the talks.
 fn is_help(words: &[String]) -> bool {
     const TRIGGERS: &[&str] = &[
-        "hi", "hello", "hey", "hiya", "howdy", "yo", "sup", "greetings", "morning", "evening", "afternoon", "thanks",
-        "thank", "thx", "ty", "cheers", "help", "commands", "usage", "you", "this", "bot", "talksbot",
+        "hi",
+        "hello",
+        "hey",
+        "hiya",
+        "howdy",
+        "yo",
+        "sup",
+        "greetings",
+        "morning",
+        "evening",
+        "afternoon",
+        "thanks",
+        "thank",
+        "up",
+        "thx",
+        "ty",
+        "cheers",
+        "help",
+        "commands",
+        "usage",
+        "you",
+        "this",
+        "bot",
+        "talksbot",
     ];
     const FILLERS: &[&str] = &[
-        "good", "there", "all", "everyone", "what", "can", "could", "do", "does", "how", "i", "me", "use", "work",
-        "works", "are", "who", "is", "it", "to", "ask", "know", "a", "lot", "much", "so", "very", "please", "the",
-        "with", "need", "some", "do", "dont", "doing", "of", "about", "questions", "question", "anything", "kind",
-        "things", "talks", "bot", "again", "ok", "okay", "great", "nice", "one", "my", "for", "and", "your", "yours",
+        "good",
+        "there",
+        "all",
+        "everyone",
+        "what",
+        "can",
+        "could",
+        "do",
+        "does",
+        "how",
+        "i",
+        "me",
+        "use",
+        "work",
+        "works",
+        "are",
+        "who",
+        "is",
+        "it",
+        "to",
+        "ask",
+        "know",
+        "a",
+        "lot",
+        "much",
+        "so",
+        "very",
+        "please",
+        "the",
+        "with",
+        "need",
+        "some",
+        "do",
+        "dont",
+        "doing",
+        "of",
+        "about",
+        "whats",
+        "questions",
+        "question",
+        "anything",
+        "kind",
+        "things",
+        "talks",
+        "bot",
+        "again",
+        "ok",
+        "okay",
+        "great",
+        "nice",
+        "one",
+        "my",
+        "for",
+        "and",
+        "your",
+        "yours",
     ];
     words.iter().any(|w| TRIGGERS.contains(&w.as_str()))
-        && words.iter().all(|w| TRIGGERS.contains(&w.as_str()) || FILLERS.contains(&w.as_str()))
+        && words
+            .iter()
+            .all(|w| TRIGGERS.contains(&w.as_str()) || FILLERS.contains(&w.as_str()))
 }
 
 #[cfg(test)]
@@ -206,10 +329,22 @@ mod tests {
 
     #[test]
     fn greetings_and_help_are_spotted() {
-        for text in ["hi", "Hello there!", "thanks a lot", "what can you do?", "help", "how do I use this bot"] {
+        for text in [
+            "hi",
+            "Hello there!",
+            "thanks a lot",
+            "what can you do?",
+            "help",
+            "how do I use this bot",
+        ] {
             assert!(is_help(&words(text)), "{text}");
         }
-        for text in ["who is Lavrov", "how did Russia help Gaza", "talks", "what happened in Moscow"] {
+        for text in [
+            "who is Lavrov",
+            "how did Russia help Gaza",
+            "talks",
+            "what happened in Moscow",
+        ] {
             assert!(!is_help(&words(text)), "{text}");
         }
     }
@@ -217,7 +352,17 @@ mod tests {
     #[test]
     fn settings_are_validated() {
         assert!(MatchSettings::default().validate().is_ok());
-        assert!(MatchSettings { threshold: 1.5, ..Default::default() }.validate().is_err());
-        assert!(MatchSettings { threshold: 0.3, suggest_floor: 0.4 }.validate().is_err());
+        assert!(MatchSettings {
+            threshold: 1.5,
+            ..Default::default()
+        }
+        .validate()
+        .is_err());
+        assert!(MatchSettings {
+            threshold: 0.3,
+            suggest_floor: 0.4
+        }
+        .validate()
+        .is_err());
     }
 }

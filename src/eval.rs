@@ -41,9 +41,14 @@ pub enum EvalError {
 
 /// Reads an evaluation file (TOML, `[[case]]` tables).
 pub fn load_cases(path: &Path) -> Result<Vec<Case>, EvalError> {
-    let raw = std::fs::read_to_string(path).map_err(|source| EvalError::Read { path: path.into(), source })?;
-    let file: EvalFile =
-        toml::from_str(&raw).map_err(|e| EvalError::Parse { path: path.into(), message: e.to_string() })?;
+    let raw = std::fs::read_to_string(path).map_err(|source| EvalError::Read {
+        path: path.into(),
+        source,
+    })?;
+    let file: EvalFile = toml::from_str(&raw).map_err(|e| EvalError::Parse {
+        path: path.into(),
+        message: e.to_string(),
+    })?;
     Ok(file.case)
 }
 
@@ -152,7 +157,13 @@ impl fmt::Display for Report {
             self.declines,
             100.0 * self.decline_accuracy()
         )?;
-        writeln!(f, "help:       {}/{} recognised ({:.1}%)", self.help_correct, self.help, 100.0 * self.help_accuracy())?;
+        writeln!(
+            f,
+            "help:       {}/{} recognised ({:.1}%)",
+            self.help_correct,
+            self.help,
+            100.0 * self.help_accuracy()
+        )?;
         if !self.misses.is_empty() {
             writeln!(f, "\nmisses ({}):", self.misses.len())?;
             for miss in &self.misses {

@@ -1,8 +1,8 @@
 //! The `talks-bot` binary: parses arguments, starts tracing, loads the configuration and the
 //! fact base, and hands over to a front end.
 
-use std::io::{self, IsTerminal, Read};
-use std::path::PathBuf;
+use std::io::{self, IsTerminal, Read, Write};
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
@@ -11,10 +11,14 @@ use tracing_subscriber::EnvFilter;
 use talks_bot::cli::{self, CliError};
 use talks_bot::config::{Config, TOKEN_ENV};
 use talks_bot::discord::{self, Shards};
-use talks_bot::Engine;
+use talks_bot::{Engine, Store};
 
 #[derive(Parser)]
-#[command(name = "talks-bot", version, about = "Sourced answers about the intra-Palestinian meeting in Moscow (2024)")]
+#[command(
+    name = "talks-bot",
+    version,
+    about = "Sourced answers about the intra-Palestinian meeting in Moscow (2024)"
+)]
 struct Args {
     /// The knowledge folder [default: from the config, else ./knowledge]
     #[arg(long, global = true, value_name = "DIR")]
@@ -33,6 +37,9 @@ enum Command {
         /// Print one JSON object
         #[arg(long)]
         json: bool,
+        /// Show how the question was read and scored, before the answer
+        #[arg(long)]
+        explain: bool,
         /// The question (several words are joined)
         #[arg(required = true, num_args = 1.., allow_hyphen_values = true)]
         question: Vec<String>,
@@ -47,6 +54,14 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Run an evaluation set and report accuracy with every miss
+    Eval {
+        /// The evaluation file (TOML, [[case]] tables)
+        file: PathBuf,
+        /// Exit non-zero when either accuracy is below this share
+        #[arg(long, default_value_t = 0.0)]
+        min: f64,
+    },
     /// Run the Discord bot (token from DISCORD_TOKEN or [discord] token in the config)
     Serve {
         /// Run only shards START..END (END excluded) of --total, e.g. 0..4; default: autosharding
@@ -56,27 +71,92 @@ enum Command {
         #[arg(long, value_name = "N", requires = "shards")]
         total: Option<u32>,
     },
-    /// Run an evaluation set and report accuracy with every miss
-    Eval {
-        /// The evaluation file (TOML, [[case]] tables)
+    /// Add, edit, remove, show and undo facts; every change is checked and journaled
+    Fact {
+        #[command(subcommand)]
+        action: FactAction,
+    },
+}
+
+#[derive(Subcommand)]
+enum FactAction {
+    /// Add a new fact from a TOML file (the layout of knowledge/facts/*.toml)
+    Add {
+        /// The fact as TOML ("-" for standard input)
+        #[arg(long, value_name = "FILE")]
         file: PathBuf,
-        /// Exit non-zero when either accuracy is below this share
-        #[arg(long, default_value_t = 0.0)]
-        min: f64,
+        /// Why, for the journal
+        #[arg(long)]
+        reason: Option<String>,
+    },
+    /// Replace a fact with the one in a TOML file
+    Edit {
+        /// The fact's id
+        id: String,
+        /// The new fact as TOML ("-" for standard input)
+        #[arg(long, value_name = "FILE")]
+        file: PathBuf,
+        /// The version you started from (from `fact show`); refused if the fact changed since.
+        /// Default: the `# version:` line of the file, else the current version (no check)
+        #[arg(long, value_name = "V")]
+        base_version: Option<talks_bot::Version>,
+        /// Why, for the journal
+        #[arg(long)]
+        reason: Option<String>,
+    },
+    /// Remove a fact
+    Remove {
+        /// The fact's id
+        id: String,
+        /// The version you saw (from `fact show`); default: the current version (no check)
+        #[arg(long, value_name = "V")]
+        base_version: Option<talks_bot::Version>,
+        /// Why, for the journal
+        #[arg(long)]
+        reason: Option<String>,
+    },
+    /// Print a fact's file with its version
+    Show {
+        /// The fact's id
+        id: String,
+    },
+    /// List the journaled changes to a fact, oldest first
+    History {
+        /// The fact's id
+        id: String,
+        /// One JSON object a line, as in the journal
+        #[arg(long)]
+        json: bool,
+    },
+    /// Revert the latest change to a fact (again to step further back)
+    Undo {
+        /// The fact's id
+        id: String,
+        /// Why, for the journal
+        #[arg(long)]
+        reason: Option<String>,
     },
 }
 
 fn main() -> ExitCode {
     let args = Args::parse();
     // The bot logs one line per question at info; the terminal commands only warnings.
-    let default_filter = if matches!(args.command, Command::Serve { .. }) { "warn,talks_bot=info" } else { "warn" };
+    let default_filter = if matches!(args.command, Command::Serve { .. }) {
+        "warn,talks_bot=info"
+    } else {
+        "warn"
+    };
     tracing_subscriber::fmt()
-        .with_env_filter(EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(default_filter)))
+        .with_env_filter(
+            EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(default_filter)),
+        )
         .with_writer(io::stderr)
         .init();
     match run(args) {
         Ok(true) => ExitCode::SUCCESS,
         Ok(false) => ExitCode::from(1),
+        // A closed pipe (`talks-bot facts | head`) is the reader's choice, not an error.
+        Err(CliError::Io(e)) if e.kind() == io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("error: {e}");
             ExitCode::from(2)
@@ -85,19 +165,30 @@ fn main() -> ExitCode {
 }
 
 fn run(args: Args) -> Result<bool, CliError> {
-    let config = Config::load(args.config.as_deref()).map_err(|e| CliError::Failed(e.to_string()))?;
-    let dir = args.knowledge.or(config.knowledge.clone()).unwrap_or_else(|| PathBuf::from("knowledge"));
+    let config =
+        Config::load(args.config.as_deref()).map_err(|e| CliError::Failed(e.to_string()))?;
+    let dir = args
+        .knowledge
+        .or(config.knowledge.clone())
+        .unwrap_or_else(|| PathBuf::from("knowledge"));
     let stdout = io::stdout();
     let mut out = stdout.lock();
-    if let Command::Check = args.command {
-        return cli::check(&dir, &mut out);
-    }
-    if let Command::Serve { shards, total } = &args.command {
-        return serve(config, &dir, shards.as_deref(), *total);
-    }
+    let command = match args.command {
+        Command::Check => return cli::check(&dir, &mut out),
+        Command::Fact { action } => return fact(&dir, action, &mut out),
+        Command::Serve { shards, total } => return serve(config, &dir, shards.as_deref(), total),
+        command => command,
+    };
     let engine = Engine::load(&dir, config.matching)?;
-    match args.command {
-        Command::Ask { json, question } => {
+    match command {
+        Command::Ask {
+            json,
+            explain,
+            question,
+        } => {
+            if explain {
+                print!("{}", engine.explain(&question.join(" ")));
+            }
             if json && question.len() == 1 && question[0] == "-" {
                 cli::ask_lines(&engine, io::stdin().lock(), &mut out)?;
             } else if question.len() == 1 && question[0] == "-" {
@@ -120,15 +211,65 @@ fn run(args: Args) -> Result<bool, CliError> {
             Ok(true)
         }
         Command::Eval { file, min } => cli::eval(&engine, &file, min, &mut out),
-        Command::Check | Command::Serve { .. } => unreachable!("handled above"),
+        Command::Check | Command::Fact { .. } | Command::Serve { .. } => {
+            unreachable!("handled above")
+        }
+    }
+}
+
+fn fact(dir: &Path, action: FactAction, out: &mut impl Write) -> Result<bool, CliError> {
+    let store = Store::open(dir)?;
+    let err = &mut io::stderr().lock();
+    match action {
+        FactAction::Add { file, reason } => cli::fact::add(
+            &store,
+            &cli::fact::read_input(&file)?,
+            reason.as_deref(),
+            out,
+            err,
+        ),
+        FactAction::Edit {
+            id,
+            file,
+            base_version,
+            reason,
+        } => {
+            let text = cli::fact::read_input(&file)?;
+            cli::fact::edit(
+                &store,
+                &id,
+                &text,
+                base_version,
+                reason.as_deref(),
+                out,
+                err,
+            )
+        }
+        FactAction::Remove {
+            id,
+            base_version,
+            reason,
+        } => cli::fact::remove(&store, &id, base_version, reason.as_deref(), out, err),
+        FactAction::Show { id } => cli::fact::show(&store, &id, out, err),
+        FactAction::History { id, json } => cli::fact::history(&store, &id, json, out, err),
+        FactAction::Undo { id, reason } => {
+            cli::fact::undo(&store, &id, reason.as_deref(), out, err)
+        }
     }
 }
 
 /// `talks-bot serve`: checks the token first (exits at once without one), loads the fact base
 /// and hands over to the Discord adapter until SIGINT or SIGTERM.
-fn serve(config: Config, dir: &std::path::Path, shards: Option<&str>, total: Option<u32>) -> Result<bool, CliError> {
+fn serve(
+    config: Config,
+    dir: &std::path::Path,
+    shards: Option<&str>,
+    total: Option<u32>,
+) -> Result<bool, CliError> {
     let shards = match (shards, total) {
-        (Some(spec), Some(total)) => Shards::range(spec, total).map_err(|e| CliError::Failed(format!("--shards: {e}")))?,
+        (Some(spec), Some(total)) => {
+            Shards::range(spec, total).map_err(|e| CliError::Failed(format!("--shards: {e}")))?
+        }
         _ => Shards::Auto,
     };
     let token = config.token(std::env::var(TOKEN_ENV).ok()).ok_or_else(|| {
@@ -139,6 +280,7 @@ fn serve(config: Config, dir: &std::path::Path, shards: Option<&str>, total: Opt
     })?;
     let engine = Engine::load(dir, config.matching)?;
     tracing::info!(facts = engine.knowledge().facts().len(), %shards, "starting the Discord bot");
-    discord::run(config.discord, token, talks_bot::shared(engine), shards).map_err(|e| CliError::Failed(e.to_string()))?;
+    discord::run(config.discord, token, talks_bot::shared(engine), shards)
+        .map_err(|e| CliError::Failed(e.to_string()))?;
     Ok(true)
 }

@@ -5,7 +5,13 @@
 use std::collections::HashMap;
 
 use crate::knowledge::Fact;
-use crate::text::{Analyzer, Term};
+use crate::text::{Analyzer, Token};
+
+thread_local! {
+    /// Per-fact accumulators reused across questions on a thread, zeroed after each use, so
+    /// answering allocates nothing in proportion to the size of the base.
+    static SCRATCH: std::cell::RefCell<Vec<(f32, f32)>> = const { std::cell::RefCell::new(Vec::new()) };
+}
 
 /// How much each field of a fact counts.
 const FIELD_WEIGHTS: [f32; FIELDS] = [3.0, 2.0, 2.0, 1.0];
@@ -17,8 +23,26 @@ const B: f32 = 0.5;
 const WEAK_QUERY_WEIGHT: f32 = 0.35;
 /// How much a typo-corrected word counts, by edit distance.
 const FUZZY_FACTOR: [f32; 3] = [1.0, 0.8, 0.55];
+/// A fact none of whose phrasings asks the kind of question asked ("how many ministers...?"
+/// of a fact that says who was appointed) keeps this share of its confidence.
+const INTENT_MISS: f32 = 0.7;
+/// How much a question word counts as covered when the fact's answer mentions it but none
+/// of its phrasings do: "the Israeli prime minister" is not what a fact about the Palestinian
+/// prime minister is about, though its answer names Israel.
+const ANSWER_ONLY: f32 = 0.5;
+/// A word the facts never use counts this much of the rarest word towards the subject: it
+/// is likely what the question is about ("favourite food"), but it may be an everyday word a
+/// paraphrase brings in.
+const UNKNOWN_MASS: f32 = 0.6;
+/// A name (Lavrov, Gaza) says who or where a question is about, not what it asks: it counts
+/// this much of a plain word towards the subject, so "How tall is Abbas?" is not covered by a
+/// fact that merely names Abbas.
+const NAME_MASS: f32 = 0.5;
 /// Total subject weight (summed IDF) at which a match counts as fully specific.
-const SPECIFICITY_SCALE: f32 = 1.2;
+const SPECIFICITY_SCALE: f32 = 0.8;
+/// The least a fact's confidence can be scaled by when the question matches none of its
+/// phrasings and barely beats the runner-up.
+const PHRASE_BASE: f32 = 0.45;
 
 /// One candidate fact for a question.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -35,11 +59,16 @@ pub struct Scored {
 struct Posting {
     fact: u32,
     weight: f32,
+    /// How much the term shows what the fact is about: 1 when a phrasing (question,
+    /// alternates, keywords) has it, less when only the answer mentions it in passing.
+    aboutness: f32,
 }
 
 #[derive(Debug, Clone)]
 struct TermEntry {
     idf: f32,
+    /// How much the term counts towards a question's subject: its IDF, halved for names.
+    mass: f32,
     postings: Vec<Posting>,
 }
 
@@ -53,6 +82,11 @@ pub struct Index {
     surfaces: Vec<(String, u32)>,
     /// Padded character bigram -> surfaces containing it.
     bigrams: HashMap<(char, char), Vec<u32>>,
+    /// Per fact, its question and each alternate as (term, weight) lists, for measuring how
+    /// much of a phrasing a question covers.
+    phrases: Vec<Vec<Vec<(u32, f32)>>>,
+    /// Per fact, the kinds of question its phrasings answer (see [`intent_bit`]).
+    intents: Vec<u8>,
     unknown_idf: f32,
     facts: usize,
 }
@@ -64,6 +98,8 @@ impl Index {
         let mut terms: HashMap<String, u32> = HashMap::new();
         let mut surface_of: HashMap<String, u32> = HashMap::new();
         let mut per_fact: Vec<HashMap<u32, [f32; FIELDS]>> = Vec::with_capacity(n);
+        let mut phrases: Vec<Vec<Vec<(u32, f32)>>> = Vec::with_capacity(n);
+        let mut intents: Vec<u8> = Vec::with_capacity(n);
         let mut lengths: Vec<[f32; FIELDS]> = Vec::with_capacity(n);
         for fact in facts {
             let mut tf: HashMap<u32, [f32; FIELDS]> = HashMap::new();
@@ -74,19 +110,34 @@ impl Index {
                 fact.keywords.iter().map(String::as_str).collect(),
                 vec![fact.answer.as_str()],
             ];
+            let mut fact_phrases = Vec::new();
+            let mut fact_intents = 0u8;
             for (f, texts) in fields.iter().enumerate() {
                 for text in texts {
+                    let mut phrase: Vec<(u32, f32)> = Vec::new();
                     for (word, term) in analyzer.words_and_terms(text) {
                         let next = terms.len() as u32;
+                        if f < 3 && term.weak {
+                            fact_intents |= intent_bit(&term.text);
+                        }
                         let id = *terms.entry(term.text).or_insert(next);
-                        if let Some(word) = word {
+                        if !term.weak {
                             surface_of.entry(word).or_insert(id);
+                        }
+                        if f < 2 && !phrase.iter().any(|&(p, _)| p == id) {
+                            // The weight is filled in once IDFs are known; weak words mark it negative.
+                            phrase.push((id, if term.weak { -1.0 } else { 1.0 }));
                         }
                         tf.entry(id).or_insert([0.0; FIELDS])[f] += 1.0;
                         len[f] += 1.0;
                     }
+                    if !phrase.is_empty() {
+                        fact_phrases.push(phrase);
+                    }
                 }
             }
+            phrases.push(fact_phrases);
+            intents.push(fact_intents);
             per_fact.push(tf);
             lengths.push(len);
         }
@@ -100,7 +151,15 @@ impl Index {
             *a = (*a / n.max(1) as f32).max(1.0);
         }
 
-        let mut entries: Vec<TermEntry> = vec![TermEntry { idf: 0.0, postings: Vec::new() }; terms.len()];
+        let names = name_terms(facts, &analyzer, &terms);
+        let mut entries: Vec<TermEntry> = vec![
+            TermEntry {
+                idf: 0.0,
+                mass: 0.0,
+                postings: Vec::new()
+            };
+            terms.len()
+        ];
         for (i, tf) in per_fact.iter().enumerate() {
             let mut sorted: Vec<(&u32, &[f32; FIELDS])> = tf.iter().collect();
             sorted.sort_by_key(|(id, _)| **id);
@@ -110,16 +169,42 @@ impl Index {
                     let norm = 1.0 - B + B * lengths[i][f] / avg[f];
                     wtf += FIELD_WEIGHTS[f] * counts[f] / norm;
                 }
-                entries[id as usize].postings.push(Posting { fact: i as u32, weight: wtf * (K1 + 1.0) / (wtf + K1) });
+                let phrased = counts[..3].iter().any(|&c| c > 0.0);
+                entries[id as usize].postings.push(Posting {
+                    fact: i as u32,
+                    weight: wtf * (K1 + 1.0) / (wtf + K1),
+                    aboutness: if phrased { 1.0 } else { ANSWER_ONLY },
+                });
             }
         }
-        for entry in &mut entries {
+        for (id, entry) in entries.iter_mut().enumerate() {
             entry.idf = idf(n, entry.postings.len());
+            entry.mass = if names.contains(&(id as u32)) {
+                entry.idf * NAME_MASS
+            } else {
+                entry.idf
+            };
             for posting in &mut entry.postings {
                 posting.weight *= entry.idf;
             }
         }
 
+        for phrase in phrases.iter_mut().flatten() {
+            for (id, weight) in phrase.iter_mut() {
+                let entry = &entries[*id as usize];
+                *weight = if *weight < 0.0 {
+                    entry.idf * WEAK_QUERY_WEIGHT
+                } else {
+                    entry.mass
+                };
+            }
+        }
+
+        for (word, target) in analyzer.spelling_words() {
+            if let Some(&id) = terms.get(target) {
+                surface_of.entry(word.clone()).or_insert(id);
+            }
+        }
         let mut surfaces: Vec<(String, u32)> = surface_of.into_iter().collect();
         surfaces.sort();
         let mut bigrams: HashMap<(char, char), Vec<u32>> = HashMap::new();
@@ -131,7 +216,17 @@ impl Index {
                 bigrams.entry(gram).or_default().push(i as u32);
             }
         }
-        Index { analyzer, terms, entries, surfaces, bigrams, unknown_idf: idf(n, 0), facts: n }
+        Index {
+            analyzer,
+            terms,
+            entries,
+            surfaces,
+            bigrams,
+            phrases,
+            intents,
+            unknown_idf: idf(n, 0) * UNKNOWN_MASS,
+            facts: n,
+        }
     }
 
     pub fn analyzer(&self) -> &Analyzer {
@@ -144,12 +239,37 @@ impl Index {
         self.search_terms(&query, limit)
     }
 
-    fn search_terms(&self, query: &[(Option<String>, Term)], limit: usize) -> Vec<Scored> {
-        let mut scores = vec![0f32; self.facts];
-        let mut covered = vec![0f32; self.facts];
-        let mut touched: Vec<u32> = Vec::new();
+    fn search_terms(&self, query: &[Token], limit: usize) -> Vec<Scored> {
+        SCRATCH.with(|scratch| {
+            let mut scratch = scratch.borrow_mut();
+            if scratch.len() < self.facts {
+                scratch.resize(self.facts, (0.0, 0.0));
+            }
+            let mut touched = Vec::new();
+            let result = self.score(query, limit, &mut scratch, &mut touched);
+            // Leave the scratch zeroed for the next question.
+            for &f in &touched {
+                scratch[f as usize] = (0.0, 0.0);
+            }
+            result
+        })
+    }
+
+    /// Accumulates (score, covered subject) per fact in `acc`, listing every fact it touches.
+    fn score(
+        &self,
+        query: &[Token],
+        limit: usize,
+        acc: &mut [(f32, f32)],
+        touched: &mut Vec<u32>,
+    ) -> Vec<Scored> {
         let mut subject = 0f32;
         let mut seen: Vec<&str> = Vec::with_capacity(query.len());
+        let mut matched: Vec<(u32, f32)> = Vec::with_capacity(query.len());
+        let asked = query
+            .iter()
+            .filter(|(_, t)| t.weak)
+            .fold(0u8, |bits, (_, t)| bits | intent_bit(&t.text));
         for (word, term) in query {
             if seen.contains(&term.text.as_str()) {
                 continue;
@@ -158,7 +278,7 @@ impl Index {
             let (id, factor) = match self.terms.get(&term.text) {
                 Some(&id) => (Some(id), 1.0),
                 None if term.weak => (None, 0.0),
-                None => match word.as_deref().and_then(|w| self.correct(w)) {
+                None => match self.correct(word) {
                     Some((id, distance)) => (Some(id), FUZZY_FACTOR[distance]),
                     None => (None, 0.0),
                 },
@@ -169,41 +289,133 @@ impl Index {
                 }
                 continue;
             };
+            matched.push((id, factor));
             let entry = &self.entries[id as usize];
             let weight = if term.weak { WEAK_QUERY_WEIGHT } else { 1.0 } * factor;
             if !term.weak {
-                subject += entry.idf;
+                subject += entry.mass;
             }
+            let mass = if term.weak { 0.0 } else { entry.mass * factor };
             for posting in &entry.postings {
-                let f = posting.fact as usize;
-                if scores[f] == 0.0 && covered[f] == 0.0 {
+                let slot = &mut acc[posting.fact as usize];
+                if slot.0 == 0.0 {
                     touched.push(posting.fact);
                 }
-                scores[f] += posting.weight * weight;
-                if !term.weak {
-                    covered[f] += entry.idf * factor;
-                }
+                slot.0 += posting.weight * weight;
+                slot.1 += mass * posting.aboutness;
             }
         }
         if subject <= 0.0 {
             return Vec::new();
         }
-        let mut ranked: Vec<(f32, u32)> = touched.iter().map(|&f| (scores[f as usize], f)).collect();
-        ranked.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
-        ranked.truncate(limit.max(2));
+        // The best few, best first (ties to the earlier fact), in one pass over the touched.
+        let keep = limit.max(2);
+        let mut ranked: Vec<(f32, u32)> = Vec::with_capacity(keep + 1);
+        for &f in touched.iter() {
+            let candidate = (acc[f as usize].0, f);
+            let beats = |other: &(f32, u32)| {
+                candidate.0 > other.0 || (candidate.0 == other.0 && candidate.1 < other.1)
+            };
+            if ranked.len() < keep || ranked.last().is_some_and(beats) {
+                let at = ranked.iter().position(beats).unwrap_or(ranked.len());
+                ranked.insert(at, candidate);
+                ranked.truncate(keep);
+            }
+        }
         let second = ranked.get(1).map_or(0.0, |r| r.0);
-        let specificity = 1.0 - (-subject / SPECIFICITY_SCALE).exp();
+        // A question of one common word ("2024", "meeting") is too vague to answer outright.
+        let specificity = (subject / SPECIFICITY_SCALE).min(1.0).sqrt();
         ranked
             .iter()
             .take(limit)
             .enumerate()
             .map(|(rank, &(score, f))| {
-                let coverage = (covered[f as usize] / subject).min(1.0);
-                let margin = if rank == 0 && score > 0.0 { ((score - second) / score).clamp(0.0, 1.0) } else { 0.0 };
-                let confidence = (coverage * specificity.min(1.0) * (0.8 + 0.2 * margin)).clamp(0.0, 1.0);
-                Scored { fact: f as usize, score, coverage, confidence }
+                let coverage = (acc[f as usize].1 / subject).min(1.0);
+                let margin = if rank == 0 && score > 0.0 {
+                    ((score - second) / score).clamp(0.0, 1.0)
+                } else {
+                    0.0
+                };
+                let phrase = self.phrase_coverage(f as usize, &matched);
+                let sureness = PHRASE_BASE + (1.0 - PHRASE_BASE) * phrase.max(margin);
+                let intent = if asked & !self.intents[f as usize] != 0 {
+                    INTENT_MISS
+                } else {
+                    1.0
+                };
+                let confidence = (coverage * specificity * sureness * intent).clamp(0.0, 1.0);
+                Scored {
+                    fact: f as usize,
+                    score,
+                    coverage,
+                    confidence,
+                }
             })
             .collect()
+    }
+
+    /// The largest share of one of the fact's phrasings (question or alternate) that the
+    /// question's terms cover, weighted like the subject.
+    fn phrase_coverage(&self, fact: usize, matched: &[(u32, f32)]) -> f32 {
+        let mut best = 0f32;
+        for phrase in &self.phrases[fact] {
+            let mut total = 0f32;
+            let mut hit = 0f32;
+            for &(id, weight) in phrase {
+                total += weight;
+                if let Some(&(_, factor)) = matched.iter().find(|(m, _)| *m == id) {
+                    hit += weight * factor;
+                }
+            }
+            if total > 0.0 {
+                best = best.max(hit / total);
+            }
+        }
+        best
+    }
+
+    /// How a question is read and scored, for people tuning the base: each term with its
+    /// weight (or how it was corrected, or that it is unknown), then the best candidates.
+    pub fn explain(&self, question: &str, facts: &[Fact]) -> String {
+        use std::fmt::Write as _;
+        let query = self.analyzer.words_and_terms(question);
+        let mut out = String::from("terms:");
+        for (word, term) in &query {
+            let _ = match self.terms.get(&term.text) {
+                Some(&id) => {
+                    let e = &self.entries[id as usize];
+                    write!(
+                        out,
+                        " {}[idf {:.2} mass {:.2}{}]",
+                        term.text,
+                        e.idf,
+                        e.mass,
+                        if term.weak { " weak" } else { "" }
+                    )
+                }
+                None if term.weak => write!(out, " {}[weak, unknown]", term.text),
+                None => match self.correct(word) {
+                    Some((id, d)) => {
+                        let target = self
+                            .terms
+                            .iter()
+                            .find(|(_, &v)| v == id)
+                            .map_or("?", |(k, _)| k.as_str());
+                        write!(out, " {word}->{target}[distance {d}]")
+                    }
+                    None => write!(out, " {}[unknown, mass {:.2}]", term.text, self.unknown_idf),
+                },
+            };
+        }
+        out.push('\n');
+        for scored in self.search_terms(&query, 4) {
+            let _ = writeln!(
+                out,
+                "  {:<28} score {:6.2}  coverage {:.2}  confidence {:.2}",
+                facts[scored.fact].id, scored.score, scored.coverage, scored.confidence
+            );
+        }
+        out
     }
 
     /// The closest known word to an unknown one, within a small edit distance that grows with
@@ -257,11 +469,64 @@ impl Index {
     }
 }
 
+/// The kind of question a question word asks, as a bit: who, when, where, why, how many or
+/// how much. "What", "which" and "how" alone are too general to tell.
+fn intent_bit(word: &str) -> u8 {
+    match word {
+        "who" | "whom" | "whose" => 1,
+        "when" => 2,
+        "where" => 4,
+        "why" => 8,
+        "many" => 16,
+        "much" => 32,
+        _ => 0,
+    }
+}
+
+/// Terms that the facts write capitalised (away from the start of a sentence) most of the
+/// time: names of people, places, groups and outlets.
+fn name_terms(
+    facts: &[Fact],
+    analyzer: &Analyzer,
+    terms: &HashMap<String, u32>,
+) -> std::collections::HashSet<u32> {
+    let mut counts: HashMap<u32, (u32, u32)> = HashMap::new();
+    for fact in facts {
+        for text in [&fact.question, &fact.answer] {
+            let mut initial = true;
+            for raw in text.split(|c: char| c.is_whitespace() || c == '-' || c == '/') {
+                let word = raw.trim_matches(|c: char| !c.is_alphanumeric());
+                if !word.is_empty() && !initial {
+                    let capital = word.chars().next().is_some_and(char::is_uppercase);
+                    for term in analyzer.terms(word) {
+                        if let Some(&id) = terms.get(&term.text) {
+                            let entry = counts.entry(id).or_insert((0, 0));
+                            entry.0 += u32::from(capital);
+                            entry.1 += 1;
+                        }
+                    }
+                }
+                initial = raw.is_empty()
+                    || raw.ends_with(['.', '?', '!', ':'])
+                    || raw.starts_with(['"', '\u{201C}']);
+            }
+        }
+    }
+    counts
+        .into_iter()
+        .filter(|(_, (capital, total))| capital * 10 >= total * 6)
+        .map(|(id, _)| id)
+        .collect()
+}
+
 fn idf(n: usize, df: usize) -> f32 {
     (1.0 + (n as f32 - df as f32 + 0.5) / (df as f32 + 0.5)).ln()
 }
 
 fn padded_bigrams(word: &str) -> Vec<(char, char)> {
-    let chars: Vec<char> = std::iter::once('^').chain(word.chars()).chain(std::iter::once('$')).collect();
+    let chars: Vec<char> = std::iter::once('^')
+        .chain(word.chars())
+        .chain(std::iter::once('$'))
+        .collect();
     chars.windows(2).map(|w| (w[0], w[1])).collect()
 }

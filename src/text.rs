@@ -76,7 +76,12 @@ pub fn fold(text: &str) -> String {
 fn fold_words(text: &str) -> Vec<String> {
     let mut words = Vec::new();
     let mut word = String::new();
-    let mut chars = text.nfkc().flat_map(|c| c.to_lowercase()).collect::<Vec<char>>().into_iter().peekable();
+    let mut chars = text
+        .nfkc()
+        .flat_map(|c| c.to_lowercase())
+        .collect::<Vec<char>>()
+        .into_iter()
+        .peekable();
     let mut prev_digit = false;
     while let Some(c) = chars.next() {
         if is_apostrophe(c) {
@@ -98,20 +103,29 @@ fn fold_words(text: &str) -> Vec<String> {
         if c == ',' && prev_digit && chars.peek().is_some_and(|n| n.is_ascii_digit()) {
             continue; // 30,000 -> 30000
         }
-        let mut any = false;
-        for d in c.to_string().nfd() {
-            if is_combining_mark(d) {
-                continue;
-            }
-            any = true;
-            if d.is_alphanumeric() {
-                word.push(d);
+        if c.is_ascii() {
+            if c.is_ascii_alphanumeric() {
+                word.push(c);
             } else {
                 push_word(&mut words, &mut word);
             }
-        }
-        if !any && !c.is_alphanumeric() {
-            push_word(&mut words, &mut word);
+        } else {
+            // Diacritics go: "ā" decomposes to "a" and a combining mark, which is dropped.
+            let mut any = false;
+            unicode_normalization::char::decompose_canonical(c, |d| {
+                if is_combining_mark(d) {
+                    return;
+                }
+                any = true;
+                if d.is_alphanumeric() {
+                    word.push(d);
+                } else {
+                    push_word(&mut words, &mut word);
+                }
+            });
+            if !any && !c.is_alphanumeric() {
+                push_word(&mut words, &mut word);
+            }
         }
         prev_digit = c.is_ascii_digit();
     }
@@ -130,31 +144,86 @@ fn push_word(words: &mut Vec<String>, word: &mut String) {
 }
 
 fn is_apostrophe(c: char) -> bool {
-    matches!(c, '\'' | '\u{2019}' | '\u{2018}' | '\u{02BC}' | '`' | '\u{00B4}')
+    matches!(
+        c,
+        '\'' | '\u{2019}' | '\u{2018}' | '\u{02BC}' | '`' | '\u{00B4}'
+    )
+}
+
+/// How matching sees a name or spelling: its stems, with stop words and particles dropped.
+/// Two spellings with one key are the same thing to the matcher.
+pub fn match_key(text: &str) -> String {
+    let terms = Analyzer::default().terms(text);
+    terms
+        .iter()
+        .map(|t| t.text.as_str())
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// Articles of Arabic names ("al-Maliki", "El Alamein"), dropped before aliases apply so that
 /// "al-Malki", "al Malki" and "Malki" meet.
 const PARTICLES: &[&str] = &["al", "el", "ul"];
 
+#[rustfmt::skip]
 const STOP_WORDS: &[&str] = &[
-    "a", "about", "above", "after", "again", "all", "also", "am", "an", "and", "any", "anyone", "anything", "are",
-    "as", "at", "be", "been", "before", "being", "both", "but", "by", "can", "could", "did", "do", "does", "doing",
-    "done", "during", "each", "else", "even", "ever", "exactly", "for", "from", "further", "get", "got", "had", "has",
-    "have", "having", "he", "her", "here", "hers", "him", "his", "i", "if", "im", "in", "into", "is", "it", "its",
-    "just", "kind", "know", "let", "like", "me", "might", "more", "most", "my", "no", "nor", "not", "now", "of",
-    "off", "on", "once", "only", "or", "other", "our", "out", "over", "own", "please", "pls", "plz", "really", "same",
-    "she", "should", "so", "some", "something", "such", "tell", "than", "that", "thats", "the", "their", "them",
-    "then", "there", "these", "they", "thing", "things", "this", "those", "through", "to", "too", "u", "under",
-    "until", "up", "very", "was", "we", "were", "whats", "while", "will", "with", "would", "ya", "yeah", "yes",
-    "yet", "yo", "you", "your", "hey", "hi", "hello", "guys", "anybody", "somebody", "actually", "basically",
-    "s", "t", "d", "ll", "re", "ve", "m", "does", "dont", "didnt", "doesnt", "isnt", "wasnt", "arent", "werent",
-    "wanna", "gonna", "gimme", "lol", "ok", "okay", "um", "uh", "hmm", "btw", "idk", "tho", "though", "any",
+    "a", "about", "above", "again", "also", "am", "an", "and", "any", "anyone", "anything", "are",
+    "as", "at", "be", "been", "being", "both", "but", "by", "can", "could", "did", "do", "does",
+    "doing", "done", "during", "each", "else", "even", "ever", "exactly", "for", "from", "further",
+    "get", "got", "had", "has", "have", "having", "he", "her", "here", "hers", "him", "his", "i",
+    "if", "im", "in", "into", "is", "it", "its", "just", "kind", "know", "let", "like", "me",
+    "might", "more", "most", "my", "no", "nor", "not", "now", "of", "off", "on", "once", "only",
+    "or", "other", "our", "out", "over", "own", "please", "pls", "plz", "really", "same", "she",
+    "should", "so", "some", "something", "such", "tell", "than", "that", "thats", "the", "their",
+    "them", "then", "there", "these", "they", "thing", "things", "this", "those", "through", "to",
+    "too", "u", "under", "until", "up", "very", "was", "we", "were", "whats", "while", "will",
+    "with", "would", "ya", "yeah", "yes", "yet", "yo", "you", "your", "hey", "hi", "hello", "guys",
+    "anybody", "somebody", "actually", "basically", "s", "t", "d", "ll", "re", "ve", "m", "dont",
+    "didnt", "doesnt", "isnt", "wasnt", "arent", "werent", "put", "gets", "make", "makes", "made",
+    "go", "goes", "going", "went", "gone", "come", "comes", "came", "take", "takes", "give", "gave",
+    "kept", "want", "wanted", "way", "lot", "bit", "stuff", "guy", "someone", "one", "ones", "well",
+    "still", "finally", "order", "nearly", "almost", "personally", "easily", "quite", "pretty",
+    "probably", "maybe", "perhaps", "sure", "right", "true", "anyway", "literally", "simply",
+    "already", "generally", "mostly", "whole", "everyone", "everybody", "everything", "nothing",
+    "wanna", "gonna", "gimme", "lol", "ok", "okay", "um", "uh", "hmm", "btw", "idk", "tho",
+    "though",
 ];
 
 /// Question words: they steer towards the right fact but do not carry a question's subject,
 /// so a fact is not penalised for lacking them.
-const WEAK_WORDS: &[&str] = &["who", "whom", "whose", "what", "when", "where", "why", "how", "which", "many", "much"];
+const WEAK_WORDS: &[&str] = &[
+    "who", "whom", "whose", "what", "when", "where", "why", "how", "which", "many", "much",
+];
+
+static STOP_SET: std::sync::LazyLock<HashSet<&'static str>> =
+    std::sync::LazyLock::new(|| STOP_WORDS.iter().copied().collect());
+
+/// The question word a word is, allowing chat spellings ("wen", "wat") and one slip in the
+/// longer ones ("whcih", "wehn").
+fn weak_word(word: &str) -> Option<&'static str> {
+    const CHAT: &[(&str, &str)] = &[
+        ("wen", "when"),
+        ("whn", "when"),
+        ("wat", "what"),
+        ("wut", "what"),
+        ("wht", "what"),
+        ("hw", "how"),
+    ];
+    if let Some(&weak) = WEAK_WORDS.iter().find(|w| **w == word) {
+        return Some(weak);
+    }
+    if let Some(&(_, weak)) = CHAT.iter().find(|(chat, _)| *chat == word) {
+        return Some(weak);
+    }
+    if (4..=6).contains(&word.len()) {
+        return WEAK_WORDS.iter().copied().find(|w| {
+            w.len() >= 4
+                && w.as_bytes()[0] == word.as_bytes()[0]
+                && strsim::osa_distance(w, word) == 1
+        });
+    }
+    None
+}
 
 /// A term of the index or of a question.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -164,13 +233,22 @@ pub struct Term {
     pub weak: bool,
 }
 
-/// Turns text into terms: fold, drop particles, expand aliases, drop stop words, stem.
+/// A term with the folded, unstemmed word it stands for (what typo correction compares).
+pub type Token = (String, Term);
+
+/// First stem of a spelling -> (spelling stems, name tokens), longest spelling first.
+type AliasTable = HashMap<String, Vec<(Vec<String>, Vec<Token>)>>;
+
+/// Turns text into terms: fold, drop particles and stop words, stem, expand aliases.
+/// Aliases match on stems, so "convened" meets a spelling "convene" and "Abu Mazen's" meets
+/// "Abu Mazen".
 #[derive(Debug, Clone)]
 pub struct Analyzer {
-    /// First word of a spelling -> (spelling words, name words), longest spelling first.
-    aliases: HashMap<String, Vec<(Vec<String>, Vec<String>)>>,
-    stop: HashSet<&'static str>,
-    weak: HashSet<&'static str>,
+    /// First stem of a spelling -> (spelling stems, name tokens), longest spelling first.
+    aliases: AliasTable,
+    /// One-word spellings of one-word names, as typed ("conclude" -> "end"), so that typo
+    /// correction knows them too.
+    spelling_words: Vec<(String, String)>,
 }
 
 impl Default for Analyzer {
@@ -181,45 +259,62 @@ impl Default for Analyzer {
 
 impl Analyzer {
     pub fn new(aliases: &[Alias]) -> Self {
-        let mut table: HashMap<String, Vec<(Vec<String>, Vec<String>)>> = HashMap::new();
-        let mut words: HashMap<String, Option<String>> = HashMap::new();
+        let plain = Analyzer {
+            aliases: HashMap::new(),
+            spelling_words: Vec::new(),
+        };
+        let mut spelling_words = Vec::new();
+        let mut table: AliasTable = HashMap::new();
+        let mut single: HashMap<String, Option<Token>> = HashMap::new();
+        let mut name_stems: HashSet<String> = HashSet::new();
         for alias in aliases {
-            let name = name_words(&alias.name);
+            let name = plain.tokens(&alias.name);
             if name.is_empty() {
                 continue;
             }
+            name_stems.extend(name.iter().map(|(_, t)| t.text.clone()));
             for spelling in &alias.spellings {
-                let key = name_words(spelling);
-                if key.is_empty() || key == name {
+                let key: Vec<String> = plain
+                    .tokens(spelling)
+                    .into_iter()
+                    .map(|(_, t)| t.text)
+                    .collect();
+                let name_key: Vec<&str> = name.iter().map(|(_, t)| t.text.as_str()).collect();
+                if key.is_empty() || key == name_key {
                     continue;
                 }
+                if let ([(word, _)], [(_, target)]) = (&plain.tokens(spelling)[..], &name[..]) {
+                    spelling_words.push((word.clone(), target.text.clone()));
+                }
                 // "Marzook" alone should mean "Marzouk" too: where a spelling differs from its
-                // name in one word only, that word becomes a spelling of its own. A word claimed
-                // for two different words is ambiguous and left alone.
+                // name in one word only, that word becomes a spelling of its own. A word
+                // claimed for two different words is ambiguous and left alone.
                 if key.len() == name.len() {
-                    let differing: Vec<usize> = (0..key.len()).filter(|&i| key[i] != name[i]).collect();
+                    let differing: Vec<usize> =
+                        (0..key.len()).filter(|&i| key[i] != name_key[i]).collect();
                     if let [i] = differing[..] {
-                        words
+                        single
                             .entry(key[i].clone())
                             .and_modify(|target| {
-                                if target.as_deref() != Some(name[i].as_str()) {
+                                if target.as_ref().map(|t| &t.1.text) != Some(&name[i].1.text) {
                                     *target = None;
                                 }
                             })
                             .or_insert_with(|| Some(name[i].clone()));
                     }
                 }
-                table.entry(key[0].clone()).or_default().push((key, name.clone()));
+                table
+                    .entry(key[0].clone())
+                    .or_default()
+                    .push((key, name.clone()));
             }
         }
-        let name_word_set: HashSet<String> =
-            aliases.iter().flat_map(|a| name_words(&a.name)).collect();
-        for (word, target) in words {
+        for (stem, target) in single {
             if let Some(target) = target {
-                if !name_word_set.contains(&word) {
-                    let entry = table.entry(word.clone()).or_default();
+                if !name_stems.contains(&stem) {
+                    let entry = table.entry(stem.clone()).or_default();
                     if !entry.iter().any(|(key, _)| key.len() == 1) {
-                        entry.push((vec![word], vec![target]));
+                        entry.push((vec![stem], vec![target]));
                     }
                 }
             }
@@ -227,55 +322,78 @@ impl Analyzer {
         for candidates in table.values_mut() {
             candidates.sort_by(|a, b| b.0.len().cmp(&a.0.len()).then_with(|| a.0.cmp(&b.0)));
         }
-        Analyzer { aliases: table, stop: STOP_WORDS.iter().copied().collect(), weak: WEAK_WORDS.iter().copied().collect() }
+        spelling_words.sort();
+        Analyzer {
+            aliases: table,
+            spelling_words,
+        }
+    }
+
+    /// One-word spellings with the term of the name they stand for.
+    pub fn spelling_words(&self) -> &[(String, String)] {
+        &self.spelling_words
     }
 
     /// The terms of a text, in order.
     pub fn terms(&self, text: &str) -> Vec<Term> {
-        self.words_and_terms(text).into_iter().map(|(_, term)| term).collect()
+        self.words_and_terms(text)
+            .into_iter()
+            .map(|(_, term)| term)
+            .collect()
     }
 
-    /// The terms of a text, each with the folded word it came from (before stemming), which
-    /// typo correction compares against.
-    pub fn words_and_terms(&self, text: &str) -> Vec<(Option<String>, Term)> {
-        let words = self.expand(&words_for_matching(text));
-        let mut terms = Vec::with_capacity(words.len());
-        for word in words {
-            if self.stop.contains(word.as_str()) {
-                continue;
-            }
-            if self.weak.contains(word.as_str()) {
-                terms.push((None, Term { text: word, weak: true }));
-            } else {
-                let text = stem(&word);
-                terms.push((Some(word), Term { text, weak: false }));
-            }
+    /// The terms of a text, each with the folded word it came from (before stemming).
+    pub fn words_and_terms(&self, text: &str) -> Vec<Token> {
+        let tokens = self.tokens(text);
+        if self.aliases.is_empty() {
+            return tokens;
         }
-        terms
-    }
-
-    /// The folded words of a text before stop words and stemming (used to spot greetings).
-    pub fn words(&self, text: &str) -> Vec<String> {
-        self.expand(&words_for_matching(text))
-    }
-
-    fn expand(&self, words: &[String]) -> Vec<String> {
-        let mut out = Vec::with_capacity(words.len() + 4);
+        let mut out = Vec::with_capacity(tokens.len() + 4);
         let mut i = 0;
-        'outer: while i < words.len() {
-            if let Some(candidates) = self.aliases.get(&words[i]) {
+        'outer: while i < tokens.len() {
+            if let Some(candidates) = self.aliases.get(&tokens[i].1.text) {
                 for (key, name) in candidates {
-                    if words[i..].starts_with(key) {
+                    let fits = key.len() <= tokens.len() - i
+                        && key.iter().zip(&tokens[i..]).all(|(k, (_, t))| *k == t.text);
+                    if fits {
                         out.extend(name.iter().cloned());
                         i += key.len();
                         continue 'outer;
                     }
                 }
             }
-            out.push(words[i].clone());
+            out.push(tokens[i].clone());
             i += 1;
         }
         out
+    }
+
+    /// Tokens before alias expansion.
+    fn tokens(&self, text: &str) -> Vec<Token> {
+        let mut tokens = Vec::new();
+        for word in words_for_matching(text) {
+            if STOP_SET.contains(word.as_str()) {
+                continue;
+            }
+            let term = if let Some(weak) = weak_word(&word) {
+                Term {
+                    text: weak.to_string(),
+                    weak: true,
+                }
+            } else {
+                Term {
+                    text: stem(&word),
+                    weak: false,
+                }
+            };
+            tokens.push((word, term));
+        }
+        tokens
+    }
+
+    /// The folded words of a text, stop words kept (used to spot greetings).
+    pub fn words(&self, text: &str) -> Vec<String> {
+        words_for_matching(text)
     }
 }
 
@@ -283,11 +401,10 @@ impl Analyzer {
 /// kept apart from the pronoun "us".
 fn words_for_matching(text: &str) -> Vec<String> {
     let text = mark_united_states(text);
-    fold_words(&text).into_iter().filter(|w| !PARTICLES.contains(&w.as_str())).collect()
-}
-
-fn name_words(text: &str) -> Vec<String> {
-    words_for_matching(text)
+    fold_words(&text)
+        .into_iter()
+        .filter(|w| !PARTICLES.contains(&w.as_str()))
+        .collect()
 }
 
 fn mark_united_states(text: &str) -> std::borrow::Cow<'_, str> {
@@ -311,7 +428,10 @@ fn mark_united_states(text: &str) -> std::borrow::Cow<'_, str> {
         } else {
             0
         };
-        let after_ok = text[i + hit..].chars().next().is_none_or(|c| !c.is_alphanumeric());
+        let after_ok = text[i + hit..]
+            .chars()
+            .next()
+            .is_none_or(|c| !c.is_alphanumeric());
         if hit > 0 && before_ok && after_ok {
             out.push_str("usa");
             i += hit;
@@ -330,6 +450,7 @@ pub fn stem(word: &str) -> String {
     if word.len() <= 3 || !word.is_ascii() || word.bytes().any(|b| b.is_ascii_digit()) {
         return word.to_string();
     }
+    let word = &american_to_british(word);
     let singular = singular(word);
     const RULES: &[(&str, &str)] = &[
         ("ational", "ate"),
@@ -367,6 +488,20 @@ pub fn stem(word: &str) -> String {
     singular.to_string()
 }
 
+/// "organize", "organization" and "organizer" meet "organise", "organisation", "organiser".
+fn american_to_british(word: &str) -> std::borrow::Cow<'_, str> {
+    const ENDINGS: &[&str] = &[
+        "ize", "ized", "izes", "izing", "ization", "izations", "izer", "izers",
+    ];
+    match ENDINGS.iter().find(|e| word.ends_with(*e)) {
+        Some(ending) => {
+            let cut = word.len() - ending.len();
+            format!("{}is{}", &word[..cut], &ending[2..]).into()
+        }
+        None => word.into(),
+    }
+}
+
 /// Drops an English plural ending, leaving names such as Hamas, Abbas and Tass alone.
 fn singular(word: &str) -> std::borrow::Cow<'_, str> {
     if let Some(base) = word.strip_suffix("ies") {
@@ -397,7 +532,9 @@ pub fn cut(text: &str, max_chars: usize) -> std::borrow::Cow<'_, str> {
         Some(space) if head[..space].chars().count() * 3 >= keep * 2 => &head[..space],
         _ => head,
     };
-    let head = head.trim_end_matches(|c: char| c.is_whitespace() || matches!(c, ',' | ';' | ':' | '-' | '(' | '['));
+    let head = head.trim_end_matches(|c: char| {
+        c.is_whitespace() || matches!(c, ',' | ';' | ':' | '-' | '(' | '[')
+    });
     std::borrow::Cow::Owned(format!("{head}…"))
 }
 
@@ -410,12 +547,15 @@ mod tests {
     }
 
     fn alias(name: &str, spellings: &[&str]) -> Alias {
-        Alias { name: name.into(), spellings: spellings.iter().map(|s| s.to_string()).collect() }
+        Alias {
+            name: name.into(),
+            spellings: spellings.iter().map(|s| s.to_string()).collect(),
+        }
     }
 
     #[test]
     fn folds_case_diacritics_and_punctuation() {
-        assert_eq!(fold("Lavrov's  al-Mālikī!"), "lavrov maliki".replace("lavrov", "lavrov al").replace("al maliki", "al maliki"));
+        assert_eq!(fold("Lavrov's  al-Mālikī!"), "lavrov al maliki");
         assert_eq!(fold("ＬＡＶＲＯＶ"), "lavrov");
         assert_eq!(fold("30,000 dead"), "30000 dead");
         assert_eq!(fold("don't"), "dont");
@@ -433,6 +573,8 @@ mod tests {
         assert_eq!(stem("hamas"), "hamas");
         assert_eq!(stem("abbas"), "abbas");
         assert_eq!(stem("2024"), "2024");
+        assert_eq!(stem("organized"), stem("organised"));
+        assert_eq!(stem("organizer"), stem("organiser"));
     }
 
     #[test]
@@ -447,12 +589,25 @@ mod tests {
         let a = Analyzer::new(&[
             alias("Mahmoud Abbas", &["Abu Mazen", "Mahmud Abbas"]),
             alias("Riyad al-Maliki", &["al-Malki", "Riad al-Maliki"]),
-            alias("Palestinian National Authority", &["PNA", "PA", "Palestinian Authority"]),
+            alias(
+                "Palestinian National Authority",
+                &["PNA", "PA", "Palestinian Authority"],
+            ),
         ]);
         assert_eq!(texts(&a, "Abu Mazen"), texts(&a, "Mahmoud Abbas"));
-        assert_eq!(texts(&a, "Mahmud"), texts(&a, "Mahmoud"), "a one-word difference becomes a spelling");
-        assert_eq!(texts(&a, "what did al-Malki say"), texts(&a, "what did Riyad al-Maliki say"));
-        assert_eq!(texts(&a, "the PNA"), texts(&a, "the Palestinian National Authority"));
+        assert_eq!(
+            texts(&a, "Mahmud"),
+            texts(&a, "Mahmoud"),
+            "a one-word difference becomes a spelling"
+        );
+        assert_eq!(
+            texts(&a, "what did al-Malki say"),
+            texts(&a, "what did Riyad al-Maliki say")
+        );
+        assert_eq!(
+            texts(&a, "the PNA"),
+            texts(&a, "the Palestinian National Authority")
+        );
         assert_eq!(texts(&a, "Riad"), texts(&a, "Riyad"));
     }
 

@@ -3,8 +3,10 @@
 use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
 
-use super::{FileKind, KnowledgeBase, Problem, MAX_ANSWER_CHARS, MAX_QUESTION_CHARS, MIN_ALTERNATES};
-use crate::text::contains_mention;
+use super::{
+    FileKind, KnowledgeBase, Problem, MAX_ANSWER_CHARS, MAX_QUESTION_CHARS, MIN_ALTERNATES,
+};
+use crate::text::{contains_mention, match_key};
 
 /// Every problem in a loaded base, in file order. Empty means the base may be served.
 pub fn check(kb: &KnowledgeBase) -> Vec<Problem> {
@@ -22,8 +24,11 @@ pub fn normalize_for_quote(text: &str) -> String {
     let mut space = false;
     for c in text.chars() {
         let c = match c {
-            '\u{2018}' | '\u{2019}' | '\u{201A}' | '\u{201B}' | '\u{2032}' | '`' | '\u{00B4}' => '\'',
-            '\u{201C}' | '\u{201D}' | '\u{201E}' | '\u{201F}' | '\u{2033}' | '\u{00AB}' | '\u{00BB}' => '"',
+            '\u{2018}' | '\u{2019}' | '\u{201A}' | '\u{201B}' | '\u{2032}' | '`' | '\u{00B4}' => {
+                '\''
+            }
+            '\u{201C}' | '\u{201D}' | '\u{201E}' | '\u{201F}' | '\u{2033}' | '\u{00AB}'
+            | '\u{00BB}' => '"',
             '\u{2010}'..='\u{2015}' | '\u{2212}' => '-',
             c => c,
         };
@@ -48,7 +53,10 @@ struct Reporter<'a> {
 
 impl Reporter<'_> {
     fn problem(&self, field: &str, message: impl Into<String>) -> Problem {
-        let segments: Vec<&str> = field.split(['.', '[', ']']).filter(|s| !s.is_empty()).collect();
+        let segments: Vec<&str> = field
+            .split(['.', '[', ']'])
+            .filter(|s| !s.is_empty())
+            .collect();
         Problem {
             file: self.path.clone(),
             line: line_of(self.raw, &segments),
@@ -58,22 +66,39 @@ impl Reporter<'_> {
     }
 }
 
-fn reporter(kb: &KnowledgeBase, kind: FileKind, fallback: impl FnOnce() -> PathBuf) -> Reporter<'_> {
+fn reporter(
+    kb: &KnowledgeBase,
+    kind: FileKind,
+    fallback: impl FnOnce() -> PathBuf,
+) -> Reporter<'_> {
     match kb.file_of(kind) {
-        Some(file) => Reporter { path: file.path.clone(), raw: &file.raw },
-        None => Reporter { path: fallback(), raw: "" },
+        Some(file) => Reporter {
+            path: file.path.clone(),
+            raw: &file.raw,
+        },
+        None => Reporter {
+            path: fallback(),
+            raw: "",
+        },
     }
 }
 
 fn check_facts(kb: &KnowledgeBase, problems: &mut Vec<Problem>) {
     let mut first_seen: HashMap<&str, PathBuf> = HashMap::new();
     for (i, fact) in kb.facts.iter().enumerate() {
-        let at = reporter(kb, FileKind::Fact(i), || kb.dir.join("facts").join(format!("{}.toml", fact.id)));
+        let at = reporter(kb, FileKind::Fact(i), || {
+            kb.dir.join("facts").join(format!("{}.toml", fact.id))
+        });
         check_id(&at, "id", &fact.id, problems);
         match first_seen.get(fact.id.as_str()) {
-            Some(earlier) => {
-                problems.push(at.problem("id", format!("duplicate fact id `{}` (also in {})", fact.id, earlier.display())))
-            }
+            Some(earlier) => problems.push(at.problem(
+                "id",
+                format!(
+                    "duplicate fact id `{}` (also in {})",
+                    fact.id,
+                    earlier.display()
+                ),
+            )),
             None => {
                 first_seen.insert(&fact.id, at.path.clone());
             }
@@ -81,46 +106,88 @@ fn check_facts(kb: &KnowledgeBase, problems: &mut Vec<Problem>) {
         if fact.topic.trim().is_empty() {
             problems.push(at.problem("topic", "the topic is empty"));
         }
-        check_text(&at, "question", &fact.question, MAX_QUESTION_CHARS, problems);
+        check_text(
+            &at,
+            "question",
+            &fact.question,
+            MAX_QUESTION_CHARS,
+            problems,
+        );
         if fact.alternates.len() < MIN_ALTERNATES {
             problems.push(at.problem(
                 "alternates",
-                format!("{} alternate phrasing(s); write at least {MIN_ALTERNATES}", fact.alternates.len()),
+                format!(
+                    "{} alternate phrasing(s); write at least {MIN_ALTERNATES}",
+                    fact.alternates.len()
+                ),
             ));
         }
         for (j, alternate) in fact.alternates.iter().enumerate() {
-            check_text(&at, &format!("alternates[{j}]"), alternate, MAX_QUESTION_CHARS, problems);
+            check_text(
+                &at,
+                &format!("alternates[{j}]"),
+                alternate,
+                MAX_QUESTION_CHARS,
+                problems,
+            );
         }
         for (j, keyword) in fact.keywords.iter().enumerate() {
-            check_text(&at, &format!("keywords[{j}]"), keyword, MAX_QUESTION_CHARS, problems);
+            check_text(
+                &at,
+                &format!("keywords[{j}]"),
+                keyword,
+                MAX_QUESTION_CHARS,
+                problems,
+            );
         }
         check_text(&at, "answer", &fact.answer, MAX_ANSWER_CHARS, problems);
         if let Some(as_of) = &fact.as_of {
             if !is_iso_date(as_of) {
-                problems.push(at.problem("as_of", format!("`{as_of}` is not a date written YYYY-MM-DD")));
+                problems.push(at.problem(
+                    "as_of",
+                    format!("`{as_of}` is not a date written YYYY-MM-DD"),
+                ));
             }
         }
         for (j, related) in fact.related.iter().enumerate() {
             if related == &fact.id {
-                problems.push(at.problem(&format!("related[{j}]"), "a fact cannot be related to itself"));
+                problems.push(at.problem(
+                    &format!("related[{j}]"),
+                    "a fact cannot be related to itself",
+                ));
             } else if kb.fact(related).is_none() {
-                problems.push(at.problem(&format!("related[{j}]"), format!("no fact has the id `{related}`")));
+                problems.push(at.problem(
+                    &format!("related[{j}]"),
+                    format!("no fact has the id `{related}`"),
+                ));
             }
         }
         if fact.sources.is_empty() {
-            problems.push(at.problem("sources", "the fact has no source; add at least one [[sources]] entry"));
+            problems.push(at.problem(
+                "sources",
+                "the fact has no source; add at least one [[sources]] entry",
+            ));
         }
         for (j, citation) in fact.sources.iter().enumerate() {
             let field = format!("sources[{j}]");
             let Some(source) = kb.source(&citation.source) else {
                 problems.push(at.problem(
                     &format!("{field}.source"),
-                    format!("no source has the id `{}` (see knowledge/sources/)", citation.source),
+                    format!(
+                        "no source has the id `{}` (see knowledge/sources/)",
+                        citation.source
+                    ),
                 ));
                 continue;
             };
             if let Some(note) = &citation.note {
-                check_text(&at, &format!("{field}.note"), note, MAX_QUESTION_CHARS, problems);
+                check_text(
+                    &at,
+                    &format!("{field}.note"),
+                    note,
+                    MAX_QUESTION_CHARS,
+                    problems,
+                );
             }
             match (&source.body, &citation.quote) {
                 (Some(_), None) => problems.push(at.problem(
@@ -153,7 +220,9 @@ fn check_facts(kb: &KnowledgeBase, problems: &mut Vec<Problem>) {
 fn check_sources(kb: &KnowledgeBase, problems: &mut Vec<Problem>) {
     let mut seen: HashMap<&str, usize> = HashMap::new();
     for (i, source) in kb.sources.iter().enumerate() {
-        let at = reporter(kb, FileKind::Source(i), || kb.dir.join("sources").join(format!("{}.toml", source.id)));
+        let at = reporter(kb, FileKind::Source(i), || {
+            kb.dir.join("sources").join(format!("{}.toml", source.id))
+        });
         check_id(&at, "id", &source.id, problems);
         if seen.insert(&source.id, i).is_some() {
             problems.push(at.problem("id", format!("duplicate source id `{}`", source.id)));
@@ -165,7 +234,9 @@ fn check_sources(kb: &KnowledgeBase, problems: &mut Vec<Problem>) {
         if let Some(date) = &source.date {
             check_text(&at, "date", date, 100, problems);
         }
-        if !(source.url.starts_with("https://") || source.url.starts_with("http://")) || source.url.contains(char::is_whitespace) {
+        if !(source.url.starts_with("https://") || source.url.starts_with("http://"))
+            || source.url.contains(char::is_whitespace)
+        {
             problems.push(at.problem("url", format!("`{}` is not an http(s) URL", source.url)));
         }
         if let Some(description) = &source.description {
@@ -176,33 +247,48 @@ fn check_sources(kb: &KnowledgeBase, problems: &mut Vec<Problem>) {
 
 fn check_aliases(kb: &KnowledgeBase, problems: &mut Vec<Problem>) {
     let at = reporter(kb, FileKind::Aliases, || kb.dir.join("aliases.toml"));
-    let mut owner: BTreeMap<String, (&str, usize)> = BTreeMap::new();
+    // Spellings are compared as the matcher sees them (stems, stop words dropped), so that
+    // "organisation" and "organise" are caught as one spelling claimed by two names.
+    let mut owner: BTreeMap<String, &str> = BTreeMap::new();
     for (i, alias) in kb.aliases.iter().enumerate() {
-        if crate::text::fold(&alias.name).is_empty() {
-            problems.push(at.problem(&format!("alias[{i}].name"), "the name has no letters or digits"));
+        let name_key = match_key(&alias.name);
+        if name_key.is_empty() {
+            problems.push(at.problem(
+                &format!("alias[{i}].name"),
+                "the name has no words the matcher can use",
+            ));
         }
         if alias.spellings.is_empty() {
             problems.push(at.problem(&format!("alias[{i}].spellings"), "no spellings given"));
         }
         for (j, spelling) in alias.spellings.iter().enumerate() {
-            let key = crate::text::fold(spelling);
+            let key = match_key(spelling);
             let field = format!("alias[{i}].spellings[{j}]");
             if key.is_empty() {
-                problems.push(at.problem(&field, "the spelling has no letters or digits"));
+                problems.push(at.problem(
+                    &field,
+                    format!("`{spelling}` has no words the matcher can use"),
+                ));
                 continue;
             }
-            if key == crate::text::fold(&alias.name) {
-                problems.push(at.problem(&field, format!("`{spelling}` is the name itself")));
+            if key == name_key {
+                problems.push(at.problem(
+                    &field,
+                    format!(
+                        "`{spelling}` already matches as `{}`; remove it",
+                        alias.name
+                    ),
+                ));
                 continue;
             }
             match owner.get(&key) {
-                Some(&(name, _)) if name != alias.name => problems.push(at.problem(
+                Some(&name) if name != alias.name => problems.push(at.problem(
                     &field,
-                    format!("`{spelling}` is already a spelling of `{name}`; a spelling may mean one name only"),
+                    format!("`{spelling}` matches as a spelling of `{name}` already; a spelling may mean one name only"),
                 )),
                 Some(_) => problems.push(at.problem(&field, format!("`{spelling}` is listed twice"))),
                 None => {
-                    owner.insert(key, (&alias.name, i));
+                    owner.insert(key, &alias.name);
                 }
             }
         }
@@ -210,9 +296,19 @@ fn check_aliases(kb: &KnowledgeBase, problems: &mut Vec<Problem>) {
 }
 
 fn check_id(at: &Reporter<'_>, field: &str, id: &str, problems: &mut Vec<Problem>) {
-    let stem = at.path.file_stem().map(|s| s.to_string_lossy().into_owned());
-    if id.is_empty() || !id.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-') {
-        problems.push(at.problem(field, format!("`{id}` is not an id: use lower-case letters, digits and '-'")));
+    let stem = at
+        .path
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned());
+    if id.is_empty()
+        || !id
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+    {
+        problems.push(at.problem(
+            field,
+            format!("`{id}` is not an id: use lower-case letters, digits and '-'"),
+        ));
     } else if at.raw.is_empty() {
         // Built in memory: there is no file name to compare with.
     } else if stem.as_deref() != Some(id) {
@@ -223,12 +319,21 @@ fn check_id(at: &Reporter<'_>, field: &str, id: &str, problems: &mut Vec<Problem
     }
 }
 
-fn check_text(at: &Reporter<'_>, field: &str, text: &str, max_chars: usize, problems: &mut Vec<Problem>) {
+fn check_text(
+    at: &Reporter<'_>,
+    field: &str,
+    text: &str,
+    max_chars: usize,
+    problems: &mut Vec<Problem>,
+) {
     let chars = text.chars().count();
     if text.trim().is_empty() {
         problems.push(at.problem(field, "the text is empty"));
     } else if chars > max_chars {
-        problems.push(at.problem(field, format!("{chars} characters; the limit is {max_chars}")));
+        problems.push(at.problem(
+            field,
+            format!("{chars} characters; the limit is {max_chars}"),
+        ));
     }
     if contains_mention(text) {
         problems.push(at.problem(field, "the text contains mention syntax (@everyone, @here or <@...>), which could ping people"));
@@ -240,7 +345,9 @@ fn is_iso_date(text: &str) -> bool {
     b.len() == 10
         && b[4] == b'-'
         && b[7] == b'-'
-        && b.iter().enumerate().all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit())
+        && b.iter()
+            .enumerate()
+            .all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit())
         && (1..=12).contains(&text[5..7].parse::<u32>().unwrap_or(0))
         && (1..=31).contains(&text[8..10].parse::<u32>().unwrap_or(0))
 }
@@ -271,8 +378,14 @@ mod tests {
 
     #[test]
     fn quotes_fold_whitespace_and_marks() {
-        assert_eq!(normalize_for_quote("Putin\u{2019}s  special\n envoy"), "Putin's special envoy");
-        assert_eq!(normalize_for_quote("\u{201C}miracles\u{201D}"), "\"miracles\"");
+        assert_eq!(
+            normalize_for_quote("Putin\u{2019}s  special\n envoy"),
+            "Putin's special envoy"
+        );
+        assert_eq!(
+            normalize_for_quote("\u{201C}miracles\u{201D}"),
+            "\"miracles\""
+        );
         assert_eq!(normalize_for_quote("  a \t b  "), "a b");
     }
 

@@ -29,12 +29,18 @@ pub enum LoadError {
         problems.len(),
         problems.iter().take(20).map(|p| format!("  {p}")).collect::<Vec<_>>().join("\n")
     )]
-    Invalid { dir: PathBuf, problems: Vec<Problem> },
+    Invalid {
+        dir: PathBuf,
+        problems: Vec<Problem>,
+    },
 }
 
 impl LoadError {
     fn io(path: &Path, source: io::Error) -> Self {
-        LoadError::Io { path: path.to_path_buf(), source }
+        LoadError::Io {
+            path: path.to_path_buf(),
+            source,
+        }
     }
 }
 
@@ -54,7 +60,10 @@ impl KnowledgeBase {
         if problems.is_empty() {
             Ok(kb)
         } else {
-            Err(LoadError::Invalid { dir: dir.to_path_buf(), problems })
+            Err(LoadError::Invalid {
+                dir: dir.to_path_buf(),
+                problems,
+            })
         }
     }
 
@@ -64,15 +73,24 @@ impl KnowledgeBase {
         let facts_dir = dir.join("facts");
         let sources_dir = dir.join("sources");
         if !facts_dir.is_dir() || !sources_dir.is_dir() {
-            return Err(LoadError::Missing { path: dir.to_path_buf() });
+            return Err(LoadError::Missing {
+                path: dir.to_path_buf(),
+            });
         }
-        let mut kb = KnowledgeBase { dir: dir.to_path_buf(), ..Default::default() };
+        let mut kb = KnowledgeBase {
+            dir: dir.to_path_buf(),
+            ..Default::default()
+        };
         let mut problems = Vec::new();
 
         for path in toml_files(&facts_dir)? {
             let raw = fs::read_to_string(&path).map_err(|e| LoadError::io(&path, e))?;
             if let Some(fact) = parse::<Fact>(&path, &raw, &mut problems) {
-                kb.files.push(LoadedFile { path, raw, kind: FileKind::Fact(kb.facts.len()) });
+                kb.files.push(LoadedFile {
+                    path,
+                    raw,
+                    kind: FileKind::Fact(kb.facts.len()),
+                });
                 kb.facts.push(fact);
             }
         }
@@ -88,21 +106,33 @@ impl KnowledgeBase {
                             file: path.clone(),
                             line: super::check::line_of(&raw, &["text"]),
                             field: Some("text".into()),
-                            message: format!("cannot read the stored text `{}`: {e}", text_path.display()),
+                            message: format!(
+                                "cannot read the stored text `{}`: {e}",
+                                text_path.display()
+                            ),
                         }),
                     }
                 }
-                kb.files.push(LoadedFile { path, raw, kind: FileKind::Source(kb.sources.len()) });
+                kb.files.push(LoadedFile {
+                    path,
+                    raw,
+                    kind: FileKind::Source(kb.sources.len()),
+                });
                 kb.sources.push(source);
             }
         }
 
         let aliases_path = dir.join("aliases.toml");
         if aliases_path.exists() {
-            let raw = fs::read_to_string(&aliases_path).map_err(|e| LoadError::io(&aliases_path, e))?;
+            let raw =
+                fs::read_to_string(&aliases_path).map_err(|e| LoadError::io(&aliases_path, e))?;
             if let Some(file) = parse::<AliasFile>(&aliases_path, &raw, &mut problems) {
                 kb.aliases = file.alias;
-                kb.files.push(LoadedFile { path: aliases_path, raw, kind: FileKind::Aliases });
+                kb.files.push(LoadedFile {
+                    path: aliases_path,
+                    raw,
+                    kind: FileKind::Aliases,
+                });
             }
         }
 
@@ -147,7 +177,11 @@ fn parse<T: DeserializeOwned>(path: &Path, raw: &str, problems: &mut Vec<Problem
 
 /// The 1-based line of a byte offset.
 pub(crate) fn line_at(raw: &str, offset: usize) -> usize {
-    raw.as_bytes()[..offset.min(raw.len())].iter().filter(|&&b| b == b'\n').count() + 1
+    raw.as_bytes()[..offset.min(raw.len())]
+        .iter()
+        .filter(|&&b| b == b'\n')
+        .count()
+        + 1
 }
 
 /// A stored text without its header: the leading lines that start with `#`.
@@ -165,7 +199,10 @@ mod tests {
 
     #[test]
     fn header_lines_are_skipped() {
-        assert_eq!(strip_header("# a\n# b\nbody\n# not header\n"), "body\n# not header\n");
+        assert_eq!(
+            strip_header("# a\n# b\nbody\n# not header\n"),
+            "body\n# not header\n"
+        );
         assert_eq!(strip_header("# only"), "");
         assert_eq!(strip_header("body"), "body");
     }

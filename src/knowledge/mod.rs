@@ -139,8 +139,19 @@ enum FileKind {
 
 impl KnowledgeBase {
     /// Builds a base from values in memory (tests, synthetic benches, the store's candidates).
-    pub fn from_parts(dir: impl Into<PathBuf>, facts: Vec<Fact>, sources: Vec<Source>, aliases: Vec<Alias>) -> Self {
-        let mut kb = KnowledgeBase { dir: dir.into(), facts, sources, aliases, ..Default::default() };
+    pub fn from_parts(
+        dir: impl Into<PathBuf>,
+        facts: Vec<Fact>,
+        sources: Vec<Source>,
+        aliases: Vec<Alias>,
+    ) -> Self {
+        let mut kb = KnowledgeBase {
+            dir: dir.into(),
+            facts,
+            sources,
+            aliases,
+            ..Default::default()
+        };
         kb.reindex();
         kb
     }
@@ -193,7 +204,9 @@ impl KnowledgeBase {
 
     /// The facts that cite a source.
     pub fn facts_citing<'a>(&'a self, source_id: &'a str) -> impl Iterator<Item = &'a Fact> + 'a {
-        self.facts.iter().filter(move |f| f.sources.iter().any(|c| c.source == source_id))
+        self.facts
+            .iter()
+            .filter(move |f| f.sources.iter().any(|c| c.source == source_id))
     }
 
     fn file_of(&self, kind: FileKind) -> Option<&LoadedFile> {

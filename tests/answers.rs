@@ -1,0 +1,249 @@
+//! What users get from the engine over the shipped knowledge: sourced answers, honest
+//! declines, help, neutrality where sources disagree, and the evaluation figures.
+
+use std::path::Path;
+use std::sync::OnceLock;
+
+use talks_bot::answer::Outcome;
+use talks_bot::eval::{evaluate, load_cases};
+use talks_bot::{Engine, MatchSettings};
+
+fn engine() -> &'static Engine {
+    static ENGINE: OnceLock<Engine> = OnceLock::new();
+    ENGINE.get_or_init(|| {
+        Engine::load(
+            &Path::new(env!("CARGO_MANIFEST_DIR")).join("knowledge"),
+            MatchSettings::default(),
+        )
+        .expect("the shipped knowledge loads")
+    })
+}
+
+fn answered(question: &str) -> Option<String> {
+    engine().ask(question).fact().map(|f| f.id.clone())
+}
+
+#[test]
+fn answers_cite_outlet_title_date_link_and_quote() {
+    let answer = engine().ask("When did the Moscow meeting start?");
+    let fact = answer.fact().expect("answered");
+    assert_eq!(fact.id, "meeting-dates");
+    let citations = answer.citations();
+    assert!(!citations.is_empty());
+    let pluralia = citations
+        .iter()
+        .find(|c| c.source.id == "pluralia-moscow-meeting")
+        .expect("cites Pluralia");
+    assert_eq!(pluralia.source.outlet, "Pluralia");
+    assert!(pluralia
+        .source
+        .url
+        .starts_with("https://pluralia.forumverona.com/"));
+    let quote = pluralia.quote.expect("a quote from the stored text");
+    let body = talks_bot::knowledge::normalize_for_quote(pluralia.source.body.as_deref().unwrap());
+    assert!(body.contains(&talks_bot::knowledge::normalize_for_quote(quote)));
+
+    let json = answer.to_json();
+    for key in [
+        "question",
+        "answered",
+        "fact_id",
+        "confidence",
+        "answer",
+        "sources",
+        "suggestions",
+        "related",
+    ] {
+        assert!(json.get(key).is_some(), "missing {key} in {json}");
+    }
+    let source = &json["sources"][0];
+    for key in ["source_id", "title", "outlet", "date", "url", "quote"] {
+        assert!(
+            source.get(key).is_some(),
+            "missing sources[0].{key} in {json}"
+        );
+    }
+    assert!(
+        !json["related"].as_array().unwrap().is_empty(),
+        "follow-ups offered: {json}"
+    );
+}
+
+#[test]
+fn questions_that_merely_share_a_name_are_not_answered() {
+    for question in [
+        "What is Lavrov's favourite food?",
+        "How old is Putin?",
+        "Which hotel did the delegations use?",
+        "what's the weather in Rome",
+        "who won the 2022 world cup",
+    ] {
+        assert_eq!(
+            answered(question),
+            None,
+            "{question:?} must not be answered"
+        );
+    }
+}
+
+#[test]
+fn unsure_answers_offer_at_most_three_suggestions() {
+    let answer = engine().ask("hamas");
+    assert_eq!(
+        answer.outcome,
+        Outcome::Unsure,
+        "one common name alone is too vague"
+    );
+    assert!(
+        (1..=3).contains(&answer.suggestions.len()),
+        "{:?}",
+        answer.suggestions.len()
+    );
+    assert!(answer
+        .suggestions
+        .iter()
+        .all(|f| f.question.to_lowercase().contains("hamas") || f.answer.contains("Hamas")));
+}
+
+#[test]
+fn greetings_and_help_get_help_not_a_fact() {
+    for question in ["hi", "Hello there!", "thanks!", "what can you do?", "help"] {
+        assert_eq!(
+            engine().ask(question).outcome,
+            Outcome::Help,
+            "{question:?}"
+        );
+    }
+}
+
+#[test]
+fn name_variants_typos_and_casual_style_find_the_fact() {
+    assert_eq!(
+        answered("what did serghej lavrov say at the opening").as_deref(),
+        Some("lavrov-opening")
+    );
+    assert_eq!(
+        answered("where was al-Malki when he spoke about moscow").as_deref(),
+        Some("al-maliki-location")
+    );
+    assert_eq!(
+        answered("did abu mazen accept the resignation").as_deref(),
+        Some("shtayyeh-resignation")
+    );
+    assert_eq!(
+        answered("wen did the meetng end").as_deref(),
+        Some("meeting-end-date")
+    );
+}
+
+/// Where sources disagree, the answer says so and cites more than one source, each with a
+/// note of what it says.
+#[test]
+fn disagreements_cite_each_side() {
+    for id in [
+        "meeting-end-date",
+        "meeting-faction-count",
+        "meeting-unprecedented",
+        "resignation-timing",
+    ] {
+        let answer = engine().answer_fact(id).expect(id);
+        let fact = answer.fact().unwrap();
+        assert!(
+            fact.answer.contains("differ") || fact.answer.contains("disagree"),
+            "{id} says sources differ"
+        );
+        let citations = answer.citations();
+        let outlets: std::collections::BTreeSet<_> =
+            citations.iter().map(|c| c.source.id.as_str()).collect();
+        assert!(outlets.len() >= 2, "{id} cites each side: {outlets:?}");
+        assert!(
+            citations.iter().filter(|c| c.note.is_some()).count() >= 2,
+            "{id} notes what each side says"
+        );
+    }
+}
+
+/// The "terrorist" label is never asserted in the bot's own voice.
+#[test]
+fn the_contested_label_is_attributed() {
+    for fact in engine().knowledge().facts() {
+        for sentence in fact.answer.split(['.', '\n']) {
+            let lower = sentence.to_lowercase();
+            if lower.contains("terrorist") {
+                let attributed = ["pluralia", "consider", "label", "according", "west", "\""]
+                    .iter()
+                    .any(|w| lower.contains(w));
+                assert!(
+                    attributed,
+                    "{}: unattributed use of the label: {sentence:?}",
+                    fact.id
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn the_same_question_always_gets_the_same_answer() {
+    let other = Engine::load(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("knowledge"),
+        MatchSettings::default(),
+    )
+    .unwrap();
+    for question in [
+        "who took part",
+        "lavrov",
+        "what did al-maliki expect",
+        "2024",
+        "hamas fatah",
+    ] {
+        let a = engine().ask(question).to_json();
+        assert_eq!(a, engine().ask(question).to_json());
+        assert_eq!(
+            a,
+            other.ask(question).to_json(),
+            "a second engine over the same files agrees"
+        );
+    }
+}
+
+#[test]
+fn autocomplete_offers_matching_questions() {
+    let choices = engine().complete("lavr", 25);
+    assert!(!choices.is_empty() && choices.len() <= 25);
+    assert!(choices.iter().all(|c| engine().fact(c.fact_id).is_some()));
+    assert!(choices.iter().any(|c| c.fact_id == "lavrov-opening"));
+    assert_eq!(engine().complete("", 25).len(), 25);
+}
+
+/// The evaluation set, written before tuning: top-1 accuracy on answerable questions and the
+/// share of correct declines must both be at least 90%.
+#[test]
+fn evaluation_set_accuracy() {
+    let cases =
+        load_cases(&Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/eval/questions.toml"))
+            .unwrap();
+    assert!(cases.len() >= 150);
+    let report = evaluate(engine(), &cases);
+    println!("evaluation set:\n{report}");
+    assert!(
+        report.answer_accuracy() >= 0.90,
+        "answerable accuracy below 90%:\n{report}"
+    );
+    assert!(
+        report.decline_accuracy() >= 0.90,
+        "decline accuracy below 90%:\n{report}"
+    );
+}
+
+/// The held-out set, never used for tuning: reported, and held to a floor that catches a
+/// regression without being tuned against.
+#[test]
+fn held_out_set_accuracy() {
+    let cases =
+        load_cases(&Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/eval/holdout.toml")).unwrap();
+    let report = evaluate(engine(), &cases);
+    println!("held-out set:\n{report}");
+    assert!(report.answer_accuracy() >= 0.85, "{report}");
+    assert!(report.decline_accuracy() >= 0.85, "{report}");
+}

@@ -1,0 +1,83 @@
+//! Helpers shared by the store, reload, CLI and crash tests: temporary copies of the shipped
+//! knowledge folder (the repository's own is never touched) and file snapshots.
+
+#![allow(dead_code)]
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use talks_bot::knowledge::{Citation, Fact};
+
+/// The repository's knowledge folder (read only).
+pub fn shipped() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("knowledge")
+}
+
+/// A temporary copy of the shipped knowledge folder, without a journal or hidden files.
+pub fn copy_knowledge() -> tempfile::TempDir {
+    let tmp = tempfile::tempdir().expect("temp dir");
+    copy_dir(&shipped(), &tmp.path().join("knowledge"));
+    tmp
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    fs::create_dir_all(to).unwrap();
+    for entry in fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let name = entry.file_name();
+        let name = name.to_string_lossy();
+        if name.starts_with('.') || name == "journal.jsonl" {
+            continue;
+        }
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &to.join(&*name));
+        } else {
+            fs::copy(entry.path(), to.join(&*name)).unwrap();
+        }
+    }
+}
+
+/// Every file under `dir` (relative path to bytes), hidden files included.
+pub fn snapshot(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
+    let mut files = BTreeMap::new();
+    fn walk(root: &Path, dir: &Path, files: &mut BTreeMap<PathBuf, Vec<u8>>) {
+        for entry in fs::read_dir(dir).unwrap() {
+            let entry = entry.unwrap();
+            let path = entry.path();
+            if entry.file_type().unwrap().is_dir() {
+                walk(root, &path, files);
+            } else {
+                files.insert(
+                    path.strip_prefix(root).unwrap().to_path_buf(),
+                    fs::read(&path).unwrap(),
+                );
+            }
+        }
+    }
+    walk(dir, dir, &mut files);
+    files
+}
+
+/// A new, valid fact citing a source without stored text (so no quote).
+pub fn new_fact(id: &str) -> Fact {
+    Fact {
+        id: id.to_string(),
+        topic: "The meeting".into(),
+        question: "What colour were the chairs at the Moscow meeting?".into(),
+        alternates: vec![
+            "chair colour".into(),
+            "what were the chairs like".into(),
+            "moscow meeting furniture".into(),
+        ],
+        keywords: vec!["chairs".into(), "furniture".into()],
+        answer: "According to TASS, the delegates sat on chairs.\n".into(),
+        as_of: Some("2024-03-01".into()),
+        related: vec!["meeting-dates".into()],
+        sources: vec![Citation {
+            source: "tass-2024-02-29-lavrov".into(),
+            quote: None,
+            note: None,
+        }],
+    }
+}
