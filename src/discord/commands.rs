@@ -19,6 +19,7 @@ pub fn commands() -> Vec<poise::Command<Data, Error>> {
         about(),
         help(),
         answer_message(),
+        super::moderation::fact(),
     ]
 }
 

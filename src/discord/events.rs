@@ -9,6 +9,7 @@ use serenity::{ComponentInteraction, CreateInteractionResponse, FullEvent, Inter
 
 use super::data::{Data, Error};
 use super::feedback::{Feedback, Vote};
+use super::moderation;
 use super::render::{self, Action, Reply};
 use crate::answer::Answer;
 use crate::engine::Engine;
@@ -38,7 +39,15 @@ pub async fn handle(
         FullEvent::Message { new_message } => on_message(ctx, data, new_message).await,
         FullEvent::InteractionCreate {
             interaction: Interaction::Component(press),
+        } if moderation::owns(&press.data.custom_id) => {
+            moderation::on_press(ctx, data, press).await
+        }
+        FullEvent::InteractionCreate {
+            interaction: Interaction::Component(press),
         } => on_press(ctx, data, press).await,
+        FullEvent::InteractionCreate {
+            interaction: Interaction::Modal(submit),
+        } => moderation::on_modal(ctx, data, submit).await,
         _ => Ok(()),
     }
 }
