@@ -17,6 +17,10 @@ use crate::knowledge::{check as check_base, KnowledgeBase, LoadError};
 /// What the terminal front end adds to the help text.
 pub const CHAT_HINTS: &str = "Commands: /topics lists what I know, /sources lists my sources, /help shows this, /quit leaves.";
 
+/// What `ask` adds to the help text.
+pub const ASK_HINTS: &str =
+    "Ask a question: talks-bot ask \"who took part?\". For a conversation, with /topics and /sources: talks-bot chat.";
+
 /// Errors of the terminal commands that end the program.
 #[derive(Debug, thiserror::Error)]
 pub enum CliError {
@@ -36,10 +40,13 @@ pub enum CliError {
 pub fn ask(engine: &Engine, question: &str, json: bool, out: &mut impl Write) -> io::Result<()> {
     let answer = engine.ask(question);
     if json {
-        writeln!(out, "{}", answer.to_json())
-    } else {
-        write!(out, "{}", answer.to_text())
+        return writeln!(out, "{}", answer.to_json());
     }
+    write!(out, "{}", answer.to_text())?;
+    if answer.outcome == crate::answer::Outcome::Help {
+        writeln!(out, "{ASK_HINTS}")?;
+    }
+    Ok(())
 }
 
 /// `talks-bot ask --json -`: one question a line in, one JSON object a line out, in order.

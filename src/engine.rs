@@ -65,6 +65,16 @@ pub struct Engine {
     kb: KnowledgeBase,
     index: Index,
     settings: MatchSettings,
+    /// Every question and alternate, folded once, for autocompletion.
+    phrasings: Vec<Phrasing>,
+}
+
+#[derive(Debug, Clone)]
+struct Phrasing {
+    fact: usize,
+    /// `None` for the fact's question, else the alternate's index.
+    alternate: Option<usize>,
+    folded: String,
 }
 
 /// A question a user might mean, for autocompletion.
@@ -79,10 +89,33 @@ impl Engine {
     /// Indexes a base that has already been checked.
     pub fn new(kb: KnowledgeBase, settings: MatchSettings) -> Engine {
         let index = Index::build(kb.facts(), Analyzer::new(kb.aliases()));
+        let phrasings = kb
+            .facts()
+            .iter()
+            .enumerate()
+            .flat_map(|(fact, f)| {
+                let question = Phrasing {
+                    fact,
+                    alternate: None,
+                    folded: fold(&f.question),
+                };
+                let alternates = f
+                    .alternates
+                    .iter()
+                    .enumerate()
+                    .map(move |(a, text)| Phrasing {
+                        fact,
+                        alternate: Some(a),
+                        folded: fold(text),
+                    });
+                std::iter::once(question).chain(alternates)
+            })
+            .collect();
         Engine {
             kb,
             index,
             settings,
+            phrasings,
         }
     }
 
@@ -122,12 +155,7 @@ impl Engine {
                 let fact = &facts[best.fact];
                 answer.outcome = Outcome::Answered(fact);
                 answer.confidence = best.confidence;
-                answer.related = fact
-                    .related
-                    .iter()
-                    .filter_map(|id| self.kb.fact(id))
-                    .take(MAX_SUGGESTIONS)
-                    .collect();
+                answer.related = self.related(fact);
             }
             Some(best) if best.confidence >= self.settings.suggest_floor => {
                 answer.outcome = Outcome::Unsure;
@@ -144,6 +172,12 @@ impl Engine {
                 answer.confidence = best.map_or(0.0, |b| b.confidence);
             }
         }
+        tracing::debug!(
+            outcome = answer.outcome.name(),
+            fact = answer.fact().map(|f| f.id.as_str()),
+            confidence = answer.confidence,
+            "answered"
+        );
         answer
     }
 
@@ -152,50 +186,34 @@ impl Engine {
     /// nothing typed, the facts' questions in order.
     pub fn complete(&self, partial: &str, limit: usize) -> Vec<Completion<'_>> {
         let typed = fold(&clean_input(partial).text);
+        let facts = self.kb.facts();
+        let phrasing = |fact: usize, alternate: Option<usize>| {
+            let fact = &facts[fact];
+            let text = alternate.map_or(fact.question.as_str(), |a| fact.alternates[a].as_str());
+            Completion {
+                fact_id: &fact.id,
+                text,
+            }
+        };
+        let by_text = self
+            .phrasings
+            .iter()
+            .filter(|p| p.folded.contains(&typed))
+            .map(|p| phrasing(p.fact, p.alternate));
+        let by_match = if typed.is_empty() {
+            Vec::new()
+        } else {
+            self.index.search(partial, limit)
+        };
+        let by_match = by_match.into_iter().map(|s| phrasing(s.fact, None));
         let mut out: Vec<Completion<'_>> = Vec::new();
-        fn push<'a>(out: &mut Vec<Completion<'a>>, c: Completion<'a>, limit: usize) {
-            if out.len() < limit && !out.iter().any(|o| o.fact_id == c.fact_id) {
-                out.push(c);
+        for completion in by_text.chain(by_match) {
+            if out.len() >= limit {
+                break;
             }
-        }
-        if typed.is_empty() {
-            for fact in self.kb.facts() {
-                push(
-                    &mut out,
-                    Completion {
-                        fact_id: &fact.id,
-                        text: &fact.question,
-                    },
-                    limit,
-                );
+            if !out.iter().any(|o| o.fact_id == completion.fact_id) {
+                out.push(completion);
             }
-            return out;
-        }
-        for fact in self.kb.facts() {
-            for text in std::iter::once(&fact.question).chain(&fact.alternates) {
-                if fold(text).contains(&typed) {
-                    push(
-                        &mut out,
-                        Completion {
-                            fact_id: &fact.id,
-                            text,
-                        },
-                        limit,
-                    );
-                    break;
-                }
-            }
-        }
-        for scored in self.index.search(partial, limit) {
-            let fact = &self.kb.facts()[scored.fact];
-            push(
-                &mut out,
-                Completion {
-                    fact_id: &fact.id,
-                    text: &fact.question,
-                },
-                limit,
-            );
         }
         out
     }
@@ -211,18 +229,22 @@ impl Engine {
         self.kb.fact(id)
     }
 
+    /// The follow-up facts of a fact, at most [`MAX_SUGGESTIONS`].
+    fn related(&self, fact: &Fact) -> Vec<&Fact> {
+        fact.related
+            .iter()
+            .filter_map(|id| self.kb.fact(id))
+            .take(MAX_SUGGESTIONS)
+            .collect()
+    }
+
     /// Answers with a known fact directly (a pressed follow-up or suggestion button).
     pub fn answer_fact(&self, id: &str) -> Option<Answer<'_>> {
         let fact = self.kb.fact(id)?;
         let mut answer = Answer::new(&self.kb, fact.question.clone(), false);
         answer.outcome = Outcome::Answered(fact);
         answer.confidence = 1.0;
-        answer.related = fact
-            .related
-            .iter()
-            .filter_map(|id| self.kb.fact(id))
-            .take(MAX_SUGGESTIONS)
-            .collect();
+        answer.related = self.related(fact);
         Some(answer)
     }
 }

@@ -141,10 +141,9 @@ enum FactAction {
 fn main() -> ExitCode {
     let args = Args::parse();
     // The bot logs one line per question at info; the terminal commands only warnings.
-    let default_filter = if matches!(args.command, Command::Serve { .. }) {
-        "warn,talks_bot=info"
-    } else {
-        "warn"
+    let default_filter = match args.command {
+        Command::Serve { .. } => "warn,talks_bot=info",
+        _ => "warn",
     };
     tracing_subscriber::fmt()
         .with_env_filter(
@@ -262,7 +261,7 @@ fn fact(dir: &Path, action: FactAction, out: &mut impl Write) -> Result<bool, Cl
 /// and hands over to the Discord adapter until SIGINT or SIGTERM.
 fn serve(
     config: Config,
-    dir: &std::path::Path,
+    dir: &Path,
     shards: Option<&str>,
     total: Option<u32>,
 ) -> Result<bool, CliError> {
@@ -274,8 +273,8 @@ fn serve(
     };
     let token = config.token(std::env::var(TOKEN_ENV).ok()).ok_or_else(|| {
         CliError::Failed(format!(
-            "no Discord bot token: set {TOKEN_ENV} in the environment, or `token` in the [discord] table of \
-             config.toml (see config.example.toml)"
+            "no Discord bot token: set {TOKEN_ENV} in the environment, or `token` in the \
+             [discord] table of config.toml (see config.example.toml)"
         ))
     })?;
     let engine = Engine::load(dir, config.matching)?;

@@ -180,7 +180,7 @@ const STOP_WORDS: &[&str] = &[
     "with", "would", "ya", "yeah", "yes", "yet", "yo", "you", "your", "hey", "hi", "hello", "guys",
     "anybody", "somebody", "actually", "basically", "s", "t", "d", "ll", "re", "ve", "m", "dont",
     "didnt", "doesnt", "isnt", "wasnt", "arent", "werent", "put", "gets", "make", "makes", "made",
-    "go", "goes", "going", "went", "gone", "come", "comes", "came", "take", "takes", "give", "gave",
+    "go", "goes", "going", "went", "gone", "take", "takes", "give", "gave",
     "kept", "want", "wanted", "way", "lot", "bit", "stuff", "guy", "someone", "one", "ones", "well",
     "still", "finally", "order", "nearly", "almost", "personally", "easily", "quite", "pretty",
     "probably", "maybe", "perhaps", "sure", "right", "true", "anyway", "literally", "simply",

@@ -24,6 +24,10 @@ use talks_bot::{Engine, MatchSettings};
 const CHANNEL: u64 = 4000;
 const MESSAGE_CONTENT: u64 = 1 << 15;
 const EPHEMERAL: u64 = 64;
+/// Questions the shipped base answers with "did you mean" and declines (checked by
+/// `the_fixture_questions_get_the_outcomes_the_tests_expect`).
+const UNSURE: &str = "Moscow";
+const DECLINED: &str = "pizza recipe";
 
 // ---------------------------------------------------------------- harness
 
@@ -74,10 +78,14 @@ struct Bot {
 
 impl Bot {
     async fn start(configure: impl FnOnce(&mut DiscordConfig)) -> Bot {
-        Bot::start_with(engine(), configure).await
+        Bot::start_with(engine(), Shards::Auto, configure).await
     }
 
-    async fn start_with(engine: Engine, configure: impl FnOnce(&mut DiscordConfig)) -> Bot {
+    async fn start_with(
+        engine: Engine,
+        shards: Shards,
+        configure: impl FnOnce(&mut DiscordConfig),
+    ) -> Bot {
         logs();
         let fake = FakeDiscord::start().await;
         let dir = tempfile::tempdir().unwrap();
@@ -98,7 +106,7 @@ impl Bot {
             config,
             Secret::new(fake::TOKEN),
             talks_bot::shared(engine),
-            Shards::Auto,
+            shards,
             shutdown,
         ));
         // Commands are registered in the setup, after READY: from then on events are handled.
@@ -123,8 +131,9 @@ impl Bot {
             .collect()
     }
 
-    /// Stops the bot through its shutdown future and checks that `serve` returns cleanly.
-    async fn stop(mut self) {
+    /// Stops the bot through its shutdown future, checks that `serve` returns cleanly, and
+    /// hands back the fake for a last look.
+    async fn stop(mut self) -> FakeDiscord {
         let _ = self.stop.take().unwrap().send(());
         let result = tokio::time::timeout(Duration::from_secs(20), self.task)
             .await
@@ -132,6 +141,7 @@ impl Bot {
         result
             .expect("serve did not panic")
             .expect("serve returns Ok after shutdown");
+        self.fake
     }
 }
 
@@ -374,12 +384,7 @@ async fn a_mention_is_answered_with_sources_and_pings_nobody() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_direct_message_is_answered() {
     let bot = Bot::start(|_| {}).await;
-    let question = fake::message(
-        bot.fake.id(),
-        From::dm(8),
-        "When did the Moscow meeting take place?",
-        false,
-    );
+    let question = fake::message(bot.fake.id(), From::dm(8), "who took part?", false);
     let reply = bot.fake.ask(question).await;
     assert_eq!(
         reply.path,
@@ -482,12 +487,16 @@ async fn buttons_record_votes_and_answer_follow_ups() {
         .into_iter()
         .find(|id| id.starts_with("tb:ask:"))
         .expect("a follow-up");
-    let press = bot.fake.id();
-    bot.fake.dispatch(
-        "INTERACTION_CREATE",
-        fake::press(press, 9, CHANNEL, &follow_up, sent.clone()),
-    );
-    let answer = bot.fake.callback(press).await;
+    let answer = bot
+        .fake
+        .interact(fake::press(
+            bot.fake.id(),
+            9,
+            CHANNEL,
+            &follow_up,
+            sent.clone(),
+        ))
+        .await;
     let fact = follow_up.trim_start_matches("tb:ask:");
     assert!(
         footer(&answer.body["data"]).starts_with(&format!("fact {fact} ")),
@@ -501,12 +510,16 @@ async fn buttons_record_votes_and_answer_follow_ups() {
         ("tb:ask:no-such-fact", "no longer in my fact base"),
         ("tb:ask:../x", "no longer works"),
     ] {
-        let press = bot.fake.id();
-        bot.fake.dispatch(
-            "INTERACTION_CREATE",
-            fake::press(press, 9, CHANNEL, custom_id, sent.clone()),
-        );
-        let response = bot.fake.callback(press).await;
+        let response = bot
+            .fake
+            .interact(fake::press(
+                bot.fake.id(),
+                9,
+                CHANNEL,
+                custom_id,
+                sent.clone(),
+            ))
+            .await;
         assert!(
             response.body["data"]["content"]
                 .as_str()
@@ -530,7 +543,7 @@ async fn did_you_mean_offers_suggestions_and_none_of_these_is_recorded() {
     let question = fake::message(
         bot.fake.id(),
         From::member(7, CHANNEL),
-        &mention("Moscow"),
+        &mention(UNSURE),
         true,
     );
     let reply = bot.fake.ask(question).await;
@@ -542,25 +555,26 @@ async fn did_you_mean_offers_suggestions_and_none_of_these_is_recorded() {
     assert_eq!(ids.last().map(String::as_str), Some("tb:none"));
 
     let sent = fake::sent_message(bot.fake.id(), CHANNEL, &reply.body);
-    let press = bot.fake.id();
-    bot.fake.dispatch(
-        "INTERACTION_CREATE",
-        fake::press(press, 9, CHANNEL, "tb:none", sent.clone()),
-    );
-    bot.fake.callback(press).await;
+    bot.fake
+        .interact(fake::press(
+            bot.fake.id(),
+            9,
+            CHANNEL,
+            "tb:none",
+            sent.clone(),
+        ))
+        .await;
     let feedback = bot.feedback();
     assert_eq!(feedback.len(), 1);
     assert_eq!(feedback[0]["vote"], "unanswered");
-    assert_eq!(feedback[0]["question"], "Moscow");
+    assert_eq!(feedback[0]["question"], UNSURE);
     assert_eq!(feedback[0]["fact_id"], Value::Null);
 
     let suggestion = ids[0].clone();
-    let press = bot.fake.id();
-    bot.fake.dispatch(
-        "INTERACTION_CREATE",
-        fake::press(press, 9, CHANNEL, &suggestion, sent),
-    );
-    let answer = bot.fake.callback(press).await;
+    let answer = bot
+        .fake
+        .interact(fake::press(bot.fake.id(), 9, CHANNEL, &suggestion, sent))
+        .await;
     assert!(footer(&answer.body["data"]).contains(suggestion.trim_start_matches("tb:ask:")));
     bot.stop().await;
 }
@@ -571,7 +585,7 @@ async fn an_off_topic_question_is_declined_politely() {
     let question = fake::message(
         bot.fake.id(),
         From::member(7, CHANNEL),
-        &mention("capital of france recipe"),
+        &mention(DECLINED),
         true,
     );
     let reply = bot.fake.ask(question).await;
@@ -747,7 +761,7 @@ async fn an_answer_at_the_length_limit_fits_every_discord_limit() {
         KnowledgeBase::from_parts("synthetic", facts, sources, vec![]),
         MatchSettings::default(),
     );
-    let bot = Bot::start_with(engine, |_| {}).await;
+    let bot = Bot::start_with(engine, Shards::Auto, |_| {}).await;
     // The follow-up button answers with the fact itself, whatever the matcher makes of it.
     let asked = json!({"content": "", "embeds": [{"author": {"name": "You asked: zanzibar"}}]});
     let id = bot.fake.id();
@@ -798,12 +812,16 @@ async fn cooldowns_silence_messages_and_note_commands_while_others_are_answered(
     );
     let again_id = again["id"].as_str().unwrap().to_string();
     bot.fake.dispatch("MESSAGE_CREATE", again);
-    let command = bot.fake.id();
-    bot.fake.dispatch(
-        "INTERACTION_CREATE",
-        fake::command(command, 7, CHANNEL, "ask", &[("question", "who took part")]),
-    );
-    let note = bot.fake.callback(command).await;
+    let note = bot
+        .fake
+        .interact(fake::command(
+            bot.fake.id(),
+            7,
+            CHANNEL,
+            "ask",
+            &[("question", "who took part")],
+        ))
+        .await;
     assert_eq!(
         note.body["data"]["flags"].as_u64().unwrap() & EPHEMERAL,
         EPHEMERAL
@@ -867,9 +885,21 @@ async fn a_failed_reply_is_logged_and_the_bot_goes_on() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_burst_of_1000_messages_is_answered_in_full() {
+async fn a_burst_of_1000_messages_is_answered_in_full_and_leaves_nothing_behind() {
     const N: usize = 1000;
     let bot = Bot::start(|_| {}).await;
+    bot.fake.close_connections();
+    // One question first, so that every long-lived task exists before the count.
+    bot.fake
+        .ask(fake::message(
+            bot.fake.id(),
+            From::member(7, CHANNEL),
+            &mention("hi"),
+            true,
+        ))
+        .await;
+    let metrics = tokio::runtime::Handle::current().metrics();
+    let baseline = metrics.num_alive_tasks();
     let questions = [
         "who took part?",
         "when was the meeting?",
@@ -887,30 +917,37 @@ async fn a_burst_of_1000_messages_is_answered_in_full() {
             fake::message(id, from, &mention(questions[i % questions.len()]), true),
         );
     }
-    let answered = bot
-        .fake
+    let replies_to_burst = |reqs: &[fake::Request]| -> Vec<String> {
+        reqs.iter()
+            .filter(|r| r.is_message_post())
+            .filter_map(|r| r.replies_to())
+            .filter(|id| ids.contains(*id))
+            .map(str::to_string)
+            .collect()
+    };
+    bot.fake
         .wait_until(Duration::from_secs(240), "1000 replies", |reqs| {
-            let replies: Vec<&str> = reqs
-                .iter()
-                .filter(|r| r.is_message_post())
-                .filter_map(|r| r.replies_to())
-                .collect();
-            (replies.len() >= N)
-                .then_some(replies.into_iter().map(str::to_string).collect::<Vec<_>>())
+            (replies_to_burst(reqs).len() >= N).then_some(())
         })
         .await;
+    // No leak: every task the burst started (event handlers, HTTP connections) ends.
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
+    while metrics.num_alive_tasks() > baseline {
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "{} tasks alive after the burst, {baseline} before",
+            metrics.num_alive_tasks()
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let fake = bot.stop().await;
+    let answered = replies_to_burst(&fake.requests());
     assert_eq!(answered.len(), N, "one reply per message, none twice");
     assert_eq!(
-        answered.iter().cloned().collect::<HashSet<_>>(),
+        answered.into_iter().collect::<HashSet<_>>(),
         ids,
         "every message answered"
     );
-    assert!(bot
-        .fake
-        .requests()
-        .iter()
-        .all(|r| r.status < 400 || r.method == "GET"));
-    bot.stop().await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -922,12 +959,16 @@ async fn the_message_command_answers_someone_elses_message() {
         "who took part in it?",
         false,
     );
-    let id = bot.fake.id();
-    bot.fake.dispatch(
-        "INTERACTION_CREATE",
-        fake::message_command(id, 7, CHANNEL, "Answer with talks-bot", target),
-    );
-    let callback = bot.fake.callback(id).await;
+    let callback = bot
+        .fake
+        .interact(fake::message_command(
+            bot.fake.id(),
+            7,
+            CHANNEL,
+            "Answer with talks-bot",
+            target,
+        ))
+        .await;
     let data = &callback.body["data"];
     assert!(
         footer(data).contains("fact meeting-participants"),
@@ -943,7 +984,9 @@ async fn the_message_command_answers_someone_elses_message() {
 async fn topics_sources_about_and_help_answer_privately_within_limits() {
     let bot = Bot::start(|_| {}).await;
     let kb_facts = engine().knowledge().facts().len().to_string();
-    let cases: [(&str, &[(&str, &str)], &str); 5] = [
+    // (command, options, title the reply starts with)
+    type Case<'a> = (&'a str, &'a [(&'a str, &'a str)], &'a str);
+    let cases: [Case; 5] = [
         ("topics", &[], "What I can answer"),
         ("sources", &[], "My sources"),
         ("sources", &[("fact", "who took part")], "Sources for:"),
@@ -951,12 +994,10 @@ async fn topics_sources_about_and_help_answer_privately_within_limits() {
         ("help", &[], ""),
     ];
     for (name, options, title) in cases {
-        let id = bot.fake.id();
-        bot.fake.dispatch(
-            "INTERACTION_CREATE",
-            fake::command(id, 7, CHANNEL, name, options),
-        );
-        let callback = bot.fake.callback(id).await;
+        let callback = bot
+            .fake
+            .interact(fake::command(bot.fake.id(), 7, CHANNEL, name, options))
+            .await;
         let data = &callback.body["data"];
         assert_eq!(
             data["flags"].as_u64().unwrap_or(0) & EPHEMERAL,
@@ -982,12 +1023,16 @@ async fn topics_sources_about_and_help_answer_privately_within_limits() {
             assert!(fields.iter().any(|f| f["name"] == "Knowledge last changed"));
         }
     }
-    let id = bot.fake.id();
-    bot.fake.dispatch(
-        "INTERACTION_CREATE",
-        fake::command(id, 7, CHANNEL, "sources", &[("fact", "pizza recipe")]),
-    );
-    let callback = bot.fake.callback(id).await;
+    let callback = bot
+        .fake
+        .interact(fake::command(
+            bot.fake.id(),
+            7,
+            CHANNEL,
+            "sources",
+            &[("fact", "pizza recipe")],
+        ))
+        .await;
     assert!(
         callback.body["data"]["content"]
             .as_str()
@@ -997,4 +1042,107 @@ async fn topics_sources_about_and_help_answer_privately_within_limits() {
         callback.body
     );
     bot.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_stalled_reply_does_not_hold_up_other_questions() {
+    let bot = Bot::start(|_| {}).await;
+    bot.fake.stall_channel(CHANNEL + 1);
+    let stalled = fake::message(
+        bot.fake.id(),
+        From::member(7, CHANNEL + 1),
+        &mention("who took part?"),
+        true,
+    );
+    let stalled_id = stalled["id"].as_str().unwrap().to_string();
+    bot.fake.dispatch("MESSAGE_CREATE", stalled);
+    bot.fake
+        .wait_for("the stalled post", |r| {
+            r.status == 0 && r.replies_to() == Some(&stalled_id)
+        })
+        .await;
+    for _ in 0..3 {
+        bot.fake
+            .ask(fake::message(
+                bot.fake.id(),
+                From::member(8, CHANNEL),
+                &mention("who took part?"),
+                true,
+            ))
+            .await;
+    }
+    bot.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_shard_range_identifies_as_its_shard() {
+    let shards = Shards::range("1..2", 2).unwrap();
+    let bot = Bot::start_with(engine(), shards, |_| {}).await;
+    assert_eq!(bot.fake.identify().unwrap()["d"]["shard"], json!([1, 2]));
+    bot.fake
+        .ask(fake::message(
+            bot.fake.id(),
+            From::dm(8),
+            "who took part?",
+            false,
+        ))
+        .await;
+    bot.stop().await;
+}
+
+#[test]
+fn the_example_config_parses_and_documents_every_option() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("config.example.toml");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let config =
+        talks_bot::config::Config::parse(&text, &path).expect("config.example.toml is valid");
+    let defaults = DiscordConfig::default();
+    assert_eq!(
+        config.discord.user_cooldown_seconds,
+        defaults.user_cooldown_seconds
+    );
+    assert_eq!(config.discord.answer_mentions, defaults.answer_mentions);
+    assert_eq!(config.matching, MatchSettings::default());
+    assert!(
+        config.discord.api_base.is_none(),
+        "production talks to Discord itself"
+    );
+    for key in [
+        "knowledge",
+        "[matching]",
+        "threshold",
+        "suggest_floor",
+        "[discord]",
+        "token",
+        "DISCORD_TOKEN",
+        "register",
+        "guild_id",
+        "answer_mentions",
+        "answer_dms",
+        "answer_channels",
+        "moderator_roles",
+        "moderator_log_channel",
+        "user_cooldown_seconds",
+        "channel_cooldown_seconds",
+        "feedback_log",
+        "api_base",
+    ] {
+        assert!(
+            text.contains(key),
+            "config.example.toml does not mention {key}"
+        );
+    }
+}
+
+#[test]
+fn the_fixture_questions_get_the_outcomes_the_tests_expect() {
+    let engine = engine();
+    let outcome = |q: &str| engine.ask(q).outcome.name();
+    assert_eq!(outcome(UNSURE), "unsure");
+    assert_eq!(outcome(DECLINED), "declined");
+    assert_eq!(
+        engine.ask("who took part?").fact().map(|f| f.id.as_str()),
+        Some("meeting-participants")
+    );
+    assert_eq!(engine.ask("hi").outcome.name(), "help");
 }

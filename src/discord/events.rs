@@ -128,76 +128,66 @@ async fn on_press(
     data: &Data,
     press: &ComponentInteraction,
 ) -> Result<(), Error> {
-    let Some(action) = Action::parse(&press.data.custom_id) else {
-        // Not one of ours (or from an older version): say so rather than leave it spinning.
-        return respond(
-            ctx,
-            press,
-            &Reply::text("That button no longer works. Ask me again?"),
-            true,
-        )
-        .await;
-    };
+    const GONE: &str = "That answer is no longer in my fact base.";
     let engine = data.engine.load_full();
-    match action {
-        Action::Vote { helpful, fact_id } => {
-            if engine.fact(&fact_id).is_none() {
-                return respond(
-                    ctx,
-                    press,
-                    &Reply::text("That answer is no longer in my fact base."),
-                    true,
-                )
-                .await;
-            }
+    let (reply, ephemeral) = match Action::parse(&press.data.custom_id) {
+        // Not one of ours (or from an older version): say so rather than leave it spinning.
+        None => (
+            Reply::text("That button no longer works. Ask me again?"),
+            true,
+        ),
+        Some(Action::Vote { fact_id, .. }) if engine.fact(&fact_id).is_none() => {
+            (Reply::text(GONE), true)
+        }
+        Some(Action::Vote { helpful, fact_id }) => {
             let vote = if helpful {
                 Vote::Helpful
             } else {
                 Vote::NotHelpful
             };
-            let text = match record(data, press, Some(fact_id), vote).await {
-                Ok(()) => "Thanks for your feedback!",
-                Err(()) => APOLOGY,
-            };
-            respond(ctx, press, &Reply::text(text), true).await
+            let recorded = record(data, press, Some(fact_id), vote).await;
+            (
+                Reply::text(if recorded {
+                    "Thanks for your feedback!"
+                } else {
+                    APOLOGY
+                }),
+                true,
+            )
         }
-        Action::NoneOfThese => {
-            let text = match record(data, press, None, Vote::Unanswered).await {
-                Ok(()) => "Thanks. I've noted the question so that moderators can add an answer.",
-                Err(()) => APOLOGY,
-            };
-            respond(ctx, press, &Reply::text(text), true).await
+        Some(Action::NoneOfThese) => {
+            let recorded = record(data, press, None, Vote::Unanswered).await;
+            let thanks = "Thanks. I've noted the question so that moderators can add an answer.";
+            (Reply::text(if recorded { thanks } else { APOLOGY }), true)
         }
-        Action::Ask { fact_id } => {
-            let channel = press.channel_id.get();
-            if let Err(wait) = data
-                .cooldowns
-                .take(press.user.id.get(), channel, Instant::now())
-            {
-                return respond(ctx, press, &Reply::text(&wait.note()), true).await;
+        Some(Action::Ask { fact_id }) => {
+            let cooldown =
+                data.cooldowns
+                    .take(press.user.id.get(), press.channel_id.get(), Instant::now());
+            match (cooldown, engine.answer_fact(&fact_id)) {
+                (Err(wait), _) => (Reply::text(&wait.note()), true),
+                (Ok(()), None) => (Reply::text(GONE), true),
+                (Ok(()), Some(answer)) => {
+                    log_answer(&answer, Origin::Button);
+                    (render::answer(&answer), false)
+                }
             }
-            let Some(answer) = engine.answer_fact(&fact_id) else {
-                return respond(
-                    ctx,
-                    press,
-                    &Reply::text("That answer is no longer in my fact base."),
-                    true,
-                )
-                .await;
-            };
-            log_answer(&answer, Origin::Button);
-            let reply = render::answer(&answer);
-            respond(ctx, press, &reply, false).await
         }
+    };
+    let response = CreateInteractionResponse::Message(reply.to_interaction(ephemeral));
+    if let Err(error) = press.create_response(&ctx.http, response).await {
+        tracing::error!(interaction = %press.id, custom_id = %press.data.custom_id, %error, "could not answer a button");
     }
+    Ok(())
 }
 
+/// Records a vote; false (and logged) when the log cannot be written.
 async fn record(
     data: &Data,
     press: &ComponentInteraction,
     fact_id: Option<String>,
     vote: Vote,
-) -> Result<(), ()> {
+) -> bool {
     let feedback = Feedback {
         time: press.id.created_at().to_string(),
         fact_id,
@@ -205,24 +195,12 @@ async fn record(
         vote,
         user_id: press.user.id.to_string(),
     };
-    data.feedback.record(&feedback).await.map_err(|error| {
+    if let Err(error) = data.feedback.record(&feedback).await {
         tracing::error!(path = %data.feedback.path().display(), %error, "could not write the feedback log");
-    })?;
-    tracing::info!(vote = ?feedback.vote, fact = %feedback.fact_id.as_deref().unwrap_or("-"), "feedback");
-    Ok(())
-}
-
-async fn respond(
-    ctx: &serenity::Context,
-    press: &ComponentInteraction,
-    reply: &Reply,
-    ephemeral: bool,
-) -> Result<(), Error> {
-    let response = CreateInteractionResponse::Message(reply.to_interaction(ephemeral));
-    if let Err(error) = press.create_response(&ctx.http, response).await {
-        tracing::error!(interaction = %press.id, custom_id = %press.data.custom_id, %error, "could not answer a button");
+        return false;
     }
-    Ok(())
+    tracing::info!(vote = ?feedback.vote, fact = %feedback.fact_id.as_deref().unwrap_or("-"), "feedback");
+    true
 }
 
 /// The question in a message: its text without mentions (`<@id>`, `<@!id>`, `<@&id>`, `<#id>`,

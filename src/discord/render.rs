@@ -118,6 +118,24 @@ pub fn no_pings() -> CreateAllowedMentions {
     CreateAllowedMentions::new().replied_user(false)
 }
 
+/// Puts a reply into one of serenity's or poise's message builders (they share method names but
+/// no trait), with no pings.
+macro_rules! fill {
+    ($builder:expr, $reply:expr) => {{
+        let reply: &Reply = $reply;
+        let mut builder = $builder
+            .allowed_mentions(no_pings())
+            .components(reply.components.clone());
+        if let Some(content) = &reply.content {
+            builder = builder.content(content);
+        }
+        if let Some(embed) = &reply.embed {
+            builder = builder.embed(embed.clone());
+        }
+        builder
+    }};
+}
+
 impl Reply {
     /// A plain text reply, cut to fit.
     pub fn text(text: &str) -> Reply {
@@ -129,47 +147,20 @@ impl Reply {
 
     /// As a reply to a member's message.
     pub fn to_message(&self, reply_to: &serenity::Message) -> CreateMessage {
-        let mut message = CreateMessage::new()
-            .reference_message(reply_to)
-            .allowed_mentions(no_pings())
-            .components(self.components.clone());
-        if let Some(content) = &self.content {
-            message = message.content(content);
-        }
-        if let Some(embed) = &self.embed {
-            message = message.embed(embed.clone());
-        }
-        message
+        fill!(CreateMessage::new().reference_message(reply_to), self)
     }
 
     /// As the reply to a slash or context menu command.
     pub fn to_command_reply(&self, ephemeral: bool) -> poise::CreateReply {
-        let mut reply = poise::CreateReply::default()
-            .ephemeral(ephemeral)
-            .allowed_mentions(no_pings())
-            .components(self.components.clone());
-        if let Some(content) = &self.content {
-            reply = reply.content(content);
-        }
-        if let Some(embed) = &self.embed {
-            reply = reply.embed(embed.clone());
-        }
-        reply
+        fill!(poise::CreateReply::default().ephemeral(ephemeral), self)
     }
 
     /// As the response to a button press.
     pub fn to_interaction(&self, ephemeral: bool) -> CreateInteractionResponseMessage {
-        let mut message = CreateInteractionResponseMessage::new()
-            .ephemeral(ephemeral)
-            .allowed_mentions(no_pings())
-            .components(self.components.clone());
-        if let Some(content) = &self.content {
-            message = message.content(content);
-        }
-        if let Some(embed) = &self.embed {
-            message = message.embed(embed.clone());
-        }
-        message
+        fill!(
+            CreateInteractionResponseMessage::new().ephemeral(ephemeral),
+            self
+        )
     }
 }
 

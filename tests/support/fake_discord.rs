@@ -59,6 +59,8 @@ struct State {
     changed: Notify,
     identify: Mutex<Option<Value>>,
     fail_message_posts: AtomicUsize,
+    stalled_channel: AtomicU64,
+    close_connections: std::sync::atomic::AtomicBool,
     next_id: AtomicU64,
     ws_url: Mutex<String>,
 }
@@ -109,6 +111,17 @@ impl FakeDiscord {
         self.state.fail_message_posts.store(n, Ordering::SeqCst);
     }
 
+    /// Posts to this channel are recorded (with status 0) and never answered.
+    pub fn stall_channel(&self, channel: u64) {
+        self.state.stalled_channel.store(channel, Ordering::SeqCst);
+    }
+
+    /// From now on every REST connection is closed after one response, so no idle connection
+    /// (and no task serving one) outlives its request.
+    pub fn close_connections(&self) {
+        self.state.close_connections.store(true, Ordering::SeqCst);
+    }
+
     /// A fresh snowflake.
     pub fn id(&self) -> u64 {
         self.state.next_id.fetch_add(1, Ordering::Relaxed)
@@ -152,10 +165,10 @@ impl FakeDiscord {
         }
     }
 
-    /// Waits for the first request that matches.
+    /// Waits for a request that matches (the latest, if several do).
     pub async fn wait_for(&self, what: &str, pred: impl Fn(&Request) -> bool) -> Request {
         self.wait_until(Duration::from_secs(30), what, |reqs| {
-            reqs.iter().find(|r| pred(r)).cloned()
+            reqs.iter().rev().find(|r| pred(r)).cloned()
         })
         .await
     }
@@ -176,6 +189,13 @@ impl FakeDiscord {
             r.callback_for() == Some(&id)
         })
         .await
+    }
+
+    /// Sends an interaction and waits for the bot's response to it.
+    pub async fn interact(&self, interaction: Value) -> Request {
+        let id: u64 = interaction["id"].as_str().unwrap().parse().unwrap();
+        self.dispatch("INTERACTION_CREATE", interaction);
+        self.callback(id).await
     }
 
     /// Sends a message and waits for the bot's reply to it.
@@ -225,16 +245,17 @@ impl From {
 
 /// A MESSAGE_CREATE payload, checked against serenity's `Message`.
 pub fn message(id: u64, from: From, content: &str, mentions_bot: bool) -> Value {
-    let mut mentions = Vec::new();
+    let mut value = message_json(
+        id,
+        from.channel,
+        user(from.user, from.bot),
+        content,
+        json!([]),
+    );
     if mentions_bot {
-        mentions.push(user(BOT_ID, true));
+        value["mentions"] = json!([user(BOT_ID, true)]);
     }
-    let mut value = json!({
-        "id": id.to_string(), "channel_id": from.channel.to_string(), "author": user(from.user, from.bot),
-        "content": content, "timestamp": "2024-02-29T10:00:00.000000+00:00", "edited_timestamp": null,
-        "tts": false, "mention_everyone": content.contains("@everyone"), "mentions": mentions,
-        "mention_roles": [], "attachments": [], "embeds": [], "pinned": false, "type": 0,
-    });
+    value["mention_everyone"] = json!(content.contains("@everyone"));
     if let Some(guild) = from.guild {
         value["guild_id"] = json!(guild.to_string());
         value["member"] = json!({"roles": [], "joined_at": "2024-01-01T00:00:00.000000+00:00",
@@ -243,6 +264,16 @@ pub fn message(id: u64, from: From, content: &str, mentions_bot: bool) -> Value 
     serde_json::from_value::<serenity::Message>(value.clone())
         .expect("fixture is not a valid Message");
     value
+}
+
+/// A message object with the fields serenity requires.
+fn message_json(id: u64, channel: u64, author: Value, content: &str, embeds: Value) -> Value {
+    json!({
+        "id": id.to_string(), "channel_id": channel.to_string(), "author": author, "content": content,
+        "timestamp": "2024-02-29T10:00:00.000000+00:00", "edited_timestamp": null, "tts": false,
+        "mention_everyone": false, "mentions": [], "mention_roles": [], "attachments": [], "embeds": embeds,
+        "pinned": false, "type": 0,
+    })
 }
 
 /// An INTERACTION_CREATE payload of `kind` (2 command, 3 component, 4 autocomplete) with `data`,
@@ -330,16 +361,13 @@ pub fn message_command(id: u64, user_id: u64, channel: u64, name: &str, target: 
 /// The bot's own message as Discord would send it back in a button press: the posted body
 /// with an id, author and the rest.
 pub fn sent_message(id: u64, channel: u64, body: &Value) -> Value {
-    let mut value = json!({
-        "id": id.to_string(), "channel_id": channel.to_string(), "author": user(BOT_ID, true),
-        "content": body["content"].as_str().unwrap_or(""), "timestamp": "2024-02-29T10:00:01.000000+00:00",
-        "edited_timestamp": null, "tts": false, "mention_everyone": false, "mentions": [], "mention_roles": [],
-        "attachments": [], "embeds": body["embeds"].clone(), "pinned": false, "type": 0,
-        "components": [],
-    });
-    if value["embeds"].is_null() {
-        value["embeds"] = json!([]);
-    }
+    let embeds = if body["embeds"].is_array() {
+        body["embeds"].clone()
+    } else {
+        json!([])
+    };
+    let content = body["content"].as_str().unwrap_or("");
+    let value = message_json(id, channel, user(BOT_ID, true), content, embeds);
     serde_json::from_value::<serenity::Message>(value.clone())
         .expect("sent message is not a valid Message");
     value
@@ -402,6 +430,10 @@ async fn serve_connection(stream: TcpStream, state: Arc<State>) {
             at: Instant::now(),
         });
         state.changed.notify_waiters();
+        if status == 0 {
+            // A stalled call: hold the connection open without ever answering.
+            std::future::pending::<()>().await;
+        }
         let reason = match status {
             200 => "OK",
             204 => "No Content",
@@ -409,13 +441,19 @@ async fn serve_connection(stream: TcpStream, state: Arc<State>) {
             _ => "Internal Server Error",
         };
         let text = reply.map(|r| r.to_string()).unwrap_or_default();
+        let close = state.close_connections.load(Ordering::SeqCst);
         let head = format!(
-            "HTTP/1.1 {status} {reason}\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n",
-            text.len()
+            "HTTP/1.1 {status} {reason}\r\ncontent-type: application/json\r\ncontent-length: {}\r\n{}\r\n",
+            text.len(),
+            if close { "connection: close\r\n" } else { "" }
         );
         if write.write_all(head.as_bytes()).await.is_err()
             || write.write_all(text.as_bytes()).await.is_err()
         {
+            return;
+        }
+        if close {
+            let _ = write.shutdown().await;
             return;
         }
     }
@@ -426,12 +464,14 @@ fn route(state: &State, method: &str, path: &str, body: &Value) -> (u16, Option<
     let segments: Vec<&str> = path.trim_start_matches("/api/v10/").split('/').collect();
     let new_message = |channel: &str| {
         let id = state.next_id.fetch_add(1, Ordering::Relaxed);
-        let mut message = json!({
-            "id": id.to_string(), "channel_id": channel, "author": user(BOT_ID, true),
-            "content": body["content"].as_str().unwrap_or(""), "timestamp": "2024-02-29T10:00:01.000000+00:00",
-            "edited_timestamp": null, "tts": false, "mention_everyone": false, "mentions": [],
-            "mention_roles": [], "attachments": [], "embeds": [], "pinned": false, "type": 0,
-        });
+        let content = body["content"].as_str().unwrap_or("");
+        let mut message = message_json(
+            id,
+            channel.parse().unwrap_or(1),
+            user(BOT_ID, true),
+            content,
+            json!([]),
+        );
         if let Some(flags) = body["flags"].as_u64() {
             message["flags"] = json!(flags);
         }
@@ -447,6 +487,11 @@ fn route(state: &State, method: &str, path: &str, body: &Value) -> (u16, Option<
         ("GET", ["users", "@me"]) => (200, Some(user(BOT_ID, true))),
         ("PUT", ["applications", _, "commands"])
         | ("PUT", ["applications", _, "guilds", _, "commands"]) => (200, Some(json!([]))),
+        ("POST", ["channels", channel, "messages"])
+            if channel.parse() == Ok(state.stalled_channel.load(Ordering::SeqCst)) =>
+        {
+            (0, None)
+        }
         ("POST", ["channels", channel, "messages"]) => {
             let fail = state
                 .fail_message_posts
