@@ -225,7 +225,8 @@ async fn commands_are_registered_with_their_options_and_no_privileged_intent() {
             "sources",
             "about",
             "help",
-            "Answer with talks-bot"
+            "Answer with talks-bot",
+            "fact"
         ]
     );
     for command in commands {

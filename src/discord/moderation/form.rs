@@ -66,6 +66,7 @@ pub struct FormText {
 impl FormText {
     /// The form pre-filled from a fact (the reason empty).
     pub fn from_fact(fact: &Fact) -> FormText {
+        let answer = fact.answer.trim().to_string();
         let mut question = fact.question.clone();
         for alternate in &fact.alternates {
             question.push('\n');
@@ -97,7 +98,7 @@ impl FormText {
             .join("\n\n");
         FormText {
             question,
-            answer: fact.answer.clone(),
+            answer,
             topic,
             sources,
             reason: String::new(),
@@ -183,11 +184,21 @@ impl FormText {
             question,
             alternates: questions,
             keywords,
-            answer: self.answer.trim().to_string(),
+            answer: answer_text(&self.answer),
             as_of: keep.and_then(|f| f.as_of.clone()),
             related: keep.map(|f| f.related.clone()).unwrap_or_default(),
             sources,
         })
+    }
+}
+
+/// The answer as the shipped files hold it: trimmed, ending with a line break (empty if empty).
+fn answer_text(typed: &str) -> String {
+    let answer = typed.trim();
+    if answer.is_empty() {
+        String::new()
+    } else {
+        format!("{answer}\n")
     }
 }
 
@@ -367,7 +378,7 @@ mod tests {
                 "How long?".into(),
             ],
             keywords: vec!["dates".into(), "february".into()],
-            answer: "From 29 February to 1 March 2024.".into(),
+            answer: "From 29 February to 1 March 2024.\n".into(),
             as_of: Some("2024-03-01".into()),
             related: vec!["venue".into()],
             sources: vec![
@@ -412,7 +423,7 @@ mod tests {
         assert_eq!(fact.question, "Who came?");
         assert_eq!(fact.alternates, ["who attended", "which groups"]);
         assert_eq!(fact.keywords, ["factions", "groups", "delegations"]);
-        assert_eq!(fact.answer, "Fourteen factions.");
+        assert_eq!(fact.answer, "Fourteen factions.\n");
         assert_eq!(fact.sources.len(), 2);
         assert_eq!(
             fact.sources[0].quote.as_deref(),
