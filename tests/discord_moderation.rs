@@ -675,3 +675,32 @@ async fn a_broken_file_on_disk_is_reported_in_the_log_channel_and_by_reload() {
     );
     bot.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn fact_ids_are_autocompleted_for_moderators_only() {
+    let bot = Bot::start().await;
+    let complete = |user, moderator| {
+        let id = bot.fake.id();
+        let request =
+            fake::subcommand_autocomplete(id, user, CHANNEL, ("fact", "edit", "id"), "meeting-d");
+        member(request, moderator)
+    };
+    let body = bot.fake.interact(complete(MODERATOR, true)).await.body;
+    assert_eq!(body["type"], 8, "{body}");
+    assert_fits(&body["data"]);
+    let values: Vec<&str> = body["data"]["choices"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["value"].as_str().unwrap())
+        .collect();
+    assert!(values.contains(&"meeting-dates"), "{values:?}");
+    let body = bot.fake.interact(complete(MEMBER, false)).await.body;
+    assert!(
+        body["data"]["choices"]
+            .as_array()
+            .is_none_or(|c| c.is_empty()),
+        "{body}"
+    );
+    bot.stop().await;
+}

@@ -616,6 +616,20 @@ pub fn subcommand(
     interaction(id, 2, user_id, channel, data, None)
 }
 
+/// An autocomplete request for one focused string option of a subcommand.
+pub fn subcommand_autocomplete(
+    id: u64,
+    user_id: u64,
+    channel: u64,
+    (group, sub, option): (&str, &str, &str),
+    partial: &str,
+) -> Value {
+    let focused = json!([{"name": option, "type": 3, "value": partial, "focused": true}]);
+    let data = json!({"id": "7003", "name": group, "type": 1,
+                      "options": [{"name": sub, "type": 1, "options": focused}]});
+    interaction(id, 4, user_id, channel, data, None)
+}
+
 /// A MODAL_SUBMIT (type 5) of the modal `custom_id` with text inputs `(custom id, value)`.
 pub fn modal_submit(
     id: u64,

@@ -147,13 +147,18 @@ pub async fn fact(_ctx: Context<'_>) -> Result<(), Error> {
     Ok(())
 }
 
-/// The store, if the member running the command may change facts.
-fn moderator(ctx: Context<'_>) -> Result<Arc<Store>, Error> {
+/// Whether the member running the command may change facts.
+fn is_moderator(ctx: Context<'_>) -> bool {
     let member = match ctx {
         poise::Context::Application(app) => app.interaction.member.as_deref(),
         poise::Context::Prefix(_) => None,
     };
-    if !may_moderate(member, &ctx.data().config.moderator_roles) {
+    may_moderate(member, &ctx.data().config.moderator_roles)
+}
+
+/// The store, if the member running the command may change facts.
+fn moderator(ctx: Context<'_>) -> Result<Arc<Store>, Error> {
+    if !is_moderator(ctx) {
         tracing::info!(user = %ctx.author().id, command = %ctx.command().qualified_name, "refused: not a moderator");
         return Err(user_error(REFUSAL));
     }
@@ -539,7 +544,7 @@ pub async fn reload(ctx: Context<'_>) -> Result<(), Error> {
 }
 
 async fn complete_fact_id(ctx: Context<'_>, partial: &str) -> CreateAutocompleteResponse {
-    if moderator(ctx).is_err() {
+    if !is_moderator(ctx) {
         return CreateAutocompleteResponse::new();
     }
     let engine = ctx.data().engine.load();
@@ -702,7 +707,7 @@ async fn finish(
         Outcome::Done(change) => {
             announce(&ctx.http, &data.config, &change.entry).await;
             let content = format!(
-                "Done, and I answer from it now. {}",
+                "Done; members get the change at once. {}",
                 change_text(&change.entry)
             );
             return (cut(&content, limits::CONTENT).into_owned(), None);
