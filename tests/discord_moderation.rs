@@ -613,12 +613,30 @@ async fn show_list_and_unanswered_fit_discord() {
         .unwrap()
         .contains("`meeting-dates`"));
 
+    // A question the bot declines is noted in the feedback log (after the reply is sent).
+    let declined = "What is the airspeed velocity of an unladen swallow?";
+    bot.ask(declined).await;
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
+    while !std::fs::read_to_string(bot.feedback_path())
+        .unwrap_or_default()
+        .contains("\"declined\"")
+    {
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "the decline is noted"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
     let lines = [
         r#"{"time":"t","fact_id":null,"question":"Who paid for the hotel?","vote":"unanswered","user_id":"1"}"#,
         r#"{"time":"t","fact_id":null,"question":"Why lilac?","vote":"unanswered","user_id":"1"}"#,
         r#"{"time":"t","fact_id":null,"question":"who paid for the hotel?","vote":"unanswered","user_id":"2"}"#,
     ];
-    std::fs::write(bot.feedback_path(), lines.join("\n") + "\n").unwrap();
+    let mut log = std::fs::OpenOptions::new()
+        .append(true)
+        .open(bot.feedback_path())
+        .unwrap();
+    std::io::Write::write_all(&mut log, (lines.join("\n") + "\n").as_bytes()).unwrap();
     let (_, unanswered) = bot.fact(MODERATOR, true, "unanswered", &[]);
     let body = bot.fake.interact(unanswered).await.body;
     let description = body["data"]["embeds"][0]["description"].as_str().unwrap();
@@ -627,6 +645,7 @@ async fn show_list_and_unanswered_fit_discord() {
         "{description}"
     );
     assert!(description.contains("Why lilac?"));
+    assert!(description.contains(declined), "{description}");
     assert_no_pings(&body["data"]);
     bot.stop().await;
 }

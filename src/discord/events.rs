@@ -120,6 +120,9 @@ async fn on_message(ctx: &serenity::Context, data: &Data, message: &Message) -> 
     {
         tracing::error!(channel = %message.channel_id, message_id = %message.id, %error, "could not send a reply");
     }
+    if !answered {
+        moderation::note_unanswered(data, &question, message.author.id.get()).await;
+    }
     Ok(())
 }
 

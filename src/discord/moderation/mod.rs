@@ -25,7 +25,7 @@ pub mod form;
 use std::collections::HashMap;
 use std::path::Path;
 use std::sync::Arc;
-use std::time::Instant;
+use std::time::{Instant, SystemTime};
 
 use poise::serenity_prelude as serenity;
 use serenity::{
@@ -37,11 +37,13 @@ use serenity::{
 
 use super::data::{user_error, Context, Data, Error};
 use super::events::APOLOGY;
+use super::feedback::{Feedback, Vote};
 use super::render::{limits, no_pings};
+use crate::answer::Outcome;
 use crate::config::DiscordConfig;
 use crate::engine::SharedEngine;
 use crate::reload::{self, OnReload, Watcher};
-use crate::store::{changes_text, Action, Actor, Change, Entry, Store, StoreError};
+use crate::store::{changes_text, rfc3339, Action, Actor, Change, Entry, Store, StoreError};
 use crate::text::cut;
 
 use drafts::{Drafts, Pending};
@@ -588,7 +590,7 @@ fn title(target: &ModId) -> String {
 }
 
 /// What became of a change.
-enum Outcome {
+enum Verdict {
     Done(Box<Change>),
     /// Nothing changed; the message says what to fix. The form to reopen, if there is one.
     Refused(String, Option<ModId>),
@@ -643,7 +645,7 @@ pub async fn on_modal(
 }
 
 /// Makes the change a form describes.
-async fn save_form(store: &Arc<Store>, target: ModId, text: FormText, who: Actor) -> Outcome {
+async fn save_form(store: &Arc<Store>, target: ModId, text: FormText, who: Actor) -> Verdict {
     enum Why {
         Form(String),
         Store(StoreError),
@@ -668,9 +670,9 @@ async fn save_form(store: &Arc<Store>, target: ModId, text: FormText, who: Actor
         .await
     };
     match result {
-        Ok(Ok(change)) => Outcome::Done(Box::new(change)),
+        Ok(Ok(change)) => Verdict::Done(Box::new(change)),
         Ok(Err(Why::Form(problem))) => {
-            Outcome::Refused(format!("Nothing was saved: {problem}."), Some(for_retry))
+            Verdict::Refused(format!("Nothing was saved: {problem}."), Some(for_retry))
         }
         Ok(Err(Why::Store(error))) if error.is_refusal() => {
             // After a stale refusal the reopened form starts from the version now on disk: the
@@ -681,15 +683,15 @@ async fn save_form(store: &Arc<Store>, target: ModId, text: FormText, who: Actor
                 }
                 (_, target) => target,
             };
-            Outcome::Refused(format!("Nothing was saved: {error}"), Some(retry))
+            Verdict::Refused(format!("Nothing was saved: {error}"), Some(retry))
         }
         Ok(Err(Why::Store(error))) => {
             tracing::error!(%error, "a change from a form failed");
-            Outcome::Failed(Some(for_retry))
+            Verdict::Failed(Some(for_retry))
         }
         Err(error) => {
             tracing::error!(%error, "a change from a form panicked");
-            Outcome::Failed(Some(for_retry))
+            Verdict::Failed(Some(for_retry))
         }
     }
 }
@@ -700,11 +702,11 @@ async fn finish(
     ctx: &serenity::Context,
     data: &Data,
     user: u64,
-    outcome: Outcome,
+    outcome: Verdict,
     text: Option<FormText>,
 ) -> (String, Option<CreateButton>) {
     let (message, retry) = match outcome {
-        Outcome::Done(change) => {
+        Verdict::Done(change) => {
             announce(&ctx.http, &data.config, &change.entry).await;
             let content = format!(
                 "Done; members get the change at once. {}",
@@ -712,8 +714,8 @@ async fn finish(
             );
             return (cut(&content, limits::CONTENT).into_owned(), None);
         }
-        Outcome::Refused(message, retry) => (message, retry),
-        Outcome::Failed(retry) => (APOLOGY.to_string(), retry),
+        Verdict::Refused(message, retry) => (message, retry),
+        Verdict::Failed(retry) => (APOLOGY.to_string(), retry),
     };
     let (Some(target), Some(text)) = (retry, text) else {
         return (cut(&message, limits::CONTENT).into_owned(), None);
@@ -805,13 +807,13 @@ pub async fn on_press(
             })
             .await
             {
-                Ok(change) => Outcome::Done(Box::new(change)),
+                Ok(change) => Verdict::Done(Box::new(change)),
                 Err(error) if error.is_refusal() => {
-                    Outcome::Refused(format!("Nothing was removed: {error}"), None)
+                    Verdict::Refused(format!("Nothing was removed: {error}"), None)
                 }
                 Err(error) => {
                     tracing::error!(%error, "a removal failed");
-                    Outcome::Failed(None)
+                    Verdict::Failed(None)
                 }
             };
             let (content, _) = finish(ctx, data, user, outcome, None).await;
@@ -868,6 +870,28 @@ async fn respond_press(
         tracing::error!(interaction = %press.id, custom_id = %press.data.custom_id, %error, "could not answer a button");
     }
     Ok(())
+}
+
+/// Notes a question the bot declined (or only offered suggestions for) in the feedback log,
+/// for `/fact unanswered`. Greetings and empty messages are not noted; a failure is logged.
+pub async fn note_unanswered(data: &Data, question: &str, user: u64) {
+    let declined = matches!(
+        data.engine.load().ask(question).outcome,
+        Outcome::Declined | Outcome::Unsure
+    );
+    if !declined {
+        return;
+    }
+    let feedback = Feedback {
+        time: rfc3339(SystemTime::now()),
+        fact_id: None,
+        question: question.to_string(),
+        vote: Vote::Declined,
+        user_id: user.to_string(),
+    };
+    if let Err(error) = data.feedback.record(&feedback).await {
+        tracing::error!(path = %data.feedback.path().display(), %error, "could not note a declined question");
+    }
 }
 
 // ---------------------------------------------------------------- the log channel
@@ -1019,22 +1043,25 @@ fn read_optional_text(path: &Path) -> std::io::Result<String> {
 pub struct Unanswered {
     /// As first asked.
     pub question: String,
+    /// How many members asked or marked it (one member counts once).
     pub count: usize,
     /// Facts whose answers to it were marked not helpful.
     pub facts: Vec<String>,
 }
 
-/// The feedback log's "None of these" and "Not helpful" lines, grouped by question (compared
-/// case- and spacing-insensitively), most frequent first, then most recent first. Unreadable
-/// lines are skipped.
+/// The feedback log's declined questions and its "None of these" and "Not helpful" votes,
+/// grouped by question (compared case- and spacing-insensitively), counted once per member (a
+/// decline followed by "None of these" is one), most frequent first, then most recent first.
+/// Unreadable lines are skipped.
 pub fn unanswered_tally(log: &str) -> Vec<Unanswered> {
     let mut groups: HashMap<String, (Unanswered, usize)> = HashMap::new();
+    let mut counted: std::collections::HashSet<(String, String)> = Default::default();
     for (line_no, line) in log.lines().enumerate() {
         let Ok(value) = serde_json::from_str::<serde_json::Value>(line) else {
             continue;
         };
         let vote = value["vote"].as_str().unwrap_or("");
-        if vote != "unanswered" && vote != "not_helpful" {
+        if !matches!(vote, "unanswered" | "not_helpful" | "declined") {
             continue;
         }
         let question = value["question"].as_str().unwrap_or("").trim();
@@ -1046,6 +1073,11 @@ pub fn unanswered_tally(log: &str) -> Vec<Unanswered> {
         if key.is_empty() {
             continue;
         }
+        let member = match value["user_id"].as_str() {
+            Some(user) => user.to_string(),
+            None => format!("line {line_no}"),
+        };
+        let first_from_member = counted.insert((key.clone(), member));
         let (entry, last) = groups.entry(key).or_insert_with(|| {
             (
                 Unanswered {
@@ -1056,7 +1088,9 @@ pub fn unanswered_tally(log: &str) -> Vec<Unanswered> {
                 0,
             )
         });
-        entry.count += 1;
+        if first_from_member {
+            entry.count += 1;
+        }
         *last = line_no;
         if vote == "not_helpful" {
             if let Some(fact) = value["fact_id"].as_str() {
@@ -1121,6 +1155,7 @@ mod tests {
             r#"{"time":"t","fact_id":"dates","question":"When was it","vote":"helpful","user_id":"2"}"#,
             "not json",
             r#"{"time":"t","fact_id":null,"question":"who PAID?","vote":"unanswered","user_id":"3"}"#,
+            r#"{"time":"t","fact_id":null,"question":"Who paid?","vote":"declined","user_id":"3"}"#,
             r#"{"time":"t","fact_id":"venue","question":"When was it","vote":"not_helpful","user_id":"4"}"#,
             r#"{"time":"t","fact_id":null,"question":"Why?","vote":"unanswered","user_id":"5"}"#,
             r#"{"time":"t","fact_id":null,"question":"","vote":"unanswered","user_id":"5"}"#,
