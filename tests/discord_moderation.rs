@@ -214,6 +214,19 @@ async fn log_post(fake: &FakeDiscord, n: usize) -> Value {
     .await
 }
 
+/// Waits for a message in the log channel that contains `text`.
+async fn log_post_with(fake: &FakeDiscord, text: &str) -> Value {
+    let path = format!("/api/v10/channels/{LOG_CHANNEL}/messages");
+    fake.wait_until(Duration::from_secs(20), "a log channel post", |requests| {
+        requests
+            .iter()
+            .filter(|r| r.method == "POST" && r.path == path)
+            .find(|r| r.body["content"].as_str().unwrap_or("").contains(text))
+            .map(|r| r.body.clone())
+    })
+    .await
+}
+
 const NEW_QUESTION: &str = "What colour were the chairs at the Moscow meeting?";
 
 fn new_fact_form(sources: &str) -> Vec<(&'static str, String)> {
@@ -660,7 +673,7 @@ async fn a_broken_file_on_disk_is_reported_in_the_log_channel_and_by_reload() {
         "id = \"broken\"\nthis is not toml\n",
     )
     .unwrap();
-    let log = log_post(&bot.fake, 1).await;
+    let log = log_post_with(&bot.fake, "do not pass the check").await;
     let text = log["content"].as_str().unwrap();
     assert!(
         text.contains("do not pass the check") && text.contains("broken.toml"),
@@ -684,7 +697,7 @@ async fn a_broken_file_on_disk_is_reported_in_the_log_channel_and_by_reload() {
     assert!(again.contains("29 February") && good.contains("29 February"));
 
     std::fs::remove_file(bot.dir.join("facts/broken.toml")).unwrap();
-    let fixed = log_post(&bot.fake, 2).await;
+    let fixed = log_post_with(&bot.fake, "pass the check again").await;
     assert!(
         fixed["content"]
             .as_str()
