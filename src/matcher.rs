@@ -423,8 +423,8 @@ impl Index {
     fn correct(&self, word: &str) -> Option<(u32, usize)> {
         let len = word.chars().count();
         let max_distance = match len {
-            0..=3 => return None,
-            4..=6 => 1,
+            0..=4 => return None,
+            5..=6 => 1,
             _ => 2,
         };
         if word.chars().any(|c| c.is_ascii_digit()) {
@@ -451,6 +451,11 @@ impl Index {
             let (surface, term) = &self.surfaces[s as usize];
             let other_len = surface.chars().count();
             if other_len < 4 || other_len.abs_diff(len) > max_distance {
+                continue;
+            }
+            // In a short word, a different first letter is more often another word than a
+            // slip ("food" is not "good").
+            if len <= 5 && surface.chars().next() != word.chars().next() {
                 continue;
             }
             let distance = strsim::osa_distance(word, surface);

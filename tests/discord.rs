@@ -28,6 +28,8 @@ const EPHEMERAL: u64 = 64;
 /// `the_fixture_questions_get_the_outcomes_the_tests_expect`).
 const UNSURE: &str = "Moscow";
 const DECLINED: &str = "pizza recipe";
+/// Reads as a question but is not answered.
+const NOT_ANSWERED_QUESTION: &str = "What is the weather in Paris?";
 
 // ---------------------------------------------------------------- harness
 
@@ -121,6 +123,25 @@ impl Bot {
             feedback,
             _dir: dir,
         }
+    }
+
+    /// A guild message from `user` in the test channel that mentions the bot.
+    fn mention(&self, user: u64, question: &str) -> Value {
+        fake::message(
+            self.fake.id(),
+            From::member(user, CHANNEL),
+            &mention(question),
+            true,
+        )
+    }
+
+    /// Every reply the bot posted in a channel.
+    fn replies(&self) -> Vec<fake::Request> {
+        self.fake
+            .requests()
+            .into_iter()
+            .filter(|r| r.is_message_post())
+            .collect()
     }
 
     /// The votes in the feedback log (declined questions, noted for `/fact unanswered`, are
@@ -275,6 +296,7 @@ async fn answer_channels_need_message_content_and_get_answers_without_a_mention(
         c.register = Registration::Guild;
         c.guild_id = Some(GUILD_ID);
         c.answer_channels = vec![CHANNEL];
+        c.user_cooldown_seconds = 3600.0;
     })
     .await;
     let put = bot
@@ -309,6 +331,15 @@ async fn answer_channels_need_message_content_and_get_answers_without_a_mention(
     );
     let elsewhere_id = elsewhere["id"].as_str().unwrap().to_string();
     bot.fake.dispatch("MESSAGE_CREATE", elsewhere);
+    // A question the bot cannot answer gets no reply there, and costs the member no cooldown.
+    let unanswered = fake::message(
+        bot.fake.id(),
+        From::member(7, CHANNEL),
+        NOT_ANSWERED_QUESTION,
+        false,
+    );
+    let unanswered_id = unanswered["id"].as_str().unwrap().to_string();
+    bot.fake.dispatch("MESSAGE_CREATE", unanswered);
     let question = fake::message(
         bot.fake.id(),
         From::member(7, CHANNEL),
@@ -321,27 +352,18 @@ async fn answer_channels_need_message_content_and_get_answers_without_a_mention(
         "{}",
         reply.body
     );
-    let replies: Vec<_> = bot
-        .fake
-        .requests()
-        .into_iter()
-        .filter(|r| r.is_message_post())
-        .collect();
+    let replies: Vec<_> = bot.replies();
     assert!(replies
         .iter()
-        .all(|r| r.replies_to() != Some(&chatter_id) && r.replies_to() != Some(&elsewhere_id)));
+        .all(|r| ![&chatter_id, &elsewhere_id, &unanswered_id]
+            .contains(&&r.replies_to().unwrap_or("").to_string())));
     bot.stop().await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_mention_is_answered_with_sources_and_pings_nobody() {
     let bot = Bot::start(|_| {}).await;
-    let question = fake::message(
-        bot.fake.id(),
-        From::member(7, CHANNEL),
-        &mention("who took part?"),
-        true,
-    );
+    let question = bot.mention(7, "who took part?");
     let reply = bot.fake.ask(question).await;
     assert_eq!(reply.path, format!("/api/v10/channels/{CHANNEL}/messages"));
     let body = &reply.body;
@@ -460,12 +482,7 @@ async fn autocomplete_offers_at_most_25_fitting_questions() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn buttons_record_votes_and_answer_follow_ups() {
     let bot = Bot::start(|_| {}).await;
-    let question = fake::message(
-        bot.fake.id(),
-        From::member(7, CHANNEL),
-        &mention("who took part?"),
-        true,
-    );
+    let question = bot.mention(7, "who took part?");
     let reply = bot.fake.ask(question).await;
     let sent = fake::sent_message(bot.fake.id(), CHANNEL, &reply.body);
 
@@ -544,12 +561,7 @@ async fn buttons_record_votes_and_answer_follow_ups() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn did_you_mean_offers_suggestions_and_none_of_these_is_recorded() {
     let bot = Bot::start(|_| {}).await;
-    let question = fake::message(
-        bot.fake.id(),
-        From::member(7, CHANNEL),
-        &mention(UNSURE),
-        true,
-    );
+    let question = bot.mention(7, UNSURE);
     let reply = bot.fake.ask(question).await;
     assert_eq!(reply.body["embeds"][0]["title"], "Did you mean…");
     assert_fits(&reply.body);
@@ -586,12 +598,7 @@ async fn did_you_mean_offers_suggestions_and_none_of_these_is_recorded() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_off_topic_question_is_declined_politely() {
     let bot = Bot::start(|_| {}).await;
-    let question = fake::message(
-        bot.fake.id(),
-        From::member(7, CHANNEL),
-        &mention(DECLINED),
-        true,
-    );
+    let question = bot.mention(7, DECLINED);
     let reply = bot.fake.ask(question).await;
     let content = reply.body["content"].as_str().unwrap();
     assert!(
@@ -629,21 +636,9 @@ async fn messages_from_bots_are_ignored() {
     bot.fake.dispatch("MESSAGE_CREATE", itself);
     // Two later questions are answered; the bots' messages, handled first, never are.
     for _ in 0..2 {
-        bot.fake
-            .ask(fake::message(
-                bot.fake.id(),
-                From::member(7, CHANNEL),
-                &mention("who took part?"),
-                true,
-            ))
-            .await;
+        bot.fake.ask(bot.mention(7, "who took part?")).await;
     }
-    let replies: Vec<_> = bot
-        .fake
-        .requests()
-        .into_iter()
-        .filter(|r| r.is_message_post())
-        .collect();
+    let replies: Vec<_> = bot.replies();
     assert_eq!(replies.len(), 2);
     assert!(replies
         .iter()
@@ -800,20 +795,8 @@ async fn an_answer_at_the_length_limit_fits_every_discord_limit() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn cooldowns_silence_messages_and_note_commands_while_others_are_answered() {
     let bot = Bot::start(|c| c.user_cooldown_seconds = 3600.0).await;
-    bot.fake
-        .ask(fake::message(
-            bot.fake.id(),
-            From::member(7, CHANNEL),
-            &mention("who took part?"),
-            true,
-        ))
-        .await;
-    let again = fake::message(
-        bot.fake.id(),
-        From::member(7, CHANNEL),
-        &mention("when was it?"),
-        true,
-    );
+    bot.fake.ask(bot.mention(7, "who took part?")).await;
+    let again = bot.mention(7, "when was it?");
     let again_id = again["id"].as_str().unwrap().to_string();
     bot.fake.dispatch("MESSAGE_CREATE", again);
     let note = bot
@@ -839,20 +822,8 @@ async fn cooldowns_silence_messages_and_note_commands_while_others_are_answered(
         note.body
     );
     // Everyone else is still answered.
-    bot.fake
-        .ask(fake::message(
-            bot.fake.id(),
-            From::member(8, CHANNEL),
-            &mention("who took part?"),
-            true,
-        ))
-        .await;
-    let replies: Vec<_> = bot
-        .fake
-        .requests()
-        .into_iter()
-        .filter(|r| r.is_message_post())
-        .collect();
+    bot.fake.ask(bot.mention(8, "who took part?")).await;
+    let replies: Vec<_> = bot.replies();
     assert_eq!(replies.len(), 2);
     assert!(replies.iter().all(|r| r.replies_to() != Some(&again_id)));
     bot.stop().await;
@@ -862,12 +833,7 @@ async fn cooldowns_silence_messages_and_note_commands_while_others_are_answered(
 async fn a_failed_reply_is_logged_and_the_bot_goes_on() {
     let bot = Bot::start(|_| {}).await;
     bot.fake.fail_message_posts(1);
-    let first = fake::message(
-        bot.fake.id(),
-        From::member(7, CHANNEL),
-        &mention("who took part?"),
-        true,
-    );
+    let first = bot.mention(7, "who took part?");
     let first_id = first["id"].as_str().unwrap().to_string();
     bot.fake.dispatch("MESSAGE_CREATE", first);
     bot.fake
@@ -877,12 +843,7 @@ async fn a_failed_reply_is_logged_and_the_bot_goes_on() {
         .await;
     let line = wait_for_log(&["could not send a reply", &format!("message_id={first_id}")]).await;
     assert!(line.contains("ERROR"), "{line}");
-    let second = fake::message(
-        bot.fake.id(),
-        From::member(7, CHANNEL),
-        &mention("who took part?"),
-        true,
-    );
+    let second = bot.mention(7, "who took part?");
     let reply = bot.fake.ask(second).await;
     assert_eq!(reply.status, 200);
     bot.stop().await;
@@ -894,14 +855,7 @@ async fn a_burst_of_1000_messages_is_answered_in_full_and_leaves_nothing_behind(
     let bot = Bot::start(|_| {}).await;
     bot.fake.close_connections();
     // One question first, so that every long-lived task exists before the count.
-    bot.fake
-        .ask(fake::message(
-            bot.fake.id(),
-            From::member(7, CHANNEL),
-            &mention("hi"),
-            true,
-        ))
-        .await;
+    bot.fake.ask(bot.mention(7, "hi")).await;
     let metrics = tokio::runtime::Handle::current().metrics();
     let baseline = metrics.num_alive_tasks();
     let questions = [
@@ -1066,14 +1020,7 @@ async fn a_stalled_reply_does_not_hold_up_other_questions() {
         })
         .await;
     for _ in 0..3 {
-        bot.fake
-            .ask(fake::message(
-                bot.fake.id(),
-                From::member(8, CHANNEL),
-                &mention("who took part?"),
-                true,
-            ))
-            .await;
+        bot.fake.ask(bot.mention(8, "who took part?")).await;
     }
     bot.stop().await;
 }
@@ -1144,9 +1091,94 @@ fn the_fixture_questions_get_the_outcomes_the_tests_expect() {
     let outcome = |q: &str| engine.ask(q).outcome.name();
     assert_eq!(outcome(UNSURE), "unsure");
     assert_eq!(outcome(DECLINED), "declined");
+    assert!(!engine.ask(NOT_ANSWERED_QUESTION).is_answered());
+    assert!(talks_bot::discord::events::looks_like_question(
+        NOT_ANSWERED_QUESTION
+    ));
     assert_eq!(
         engine.ask("who took part?").fact().map(|f| f.id.as_str()),
         Some("meeting-participants")
     );
     assert_eq!(engine.ask("hi").outcome.name(), "help");
+}
+
+fn binary(dir: &Path) -> std::process::Command {
+    let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_talks-bot"));
+    let knowledge = Path::new(env!("CARGO_MANIFEST_DIR")).join("knowledge");
+    command
+        .current_dir(dir)
+        .arg("--knowledge")
+        .arg(knowledge)
+        .env_remove(talks_bot::config::TOKEN_ENV);
+    command
+}
+
+#[test]
+fn serve_without_a_token_stops_at_once_and_says_where_to_put_it() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("config.toml"),
+        "[discord]\nanswer_dms = true\n",
+    )
+    .unwrap();
+    let output = binary(dir.path()).arg("serve").output().unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("DISCORD_TOKEN") && stderr.contains("config.toml"),
+        "{stderr}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_binary_serves_from_config_toml_and_stops_cleanly_on_sigterm() {
+    let fake = FakeDiscord::start().await;
+    let dir = tempfile::tempdir().unwrap();
+    let config = format!(
+        "[discord]\napi_base = \"{}\"\nuser_cooldown_seconds = 0\n",
+        fake.rest_url
+    );
+    std::fs::write(dir.path().join("config.toml"), config).unwrap();
+    let mut child = tokio::process::Command::from(binary(dir.path()))
+        .arg("serve")
+        .env(talks_bot::config::TOKEN_ENV, fake::TOKEN)
+        .stderr(std::process::Stdio::piped())
+        .kill_on_drop(true)
+        .spawn()
+        .unwrap();
+    fake.wait_for("command registration", |r| r.method == "PUT")
+        .await;
+    let reply = fake
+        .ask(fake::message(
+            fake.id(),
+            From::dm(8),
+            "who took part?",
+            false,
+        ))
+        .await;
+    assert!(footer(&reply.body).contains("fact meeting-participants"));
+    let pid = child.id().unwrap().to_string();
+    assert!(std::process::Command::new("kill")
+        .args(["-TERM", &pid])
+        .status()
+        .unwrap()
+        .success());
+    let status = tokio::time::timeout(Duration::from_secs(20), child.wait())
+        .await
+        .expect("exits on SIGTERM")
+        .unwrap();
+    assert!(status.success(), "{status}");
+    let mut stderr = String::new();
+    tokio::io::AsyncReadExt::read_to_string(&mut child.stderr.take().unwrap(), &mut stderr)
+        .await
+        .unwrap();
+    assert!(
+        stderr.contains("fact=meeting-participants"),
+        "one info line per question: {stderr}"
+    );
+    assert!(!stderr.contains(fake::TOKEN), "the token is never logged");
+    assert!(
+        !stderr.contains("who took part"),
+        "no message text at info level"
+    );
 }

@@ -63,7 +63,7 @@ pub fn answer_question(engine: &Engine, question: &str, origin: Origin) -> (Repl
 fn log_answer(answer: &Answer<'_>, origin: Origin) {
     tracing::info!(
         origin = ?origin,
-        outcome = answer.outcome.name(),
+        outcome = %answer.outcome.name(),
         fact = %answer.fact().map_or("-", |f| f.id.as_str()),
         confidence = format_args!("{:.2}", answer.confidence),
         "question"
@@ -100,19 +100,25 @@ async fn on_message(ctx: &serenity::Context, data: &Data, message: &Message) -> 
     if matches!(origin, Origin::Channel) && !looks_like_question(&question) {
         return Ok(());
     }
-    if let Err(wait) = data.cooldowns.take(
-        message.author.id.get(),
-        message.channel_id.get(),
-        Instant::now(),
-    ) {
-        tracing::debug!(user = %message.author.id, ?wait, "cooldown: message ignored");
-        return Ok(());
-    }
-    let (reply, answered) = answer_question(&data.engine.load(), &question, origin);
-    // Un-mentioned messages get an answer or nothing: no refusals to people who did not ask us.
-    if matches!(origin, Origin::Channel) && !answered {
-        return Ok(());
-    }
+    let (reply, answered) = {
+        let engine = data.engine.load();
+        let answer = engine.ask(&question);
+        // Un-mentioned messages get an answer or nothing: no refusals to people who did not
+        // ask us, and chatter does not count against anyone's cooldown.
+        if matches!(origin, Origin::Channel) && !answer.is_answered() {
+            return Ok(());
+        }
+        let author = message.author.id;
+        if let Err(wait) =
+            data.cooldowns
+                .take(author.get(), message.channel_id.get(), Instant::now())
+        {
+            tracing::debug!(user = %author, ?wait, "cooldown: message ignored");
+            return Ok(());
+        }
+        log_answer(&answer, origin);
+        (render::answer(&answer), answer.is_answered())
+    };
     if let Err(error) = message
         .channel_id
         .send_message(&ctx.http, reply.to_message(message))

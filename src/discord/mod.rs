@@ -118,6 +118,8 @@ pub async fn serve(
     };
     let framework = poise::Framework::builder()
         .options(options())
+        // No owner-only commands: skip the application lookup.
+        .initialize_owners(false)
         .setup(move |ctx, ready, framework| {
             Box::pin(async move {
                 tracing::info!(user = %ready.user.name, guilds = ready.guilds.len(), "connected to Discord");
@@ -177,8 +179,6 @@ fn options() -> poise::FrameworkOptions<Data, Error> {
         on_error: |error| Box::pin(on_error(error)),
         // poise pings users and the replied user by default: nobody is pinged, ever.
         allowed_mentions: Some(render::no_pings()),
-        // No owner-only commands: skip the application lookup.
-        initialize_owners: false,
         ..Default::default()
     }
 }

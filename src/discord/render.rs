@@ -565,108 +565,112 @@ pub fn choices<'a>(
 
 /// Every Discord limit a message body (as JSON) breaks; empty when it fits. For checks and tests.
 pub fn limit_violations(body: &serde_json::Value) -> Vec<String> {
-    let mut problems = Vec::new();
-    let chars = |v: &serde_json::Value| v.as_str().map_or(0, |s| s.chars().count());
-    let mut check = |what: String, len: usize, range: std::ops::RangeInclusive<usize>| {
-        if !range.contains(&len) {
-            problems.push(format!(
-                "{what} has {len} characters, not {}..={}",
-                range.start(),
-                range.end()
-            ));
-        }
-    };
-    check(
+    use serde_json::Value;
+    use std::ops::RangeInclusive;
+    let chars = |v: &Value| v.as_str().map_or(0, |s| s.chars().count());
+    let list = |v: &Value| v.as_array().cloned().unwrap_or_default();
+    // (what, how long, allowed)
+    let mut checks: Vec<(String, usize, RangeInclusive<usize>)> = Vec::new();
+    checks.push((
         "content".into(),
         chars(&body["content"]),
         0..=limits::CONTENT,
-    );
+    ));
     let mut total = 0;
-    let embeds = body["embeds"].as_array().cloned().unwrap_or_default();
-    for (e, embed) in embeds.iter().enumerate() {
-        check(
-            format!("embed {e} title"),
-            chars(&embed["title"]),
-            0..=limits::TITLE,
-        );
-        check(
-            format!("embed {e} description"),
-            chars(&embed["description"]),
-            0..=limits::DESCRIPTION,
-        );
-        check(
-            format!("embed {e} author"),
-            chars(&embed["author"]["name"]),
-            0..=limits::AUTHOR,
-        );
-        check(
-            format!("embed {e} footer"),
-            chars(&embed["footer"]["text"]),
-            0..=limits::FOOTER,
-        );
-        let fields = embed["fields"].as_array().cloned().unwrap_or_default();
-        check(
+    for (e, embed) in list(&body["embeds"]).iter().enumerate() {
+        let fields = list(&embed["fields"]);
+        checks.push((
             format!("embed {e} field count"),
             fields.len(),
             0..=limits::FIELDS,
-        );
+        ));
+        let mut texts = vec![
+            (
+                format!("embed {e} title"),
+                &embed["title"],
+                0..=limits::TITLE,
+            ),
+            (
+                format!("embed {e} description"),
+                &embed["description"],
+                0..=limits::DESCRIPTION,
+            ),
+            (
+                format!("embed {e} author"),
+                &embed["author"]["name"],
+                0..=limits::AUTHOR,
+            ),
+            (
+                format!("embed {e} footer"),
+                &embed["footer"]["text"],
+                0..=limits::FOOTER,
+            ),
+        ];
         for (f, field) in fields.iter().enumerate() {
-            check(
+            texts.push((
                 format!("embed {e} field {f} name"),
-                chars(&field["name"]),
+                &field["name"],
                 1..=limits::FIELD_NAME,
-            );
-            check(
+            ));
+            texts.push((
                 format!("embed {e} field {f} value"),
-                chars(&field["value"]),
+                &field["value"],
                 1..=limits::FIELD_VALUE,
-            );
-            total += chars(&field["name"]) + chars(&field["value"]);
+            ));
         }
-        total += chars(&embed["title"]) + chars(&embed["description"]);
-        total += chars(&embed["author"]["name"]) + chars(&embed["footer"]["text"]);
+        for (what, text, range) in texts {
+            total += chars(text);
+            checks.push((what, chars(text), range));
+        }
     }
-    check("all embeds".into(), total, 0..=limits::EMBED_TOTAL);
-    let rows = body["components"].as_array().cloned().unwrap_or_default();
-    check("rows".into(), rows.len(), 0..=limits::ROWS);
+    checks.push(("all embeds".into(), total, 0..=limits::EMBED_TOTAL));
+    let rows = list(&body["components"]);
+    checks.push(("rows".into(), rows.len(), 0..=limits::ROWS));
     for (r, row) in rows.iter().enumerate() {
-        let buttons = row["components"].as_array().cloned().unwrap_or_default();
-        check(
+        let buttons = list(&row["components"]);
+        checks.push((
             format!("row {r} buttons"),
             buttons.len(),
             1..=limits::BUTTONS_PER_ROW,
-        );
+        ));
         for (b, button) in buttons.iter().enumerate() {
-            check(
+            checks.push((
                 format!("row {r} button {b} label"),
                 chars(&button["label"]),
                 1..=limits::BUTTON_LABEL,
-            );
+            ));
             if !button["custom_id"].is_null() {
-                check(
+                let id = chars(&button["custom_id"]);
+                checks.push((
                     format!("row {r} button {b} custom_id"),
-                    chars(&button["custom_id"]),
+                    id,
                     1..=limits::CUSTOM_ID,
-                );
+                ));
             }
         }
     }
     if let Some(choices) = body["choices"].as_array() {
-        check("choices".into(), choices.len(), 0..=limits::CHOICES);
+        checks.push(("choices".into(), choices.len(), 0..=limits::CHOICES));
         for (c, choice) in choices.iter().enumerate() {
-            check(
+            checks.push((
                 format!("choice {c} name"),
                 chars(&choice["name"]),
                 1..=limits::CHOICE_NAME,
-            );
-            check(
+            ));
+            checks.push((
                 format!("choice {c} value"),
                 chars(&choice["value"]),
                 1..=limits::CHOICE_VALUE,
-            );
+            ));
         }
     }
-    problems
+    checks
+        .into_iter()
+        .filter(|(_, len, range)| !range.contains(len))
+        .map(|(what, len, range)| {
+            format!("{what} has {len}, not {}..={}", range.start(), range.end())
+        })
+        .collect()
 }
 
 #[cfg(test)]

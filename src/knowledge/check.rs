@@ -272,13 +272,14 @@ fn check_aliases(kb: &KnowledgeBase, problems: &mut Vec<Problem>) {
                 continue;
             }
             if key == name_key {
-                problems.push(at.problem(
-                    &field,
-                    format!(
-                        "`{spelling}` already matches as `{}`; remove it",
-                        alias.name
-                    ),
-                ));
+                // A spelling the matcher already treats as the name ("al-Fatah" for "Fatah")
+                // may stay as a record of how sources write it; the name itself may not.
+                if crate::text::fold(spelling) == crate::text::fold(&alias.name) {
+                    problems.push(at.problem(
+                        &field,
+                        format!("`{spelling}` is the name itself; remove it"),
+                    ));
+                }
                 continue;
             }
             match owner.get(&key) {
@@ -290,6 +291,20 @@ fn check_aliases(kb: &KnowledgeBase, problems: &mut Vec<Problem>) {
                 None => {
                     owner.insert(key, &alias.name);
                 }
+            }
+        }
+    }
+    // A name that is another name's spelling would itself be rewritten to that name.
+    for (i, alias) in kb.aliases.iter().enumerate() {
+        if let Some(&other) = owner.get(&match_key(&alias.name)) {
+            if other != alias.name {
+                problems.push(at.problem(
+                    &format!("alias[{i}].name"),
+                    format!(
+                        "`{}` matches as a spelling of `{other}`, so it would be rewritten to it",
+                        alias.name
+                    ),
+                ));
             }
         }
     }
@@ -387,6 +402,36 @@ mod tests {
             "\"miracles\""
         );
         assert_eq!(normalize_for_quote("  a \t b  "), "a b");
+    }
+
+    #[test]
+    fn alias_spellings_are_compared_as_the_matcher_sees_them() {
+        use crate::knowledge::Alias;
+        let alias = |name: &str, spellings: &[&str]| Alias {
+            name: name.into(),
+            spellings: spellings.iter().map(|s| s.to_string()).collect(),
+        };
+        let kb = KnowledgeBase::from_parts(
+            "k",
+            Vec::new(),
+            Vec::new(),
+            vec![
+                alias("faction", &["organisation"]),
+                alias("organiser", &["organise"]),
+                alias("Fatah", &["al-Fatah", "FATAH"]),
+            ],
+        );
+        let problems = check(&kb);
+        let messages: Vec<&str> = problems.iter().map(|p| p.message.as_str()).collect();
+        assert_eq!(problems.len(), 2, "{messages:#?}");
+        assert!(
+            messages[0].contains("`FATAH` is the name itself"),
+            "{messages:#?}"
+        );
+        assert!(
+            messages[1].contains("`organiser` matches as a spelling of `faction`"),
+            "organiser and organisation stem alike: {messages:#?}"
+        );
     }
 
     #[test]

@@ -56,6 +56,9 @@ impl Request {
 #[derive(Default)]
 struct State {
     requests: Mutex<Vec<Request>>,
+    /// Replies by the message they answer ("reply:ID") and responses by interaction
+    /// ("callback:ID"), so that waiting for one does not scan everything.
+    answered: Mutex<std::collections::HashMap<String, Request>>,
     changed: Notify,
     identify: Mutex<Option<Value>>,
     fail_message_posts: AtomicUsize,
@@ -143,12 +146,23 @@ impl FakeDiscord {
         what: &str,
         mut done: impl FnMut(&[Request]) -> Option<T>,
     ) -> T {
+        self.wait(timeout, what, || done(&self.state.requests.lock().unwrap()))
+            .await
+    }
+
+    /// Waits until `check` finds something, or panics after `timeout`.
+    async fn wait<T>(
+        &self,
+        timeout: Duration,
+        what: &str,
+        mut check: impl FnMut() -> Option<T>,
+    ) -> T {
         let deadline = tokio::time::Instant::now() + timeout;
         loop {
             let notified = self.state.changed.notified();
             tokio::pin!(notified);
             notified.as_mut().enable();
-            if let Some(found) = done(&self.state.requests.lock().unwrap()) {
+            if let Some(found) = check() {
                 return found;
             }
             if tokio::time::timeout_at(deadline, notified).await.is_err() {
@@ -175,18 +189,18 @@ impl FakeDiscord {
 
     /// Waits for the reply to a message.
     pub async fn reply_to(&self, message_id: u64) -> Request {
-        let id = message_id.to_string();
-        self.wait_for(&format!("a reply to message {id}"), |r| {
-            r.is_message_post() && r.status == 200 && r.replies_to() == Some(&id)
-        })
-        .await
+        self.wait_key(format!("reply:{message_id}")).await
     }
 
     /// Waits for the response to an interaction.
     pub async fn callback(&self, interaction_id: u64) -> Request {
-        let id = interaction_id.to_string();
-        self.wait_for(&format!("the response to interaction {id}"), |r| {
-            r.callback_for() == Some(&id)
+        self.wait_key(format!("callback:{interaction_id}")).await
+    }
+
+    async fn wait_key(&self, key: String) -> Request {
+        let answered = &self.state.answered;
+        self.wait(Duration::from_secs(30), &key, || {
+            answered.lock().unwrap().get(&key).cloned()
         })
         .await
     }
@@ -308,14 +322,11 @@ pub fn command(id: u64, user_id: u64, channel: u64, name: &str, options: &[(&str
         .iter()
         .map(|(name, value)| json!({"name": name, "type": 3, "value": value}))
         .collect();
-    interaction(
-        id,
-        2,
-        user_id,
-        channel,
-        json!({"id": "7001", "name": name, "type": 1, "options": options}),
-        None,
-    )
+    interaction(id, 2, user_id, channel, slash_data(name, options), None)
+}
+
+fn slash_data(name: &str, options: impl serde::Serialize) -> Value {
+    json!({"id": "7001", "name": name, "type": 1, "options": options})
 }
 
 /// An autocomplete request for one focused string option.
@@ -328,14 +339,7 @@ pub fn autocomplete(
     partial: &str,
 ) -> Value {
     let options = json!([{"name": option, "type": 3, "value": partial, "focused": true}]);
-    interaction(
-        id,
-        4,
-        user_id,
-        channel,
-        json!({"id": "7001", "name": name, "type": 1, "options": options}),
-        None,
-    )
+    interaction(id, 4, user_id, channel, slash_data(name, options), None)
 }
 
 /// A button press on `message` (a message the bot sent, as Discord would include it).
@@ -380,6 +384,7 @@ async fn serve_rest(listener: TcpListener, state: Arc<State>) {
         let Ok((stream, _)) = listener.accept().await else {
             return;
         };
+        let _ = stream.set_nodelay(true);
         tokio::spawn(serve_connection(stream, state.clone()));
     }
 }
@@ -422,13 +427,24 @@ async fn serve_connection(stream: TcpStream, state: Arc<State>) {
         }
         let body: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
         let (status, reply) = route(&state, &method, &path, &body);
-        state.requests.lock().unwrap().push(Request {
+        let request = Request {
             method,
             path,
             body,
             status,
             at: Instant::now(),
-        });
+        };
+        let key = match (request.replies_to(), request.callback_for()) {
+            (Some(id), _) if request.is_message_post() && status == 200 => {
+                Some(format!("reply:{id}"))
+            }
+            (_, Some(id)) => Some(format!("callback:{id}")),
+            _ => None,
+        };
+        if let Some(key) = key {
+            state.answered.lock().unwrap().insert(key, request.clone());
+        }
+        state.requests.lock().unwrap().push(request);
         state.changed.notify_waiters();
         if status == 0 {
             // A stalled call: hold the connection open without ever answering.
@@ -442,14 +458,13 @@ async fn serve_connection(stream: TcpStream, state: Arc<State>) {
         };
         let text = reply.map(|r| r.to_string()).unwrap_or_default();
         let close = state.close_connections.load(Ordering::SeqCst);
-        let head = format!(
-            "HTTP/1.1 {status} {reason}\r\ncontent-type: application/json\r\ncontent-length: {}\r\n{}\r\n",
+        // Head and body in one write: two small writes would meet Nagle and delayed ACKs.
+        let response = format!(
+            "HTTP/1.1 {status} {reason}\r\ncontent-type: application/json\r\ncontent-length: {}\r\n{}\r\n{text}",
             text.len(),
             if close { "connection: close\r\n" } else { "" }
         );
-        if write.write_all(head.as_bytes()).await.is_err()
-            || write.write_all(text.as_bytes()).await.is_err()
-        {
+        if write.write_all(response.as_bytes()).await.is_err() {
             return;
         }
         if close {
@@ -529,6 +544,7 @@ async fn serve_gateway(listener: TcpListener, state: Arc<State>, dispatches: Dis
 }
 
 async fn gateway_session(stream: TcpStream, state: Arc<State>, dispatches: Dispatches) {
+    let _ = stream.set_nodelay(true);
     let Ok(mut ws) = tokio_tungstenite::accept_async(stream).await else {
         return;
     };
@@ -571,7 +587,12 @@ async fn gateway_session(stream: TcpStream, state: Arc<State>, dispatches: Dispa
                         return;
                     }
                 }
-                Some(Ok(WsMessage::Close(_))) | None | Some(Err(_)) => return,
+                Some(Ok(WsMessage::Close(_))) => {
+                    // Sends the close frame tungstenite queued in reply.
+                    let _ = ws.flush().await;
+                    return;
+                }
+                None | Some(Err(_)) => return,
                 Some(Ok(_)) => {}
             },
             next = dispatches.recv() => {
