@@ -431,6 +431,15 @@ async fn a_refused_change_keeps_the_text_and_reopens_the_form_filled_in() {
         .unwrap()
         .contains("no longer kept"));
 
+    // Mention syntax anywhere could ping: refused, and the reply itself pings nobody.
+    let mut form = new_fact_form("tass-2024-02-29-lavrov");
+    form[1].1 = "According to TASS, @everyone sat on chairs.".into();
+    let reply = bot.submit_and_wait("tbm:add", &pairs(&form)).await;
+    let content = reply["content"].as_str().unwrap();
+    assert!(content.contains("mention syntax"), "{content}");
+    assert_no_pings(&reply);
+    assert_eq!(button_ids(&reply).len(), 1);
+
     // A form without a source says so, and keeps the text too.
     let form = new_fact_form("");
     let reply = bot.submit_and_wait("tbm:add", &pairs(&form)).await;
