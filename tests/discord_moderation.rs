@@ -288,6 +288,17 @@ async fn fact_add_opens_a_form_whose_submission_is_saved_journaled_announced_and
     ] {
         assert!(subs.contains(&sub), "{sub} in {subs:?}");
     }
+    let described = |v: &Value| {
+        let chars = v["description"].as_str().unwrap_or("").chars().count();
+        (1..=100).contains(&chars)
+    };
+    for sub in fact["options"].as_array().unwrap() {
+        assert_eq!(sub["type"], 1, "a subcommand: {sub}");
+        assert!(described(sub), "{sub}");
+        for option in sub["options"].as_array().into_iter().flatten() {
+            assert!(described(option), "{option}");
+        }
+    }
 
     let (_, add) = bot.fact(MODERATOR, true, "add", &[]);
     let callback = bot.fake.interact(add).await;
