@@ -1182,3 +1182,27 @@ async fn the_binary_serves_from_config_toml_and_stops_cleanly_on_sigterm() {
         "no message text at info level"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_failure_on_our_side_is_logged_and_the_member_gets_a_short_apology() {
+    let bot =
+        Bot::start(|c| c.feedback_log = PathBuf::from("/nonexistent-dir/feedback.jsonl")).await;
+    let asked =
+        json!({"content": "", "embeds": [{"author": {"name": "You asked: who took part?"}}]});
+    let sent = fake::sent_message(1, CHANNEL, &asked);
+    let custom_id = "tb:up:meeting-participants";
+    let response = bot
+        .fake
+        .interact(fake::press(bot.fake.id(), 9, CHANNEL, custom_id, sent))
+        .await;
+    let data = &response.body["data"];
+    assert_eq!(data["content"], talks_bot::discord::events::APOLOGY);
+    assert_eq!(data["flags"].as_u64().unwrap() & EPHEMERAL, EPHEMERAL);
+    let line = wait_for_log(&[
+        "could not write the feedback log",
+        "/nonexistent-dir/feedback.jsonl",
+    ])
+    .await;
+    assert!(line.contains("ERROR"), "{line}");
+    bot.stop().await;
+}
