@@ -54,6 +54,14 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Run an evaluation set and report accuracy with every miss
+    Eval {
+        /// The evaluation file (TOML, [[case]] tables)
+        file: PathBuf,
+        /// Exit non-zero when either accuracy is below this share
+        #[arg(long, default_value_t = 0.0)]
+        min: f64,
+    },
     /// Run the Discord bot (token from DISCORD_TOKEN or [discord] token in the config)
     Serve {
         /// Run only shards START..END (END excluded) of --total, e.g. 0..4; default: autosharding
@@ -62,14 +70,6 @@ enum Command {
         /// The total number of shards of the bot, with --shards
         #[arg(long, value_name = "N", requires = "shards")]
         total: Option<u32>,
-    },
-    /// Run an evaluation set and report accuracy with every miss
-    Eval {
-        /// The evaluation file (TOML, [[case]] tables)
-        file: PathBuf,
-        /// Exit non-zero when either accuracy is below this share
-        #[arg(long, default_value_t = 0.0)]
-        min: f64,
     },
     /// Add, edit, remove, show and undo facts; every change is checked and journaled
     Fact {

@@ -19,6 +19,7 @@ pub fn commands() -> Vec<poise::Command<Data, Error>> {
         about(),
         help(),
         answer_message(),
+        super::moderation::fact(),
     ]
 }
 
@@ -32,8 +33,11 @@ pub async fn ask(
 ) -> Result<(), Error> {
     take_cooldown(ctx)?;
     // The submitted text is matched again: an autocomplete choice is only a suggestion.
-    let (reply, _) = answer_question(&ctx.data().engine.load(), &question, Origin::Command);
+    let (reply, answered) = answer_question(&ctx.data().engine.load(), &question, Origin::Command);
     ctx.send(reply.to_command_reply(false)).await?;
+    if !answered {
+        super::moderation::note_unanswered(ctx.data(), &question, ctx.author().id.get()).await;
+    }
     Ok(())
 }
 

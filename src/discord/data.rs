@@ -8,6 +8,7 @@ use crate::engine::SharedEngine;
 
 use super::cooldown::Cooldowns;
 use super::feedback::FeedbackLog;
+use super::moderation::Moderation;
 
 /// Shared by every command and event handler.
 pub struct Data {
@@ -16,6 +17,8 @@ pub struct Data {
     pub config: Arc<DiscordConfig>,
     pub cooldowns: Cooldowns,
     pub feedback: FeedbackLog,
+    /// The store and kept drafts of `/fact`.
+    pub moderation: Moderation,
 }
 
 /// An error of a command or event handler.

@@ -9,6 +9,7 @@ use serenity::{ComponentInteraction, CreateInteractionResponse, FullEvent, Inter
 
 use super::data::{Data, Error};
 use super::feedback::{Feedback, Vote};
+use super::moderation;
 use super::render::{self, Action, Reply};
 use crate::answer::Answer;
 use crate::engine::Engine;
@@ -38,7 +39,15 @@ pub async fn handle(
         FullEvent::Message { new_message } => on_message(ctx, data, new_message).await,
         FullEvent::InteractionCreate {
             interaction: Interaction::Component(press),
+        } if moderation::owns(&press.data.custom_id) => {
+            moderation::on_press(ctx, data, press).await
+        }
+        FullEvent::InteractionCreate {
+            interaction: Interaction::Component(press),
         } => on_press(ctx, data, press).await,
+        FullEvent::InteractionCreate {
+            interaction: Interaction::Modal(submit),
+        } => moderation::on_modal(ctx, data, submit).await,
         _ => Ok(()),
     }
 }
@@ -91,7 +100,7 @@ async fn on_message(ctx: &serenity::Context, data: &Data, message: &Message) -> 
     if matches!(origin, Origin::Channel) && !looks_like_question(&question) {
         return Ok(());
     }
-    let reply = {
+    let (reply, answered) = {
         let engine = data.engine.load();
         let answer = engine.ask(&question);
         // Un-mentioned messages get an answer or nothing: no refusals to people who did not
@@ -108,7 +117,7 @@ async fn on_message(ctx: &serenity::Context, data: &Data, message: &Message) -> 
             return Ok(());
         }
         log_answer(&answer, origin);
-        render::answer(&answer)
+        (render::answer(&answer), answer.is_answered())
     };
     if let Err(error) = message
         .channel_id
@@ -116,6 +125,9 @@ async fn on_message(ctx: &serenity::Context, data: &Data, message: &Message) -> 
         .await
     {
         tracing::error!(channel = %message.channel_id, message_id = %message.id, %error, "could not send a reply");
+    }
+    if !answered {
+        moderation::note_unanswered(data, &question, message.author.id.get()).await;
     }
     Ok(())
 }

@@ -16,6 +16,8 @@ pub enum Vote {
     NotHelpful,
     /// None of the suggestions fit: the question is still unanswered.
     Unanswered,
+    /// The bot had no answer (or only suggestions) for a question asked of it.
+    Declined,
 }
 
 /// One line of the log.

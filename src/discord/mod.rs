@@ -8,6 +8,7 @@ pub mod cooldown;
 pub mod data;
 pub mod events;
 pub mod feedback;
+pub mod moderation;
 pub mod render;
 
 use std::fmt;
@@ -102,6 +103,9 @@ pub async fn serve(
         None => serenity::HttpBuilder::new(token.expose()).build(),
     };
     let intents = intents(&config);
+    let store = moderation::open_store(&engine).await;
+    let watched = engine.clone();
+    let log_channel = config.moderator_log_channel;
     let data = Data {
         engine,
         cooldowns: cooldown::Cooldowns::new(
@@ -109,6 +113,7 @@ pub async fn serve(
             config.channel_cooldown_seconds,
         ),
         feedback: feedback::FeedbackLog::new(config.feedback_log.clone()),
+        moderation: moderation::Moderation::new(store),
         config: Arc::new(config),
     };
     let framework = poise::Framework::builder()
@@ -126,6 +131,8 @@ pub async fn serve(
     let mut client = serenity::ClientBuilder::new_with_http(http, intents)
         .framework(framework)
         .await?;
+    // Files changed on disk (a `git pull`, an editor, another process) are reloaded.
+    let watcher = moderation::watch(watched, client.http.clone(), log_channel);
     let manager = client.shard_manager.clone();
     let stopper = tokio::spawn(async move {
         shutdown.await;
@@ -140,6 +147,8 @@ pub async fn serve(
         }
     };
     stopper.abort();
+    // Dropping the watcher joins its thread, which may be mid-reload: not on an async thread.
+    let _ = tokio::task::spawn_blocking(move || drop(watcher)).await;
     Ok(result?)
 }
 

@@ -606,3 +606,100 @@ async fn gateway_session(stream: TcpStream, state: Arc<State>, dispatches: Dispa
         }
     }
 }
+
+// ---------------------------------------------------------------- moderation fixtures
+
+/// `interaction` with the member's roles and permission bitset set, checked again.
+pub fn as_member(mut interaction: Value, roles: &[u64], permissions: u64) -> Value {
+    let roles: Vec<String> = roles.iter().map(u64::to_string).collect();
+    interaction["member"]["roles"] = json!(roles);
+    interaction["member"]["permissions"] = json!(permissions.to_string());
+    serde_json::from_value::<serenity::Interaction>(interaction.clone())
+        .expect("fixture is not a valid Interaction");
+    interaction
+}
+
+/// A subcommand of a slash command group (`/group sub option:value ...`) with string options.
+pub fn subcommand(
+    id: u64,
+    user_id: u64,
+    channel: u64,
+    group: &str,
+    sub: &str,
+    options: &[(&str, &str)],
+) -> Value {
+    let options: Vec<Value> = options
+        .iter()
+        .map(|(name, value)| json!({"name": name, "type": 3, "value": value}))
+        .collect();
+    let data = json!({"id": "7003", "name": group, "type": 1,
+                      "options": [{"name": sub, "type": 1, "options": options}]});
+    interaction(id, 2, user_id, channel, data, None)
+}
+
+/// An autocomplete request for one focused string option of a subcommand.
+pub fn subcommand_autocomplete(
+    id: u64,
+    user_id: u64,
+    channel: u64,
+    (group, sub, option): (&str, &str, &str),
+    partial: &str,
+) -> Value {
+    let focused = json!([{"name": option, "type": 3, "value": partial, "focused": true}]);
+    let data = json!({"id": "7003", "name": group, "type": 1,
+                      "options": [{"name": sub, "type": 1, "options": focused}]});
+    interaction(id, 4, user_id, channel, data, None)
+}
+
+/// A MODAL_SUBMIT (type 5) of the modal `custom_id` with text inputs `(custom id, value)`.
+pub fn modal_submit(
+    id: u64,
+    user_id: u64,
+    channel: u64,
+    custom_id: &str,
+    inputs: &[(&str, &str)],
+) -> Value {
+    let rows: Vec<Value> = inputs
+        .iter()
+        .map(|(input, value)| {
+            json!({"type": 1, "components": [{"type": 4, "custom_id": input, "value": value}]})
+        })
+        .collect();
+    interaction(
+        id,
+        5,
+        user_id,
+        channel,
+        json!({"custom_id": custom_id, "components": rows}),
+        None,
+    )
+}
+
+impl FakeDiscord {
+    /// Waits for the edit of an interaction's original response (after a deferral).
+    pub async fn original_edit(&self, interaction_id: u64) -> Request {
+        let path = format!("/api/v10/webhooks/{APP_ID}/itoken{interaction_id}/messages/@original");
+        self.wait_for(&format!("the edited response to {interaction_id}"), |r| {
+            r.method == "PATCH" && r.path == path
+        })
+        .await
+    }
+
+    /// Waits for a follow-up message to an interaction.
+    pub async fn followup(&self, interaction_id: u64) -> Request {
+        let path = format!("/api/v10/webhooks/{APP_ID}/itoken{interaction_id}");
+        self.wait_for(&format!("a follow-up to {interaction_id}"), |r| {
+            r.method == "POST" && r.path == path
+        })
+        .await
+    }
+
+    /// The messages posted in `channel` so far.
+    pub fn posts_in(&self, channel: u64) -> Vec<Request> {
+        let path = format!("/api/v10/channels/{channel}/messages");
+        self.requests()
+            .into_iter()
+            .filter(|r| r.method == "POST" && r.path == path)
+            .collect()
+    }
+}

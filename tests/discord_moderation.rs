@@ -1,0 +1,758 @@
+//! `/fact` end to end: the real `serve` path against the fake Discord (tests/support), on a
+//! temporary copy of the shipped knowledge folder. Every fixture is checked against serenity's
+//! `Interaction` by the builders; every wait has a timeout.
+
+mod common;
+mod support;
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use serde_json::{json, Value};
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
+
+use support::fake_discord::{self as fake, FakeDiscord, From, BOT_ID};
+use talks_bot::config::{DiscordConfig, Secret};
+use talks_bot::discord::moderation::REFUSAL;
+use talks_bot::discord::render::limit_violations;
+use talks_bot::discord::{serve, ServeError, Shards};
+use talks_bot::{Engine, MatchSettings};
+
+const CHANNEL: u64 = 4000;
+const LOG_CHANNEL: u64 = 4100;
+const MOD_ROLE: u64 = 6000;
+const MODERATOR: u64 = 501;
+const MEMBER: u64 = 502;
+const ADMIN: u64 = 503;
+/// Send Messages and View Channel: an ordinary member.
+const MEMBER_PERMISSIONS: u64 = (1 << 11) | (1 << 10);
+const MANAGE_GUILD: u64 = 1 << 5;
+const EPHEMERAL: u64 = 64;
+const MODAL: u64 = 9;
+const DEFERRED: u64 = 5;
+
+struct Bot {
+    fake: FakeDiscord,
+    stop: Option<oneshot::Sender<()>>,
+    task: JoinHandle<Result<(), ServeError>>,
+    dir: PathBuf,
+    _tmp: tempfile::TempDir,
+}
+
+impl Bot {
+    async fn start() -> Bot {
+        let tmp = common::copy_knowledge();
+        let dir = tmp.path().join("knowledge");
+        let engine = Engine::load(&dir, MatchSettings::default()).expect("the copy loads");
+        let fake = FakeDiscord::start().await;
+        let config = DiscordConfig {
+            api_base: Some(fake.rest_url.clone()),
+            user_cooldown_seconds: 0.0,
+            channel_cooldown_seconds: 0.0,
+            feedback_log: tmp.path().join("feedback.jsonl"),
+            moderator_roles: vec![MOD_ROLE],
+            moderator_log_channel: Some(LOG_CHANNEL),
+            ..Default::default()
+        };
+        let (stop, stopped) = oneshot::channel::<()>();
+        let task = tokio::spawn(serve(
+            config,
+            Secret::new(fake::TOKEN),
+            talks_bot::shared(engine),
+            Shards::Auto,
+            async move {
+                let _ = stopped.await;
+            },
+        ));
+        fake.wait_for("command registration", |r| {
+            r.method == "PUT" && r.path.ends_with("/commands")
+        })
+        .await;
+        Bot {
+            fake,
+            stop: Some(stop),
+            task,
+            dir,
+            _tmp: tmp,
+        }
+    }
+
+    fn feedback_path(&self) -> PathBuf {
+        self.dir.parent().unwrap().join("feedback.jsonl")
+    }
+
+    /// `/fact SUB options...` from `user`, as a moderator or not.
+    fn fact(
+        &self,
+        user: u64,
+        moderator: bool,
+        sub: &str,
+        options: &[(&str, &str)],
+    ) -> (u64, Value) {
+        let id = self.fake.id();
+        let command = fake::subcommand(id, user, CHANNEL, "fact", sub, options);
+        (id, member(command, moderator))
+    }
+
+    fn submit(
+        &self,
+        user: u64,
+        moderator: bool,
+        custom_id: &str,
+        form: &[(&str, &str)],
+    ) -> (u64, Value) {
+        let id = self.fake.id();
+        let submit = fake::modal_submit(id, user, CHANNEL, custom_id, form);
+        (id, member(submit, moderator))
+    }
+
+    fn press(&self, user: u64, moderator: bool, custom_id: &str) -> (u64, Value) {
+        let id = self.fake.id();
+        let message = fake::sent_message(self.fake.id(), CHANNEL, &json!({"content": "x"}));
+        let press = fake::press(id, user, CHANNEL, custom_id, message);
+        (id, member(press, moderator))
+    }
+
+    /// Submits a form and waits for the edited (deferred, ephemeral) response.
+    async fn submit_and_wait(&self, custom_id: &str, form: &[(&str, &str)]) -> Value {
+        let (id, submit) = self.submit(MODERATOR, true, custom_id, form);
+        let callback = self.fake.interact(submit).await;
+        assert_eq!(callback.body["type"], DEFERRED, "{}", callback.body);
+        assert_eq!(callback.body["data"]["flags"], EPHEMERAL);
+        self.fake.original_edit(id).await.body
+    }
+
+    /// Asks by mentioning the bot and returns the reply's body.
+    async fn ask(&self, question: &str) -> Value {
+        let id = self.fake.id();
+        let message = fake::message(
+            id,
+            From::member(MEMBER, CHANNEL),
+            &format!("<@{BOT_ID}> {question}"),
+            true,
+        );
+        self.fake.ask(message).await.body
+    }
+
+    async fn stop(mut self) {
+        let _ = self.stop.take().unwrap().send(());
+        tokio::time::timeout(Duration::from_secs(20), self.task)
+            .await
+            .expect("serve stops on shutdown")
+            .expect("serve did not panic")
+            .expect("serve returns Ok after shutdown");
+    }
+}
+
+/// Makes the interaction come from a moderator (the moderator role) or an ordinary member.
+fn member(interaction: Value, moderator: bool) -> Value {
+    if moderator {
+        fake::as_member(interaction, &[MOD_ROLE], MEMBER_PERMISSIONS)
+    } else {
+        fake::as_member(interaction, &[1234], MEMBER_PERMISSIONS)
+    }
+}
+
+fn assert_no_pings(body: &Value) {
+    assert_eq!(body["allowed_mentions"]["parse"], json!([]), "{body}");
+}
+
+fn assert_fits(body: &Value) {
+    let problems = limit_violations(body);
+    assert!(problems.is_empty(), "over Discord's limits: {problems:?}");
+}
+
+/// The text inputs of a modal response, as (custom id, value).
+fn modal_inputs(callback: &Value) -> Vec<(String, String)> {
+    assert_eq!(callback["type"], MODAL, "{callback}");
+    let data = &callback["data"];
+    assert!(data["title"].as_str().unwrap().chars().count() <= 45);
+    assert!(data["custom_id"].as_str().unwrap().len() <= 100);
+    let rows = data["components"].as_array().unwrap();
+    assert!((1..=5).contains(&rows.len()));
+    rows.iter()
+        .map(|row| {
+            let input = &row["components"][0];
+            assert_eq!(input["type"], 4);
+            assert!(input["label"].as_str().unwrap().chars().count() <= 45);
+            let value = input["value"].as_str().unwrap_or("").to_string();
+            assert!(value.chars().count() <= 4000);
+            (input["custom_id"].as_str().unwrap().to_string(), value)
+        })
+        .collect()
+}
+
+fn button_ids(body: &Value) -> Vec<String> {
+    body["components"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .flat_map(|row| row["components"].as_array().cloned().unwrap_or_default())
+        .filter_map(|b| b["custom_id"].as_str().map(str::to_string))
+        .collect()
+}
+
+fn journal(dir: &Path) -> Vec<Value> {
+    std::fs::read_to_string(dir.join("journal.jsonl"))
+        .unwrap_or_default()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect()
+}
+
+/// Waits for the `n`th message in the log channel.
+async fn log_post(fake: &FakeDiscord, n: usize) -> Value {
+    let path = format!("/api/v10/channels/{LOG_CHANNEL}/messages");
+    fake.wait_until(Duration::from_secs(20), "a log channel post", |requests| {
+        requests
+            .iter()
+            .filter(|r| r.method == "POST" && r.path == path)
+            .nth(n - 1)
+            .map(|r| r.body.clone())
+    })
+    .await
+}
+
+/// Waits for a message in the log channel that contains `text`.
+async fn log_post_with(fake: &FakeDiscord, text: &str) -> Value {
+    let path = format!("/api/v10/channels/{LOG_CHANNEL}/messages");
+    fake.wait_until(Duration::from_secs(20), "a log channel post", |requests| {
+        requests
+            .iter()
+            .filter(|r| r.method == "POST" && r.path == path)
+            .find(|r| r.body["content"].as_str().unwrap_or("").contains(text))
+            .map(|r| r.body.clone())
+    })
+    .await
+}
+
+const NEW_QUESTION: &str = "What colour were the chairs at the Moscow meeting?";
+
+fn new_fact_form(sources: &str) -> Vec<(&'static str, String)> {
+    vec![
+        (
+            "question",
+            format!(
+                "{NEW_QUESTION}\nchair colour\nwhat were the chairs like\nmoscow meeting furniture"
+            ),
+        ),
+        (
+            "answer",
+            "According to TASS, the delegates sat on blue chairs.".to_string(),
+        ),
+        ("topic", "The meeting\nchairs, furniture".to_string()),
+        ("sources", sources.to_string()),
+        ("reason", "asked twice this week".to_string()),
+    ]
+}
+
+fn pairs<'a>(form: &'a [(&'static str, String)]) -> Vec<(&'static str, &'a str)> {
+    form.iter().map(|(k, v)| (*k, v.as_str())).collect()
+}
+
+// ---------------------------------------------------------------- tests
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn fact_add_opens_a_form_whose_submission_is_saved_journaled_announced_and_answered() {
+    let bot = Bot::start().await;
+    let registered = bot
+        .fake
+        .wait_for("registration", |r| r.method == "PUT")
+        .await;
+    let fact = registered
+        .body
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["name"] == "fact")
+        .expect("/fact is registered")
+        .clone();
+    assert_eq!(fact["default_member_permissions"], MANAGE_GUILD.to_string());
+    let subs: Vec<&str> = fact["options"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| o["name"].as_str().unwrap())
+        .collect();
+    for sub in [
+        "add",
+        "edit",
+        "remove",
+        "show",
+        "history",
+        "undo",
+        "list",
+        "unanswered",
+        "reload",
+    ] {
+        assert!(subs.contains(&sub), "{sub} in {subs:?}");
+    }
+    let described = |v: &Value| {
+        let chars = v["description"].as_str().unwrap_or("").chars().count();
+        (1..=100).contains(&chars)
+    };
+    for sub in fact["options"].as_array().unwrap() {
+        assert_eq!(sub["type"], 1, "a subcommand: {sub}");
+        assert!(described(sub), "{sub}");
+        for option in sub["options"].as_array().into_iter().flatten() {
+            assert!(described(option), "{option}");
+        }
+    }
+
+    let (_, add) = bot.fact(MODERATOR, true, "add", &[]);
+    let callback = bot.fake.interact(add).await;
+    let inputs = modal_inputs(&callback.body);
+    assert_eq!(callback.body["data"]["custom_id"], "tbm:add");
+    let ids: Vec<&str> = inputs.iter().map(|(id, _)| id.as_str()).collect();
+    assert_eq!(ids, ["question", "answer", "topic", "sources", "reason"]);
+    assert!(
+        inputs.iter().all(|(_, value)| value.is_empty()),
+        "an empty form"
+    );
+
+    let form = new_fact_form("tass-2024-02-29-lavrov");
+    let reply = bot.submit_and_wait("tbm:add", &pairs(&form)).await;
+    let content = reply["content"].as_str().unwrap();
+    assert!(content.starts_with("Done"), "{content}");
+    assert_no_pings(&reply);
+    assert_fits(&reply);
+
+    let path = bot.dir.join("facts/colour-chairs-moscow-meeting.toml");
+    let written = std::fs::read_to_string(&path).expect("the fact file is written");
+    assert!(written.contains("blue chairs"), "{written}");
+    assert!(
+        written.contains(r#"keywords = ["chairs", "furniture"]"#),
+        "{written}"
+    );
+    let journal = journal(&bot.dir);
+    assert_eq!(journal.len(), 1);
+    assert_eq!(journal[0]["action"], "add");
+    assert_eq!(journal[0]["actor"]["via"], "discord");
+    assert_eq!(journal[0]["actor"]["id"], MODERATOR);
+    assert_eq!(journal[0]["reason"], "asked twice this week");
+
+    let log = log_post(&bot.fake, 1).await;
+    let text = log["content"].as_str().unwrap();
+    assert!(
+        text.contains("add `colour-chairs-moscow-meeting`"),
+        "{text}"
+    );
+    assert!(text.contains(&format!("Discord {MODERATOR}")), "{text}");
+    assert!(text.contains(NEW_QUESTION), "{text}");
+    assert_no_pings(&log);
+    assert_fits(&log);
+
+    // The running bot answers from it at once.
+    let answer = bot.ask(NEW_QUESTION).await;
+    assert!(answer.to_string().contains("blue chairs"), "{answer}");
+    bot.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn members_without_the_role_or_permission_are_refused_and_nothing_changes() {
+    let bot = Bot::start().await;
+    let before = common::snapshot(&bot.dir);
+    for (sub, options) in [
+        ("add", vec![]),
+        ("edit", vec![("id", "meeting-dates")]),
+        ("remove", vec![("id", "meeting-dates")]),
+        ("undo", vec![("id", "meeting-dates")]),
+        ("reload", vec![]),
+    ] {
+        let (_, command) = bot.fact(MEMBER, false, sub, &options);
+        let callback = bot.fake.interact(command).await;
+        assert_eq!(callback.body["type"], 4, "{sub}: {}", callback.body);
+        assert_eq!(callback.body["data"]["content"], REFUSAL, "{sub}");
+        assert_eq!(callback.body["data"]["flags"], EPHEMERAL, "{sub}");
+    }
+    // A form or a button made for a moderator does nothing for anyone else.
+    let form = new_fact_form("tass-2024-02-29-lavrov");
+    let (_, submit) = bot.submit(MEMBER, false, "tbm:add", &pairs(&form));
+    let callback = bot.fake.interact(submit).await;
+    assert_eq!(callback.body["data"]["content"], REFUSAL);
+    let shown = talks_bot::store::Store::open(&bot.dir)
+        .unwrap()
+        .show("meeting-dates")
+        .unwrap();
+    let (_, press) = bot.press(
+        MEMBER,
+        false,
+        &format!("tbm:rm:{}:meeting-dates", shown.version),
+    );
+    let callback = bot.fake.interact(press).await;
+    assert_eq!(callback.body["data"]["content"], REFUSAL);
+    assert_eq!(callback.body["data"]["flags"], EPHEMERAL);
+    let mut after = common::snapshot(&bot.dir);
+    after.remove(Path::new(".lock"));
+    let mut before = before;
+    before.remove(Path::new(".lock"));
+    assert_eq!(before, after, "nothing changed");
+    assert!(bot.fake.posts_in(LOG_CHANNEL).is_empty());
+
+    // Manage Server without the role is enough.
+    let id = bot.fake.id();
+    let command = fake::subcommand(id, ADMIN, CHANNEL, "fact", "add", &[]);
+    let command = fake::as_member(command, &[], MEMBER_PERMISSIONS | MANAGE_GUILD);
+    let callback = bot.fake.interact(command).await;
+    assert_eq!(callback.body["type"], MODAL);
+    bot.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_refused_change_keeps_the_text_and_reopens_the_form_filled_in() {
+    let bot = Bot::start().await;
+    let before = common::snapshot(&bot.dir);
+    // A quote that is not in the stored source text.
+    let form = new_fact_form("pluralia-moscow-meeting\nThe delegates flew to the moon");
+    let reply = bot.submit_and_wait("tbm:add", &pairs(&form)).await;
+    let content = reply["content"].as_str().unwrap();
+    assert!(content.starts_with("Nothing was saved"), "{content}");
+    assert!(content.contains("quote"), "says what to fix: {content}");
+    assert_fits(&reply);
+    assert_no_pings(&reply);
+    assert_eq!(common::snapshot(&bot.dir), before, "nothing written");
+    assert!(journal(&bot.dir).is_empty());
+
+    let buttons = button_ids(&reply);
+    assert_eq!(buttons.len(), 1, "{reply}");
+    assert!(buttons[0].starts_with("tbm:reopen:"));
+    let (_, press) = bot.press(MODERATOR, true, &buttons[0]);
+    let callback = bot.fake.interact(press).await;
+    assert_eq!(callback.body["data"]["custom_id"], "tbm:add");
+    let inputs = modal_inputs(&callback.body);
+    let typed: Vec<(String, String)> = form
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.clone()))
+        .collect();
+    assert_eq!(inputs, typed, "the form comes back as typed");
+
+    // Another moderator cannot reopen someone else's text.
+    let id = bot.fake.id();
+    let message = fake::sent_message(bot.fake.id(), CHANNEL, &json!({"content": "x"}));
+    let other = fake::as_member(
+        fake::press(id, ADMIN, CHANNEL, &buttons[0], message),
+        &[MOD_ROLE],
+        0,
+    );
+    let callback = bot.fake.interact(other).await;
+    assert_eq!(callback.body["type"], 4);
+    assert!(callback.body["data"]["content"]
+        .as_str()
+        .unwrap()
+        .contains("no longer kept"));
+
+    // Mention syntax anywhere could ping: refused, and the reply itself pings nobody.
+    let mut form = new_fact_form("tass-2024-02-29-lavrov");
+    form[1].1 = "According to TASS, @everyone sat on chairs.".into();
+    let reply = bot.submit_and_wait("tbm:add", &pairs(&form)).await;
+    let content = reply["content"].as_str().unwrap();
+    assert!(content.contains("mention syntax"), "{content}");
+    assert_no_pings(&reply);
+    assert_eq!(button_ids(&reply).len(), 1);
+
+    // A form without a source says so, and keeps the text too.
+    let form = new_fact_form("");
+    let reply = bot.submit_and_wait("tbm:add", &pairs(&form)).await;
+    let content = reply["content"].as_str().unwrap();
+    assert!(content.contains("no source"), "{content}");
+    assert_eq!(button_ids(&reply).len(), 1);
+    bot.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_edit_is_answered_at_once_and_a_stale_edit_is_refused() {
+    let bot = Bot::start().await;
+    let question = "When was the intra-Palestinian meeting in Moscow held?";
+    let (_, edit) = bot.fact(MODERATOR, true, "edit", &[("id", "meeting-dates")]);
+    let callback = bot.fake.interact(edit).await;
+    let custom_id = callback.body["data"]["custom_id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(custom_id.starts_with("tbm:edit:") && custom_id.ends_with(":meeting-dates"));
+    let inputs = modal_inputs(&callback.body);
+    assert!(inputs[0].1.starts_with(question), "{:?}", inputs[0]);
+    assert!(inputs[3]
+        .1
+        .contains("pluralia-moscow-meeting\ngathered in Moscow on February 29"));
+
+    // Submitting the form as it came changes nothing, and says so.
+    let unchanged: Vec<(&str, &str)> = inputs
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    let reply = bot.submit_and_wait(&custom_id, &unchanged).await;
+    assert!(
+        reply["content"]
+            .as_str()
+            .unwrap()
+            .contains("nothing changed"),
+        "{reply}"
+    );
+
+    let mut edited = inputs.clone();
+    edited[1].1 = format!("{}\n\nThe talks were held in a lilac hall.", inputs[1].1);
+    edited[4].1 = "the hall colour".into();
+    let form: Vec<(&str, &str)> = edited
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    let reply = bot.submit_and_wait(&custom_id, &form).await;
+    assert!(
+        reply["content"].as_str().unwrap().starts_with("Done"),
+        "{reply}"
+    );
+    let answer = bot.ask(question).await;
+    assert!(
+        answer.to_string().contains("lilac hall"),
+        "answered from the edit: {answer}"
+    );
+    let file = std::fs::read_to_string(bot.dir.join("facts/meeting-dates.toml")).unwrap();
+    assert!(
+        file.contains("lilac hall") && file.contains("related = ["),
+        "as_of and related kept: {file}"
+    );
+    let log = log_post(&bot.fake, 1).await;
+    assert!(
+        log["content"]
+            .as_str()
+            .unwrap()
+            .contains("edit `meeting-dates`"),
+        "{log}"
+    );
+    assert!(log["content"].as_str().unwrap().contains("answer"), "{log}");
+
+    // The same form again carries the old version: refused, with what changed.
+    edited[1].1 = "According to Pluralia, the factions met in Moscow in a green hall.".into();
+    let form: Vec<(&str, &str)> = edited
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    let reply = bot.submit_and_wait(&custom_id, &form).await;
+    let content = reply["content"].as_str().unwrap();
+    assert!(content.contains("changed by someone else"), "{content}");
+    assert!(content.contains("answer"), "names the field: {content}");
+    assert!(
+        !std::fs::read_to_string(bot.dir.join("facts/meeting-dates.toml"))
+            .unwrap()
+            .contains("green hall")
+    );
+    assert!(bot.ask(question).await.to_string().contains("lilac hall"));
+    // Reopening starts from the version now on disk, with the moderator's text.
+    let (_, press) = bot.press(MODERATOR, true, &button_ids(&reply)[0]);
+    let callback = bot.fake.interact(press).await;
+    let reopened = callback.body["data"]["custom_id"].as_str().unwrap();
+    assert_ne!(reopened, custom_id);
+    assert!(reopened.ends_with(":meeting-dates"));
+    assert!(modal_inputs(&callback.body)[1].1.contains("green hall"));
+    bot.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn remove_asks_first_and_undo_brings_the_fact_back() {
+    let bot = Bot::start().await;
+    let id = "lavrov-technocratic-wish";
+    let path = bot.dir.join(format!("facts/{id}.toml"));
+    let (cid, remove) = bot.fact(MODERATOR, true, "remove", &[("id", id), ("reason", "test")]);
+    bot.fake.dispatch("INTERACTION_CREATE", remove);
+    let reply = bot.fake.callback(cid).await.body;
+    assert_eq!(reply["data"]["flags"], EPHEMERAL);
+    let buttons = button_ids(&reply["data"]);
+    assert_eq!(buttons.len(), 2, "{reply}");
+    assert!(path.exists(), "nothing removed before the confirmation");
+
+    let (pid, press) = bot.press(MODERATOR, true, &buttons[0]);
+    bot.fake.dispatch("INTERACTION_CREATE", press);
+    let done = bot.fake.original_edit(pid).await.body;
+    assert!(
+        done["content"].as_str().unwrap().starts_with("Done"),
+        "{done}"
+    );
+    assert!(!path.exists());
+    let log = log_post(&bot.fake, 1).await;
+    assert!(
+        log["content"]
+            .as_str()
+            .unwrap()
+            .contains(&format!("remove `{id}`")),
+        "{log}"
+    );
+    assert_eq!(journal(&bot.dir)[0]["reason"], "test");
+
+    // Pressing again: the fact is gone, nothing more happens.
+    let (pid, press) = bot.press(MODERATOR, true, &buttons[0]);
+    bot.fake.dispatch("INTERACTION_CREATE", press);
+    let again = bot.fake.original_edit(pid).await.body;
+    assert!(
+        again["content"]
+            .as_str()
+            .unwrap()
+            .starts_with("Nothing was removed"),
+        "{again}"
+    );
+
+    let (uid, undo) = bot.fact(MODERATOR, true, "undo", &[("id", id)]);
+    bot.fake.dispatch("INTERACTION_CREATE", undo);
+    let followup = bot.fake.followup(uid).await.body;
+    assert!(
+        followup["content"].as_str().unwrap().starts_with("Done"),
+        "{followup}"
+    );
+    let restored = std::fs::read_to_string(&path).expect("restored");
+    assert!(restored.contains(&format!("id = \"{id}\"")), "{restored}");
+    log_post(&bot.fake, 2).await;
+
+    let (hid, history) = bot.fact(MODERATOR, true, "history", &[("id", id)]);
+    let history = bot.fake.interact(history).await.body;
+    let text = history["data"]["content"].as_str().unwrap();
+    assert!(
+        text.contains("#2 undo") && text.contains("#1 remove"),
+        "{text}"
+    );
+    assert!(
+        text.find("#2").unwrap() < text.find("#1").unwrap(),
+        "newest first"
+    );
+    let _ = hid;
+    bot.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn show_list_and_unanswered_fit_discord() {
+    let bot = Bot::start().await;
+    let (_, show) = bot.fact(MODERATOR, true, "show", &[("id", "meeting-dates")]);
+    let body = bot.fake.interact(show).await.body;
+    assert_eq!(body["data"]["flags"], EPHEMERAL);
+    assert_fits(&body["data"]);
+    let embed = &body["data"]["embeds"][0];
+    assert!(embed["description"]
+        .as_str()
+        .unwrap()
+        .contains("id = \"meeting-dates\""));
+    assert!(embed["fields"]
+        .to_string()
+        .contains("pluralia-moscow-meeting"));
+    assert!(embed["footer"]["text"]
+        .as_str()
+        .unwrap()
+        .starts_with("version "));
+
+    let (_, list) = bot.fact(MODERATOR, true, "list", &[]);
+    let body = bot.fake.interact(list).await.body;
+    assert_fits(&body["data"]);
+    assert!(body["data"]["embeds"][0]["description"]
+        .as_str()
+        .unwrap()
+        .contains("`meeting-dates`"));
+
+    // A question the bot declines is noted in the feedback log (after the reply is sent).
+    let declined = "What is the airspeed velocity of an unladen swallow?";
+    bot.ask(declined).await;
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
+    while !std::fs::read_to_string(bot.feedback_path())
+        .unwrap_or_default()
+        .contains("\"declined\"")
+    {
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "the decline is noted"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let lines = [
+        r#"{"time":"t","fact_id":null,"question":"Who paid for the hotel?","vote":"unanswered","user_id":"1"}"#,
+        r#"{"time":"t","fact_id":null,"question":"Why lilac?","vote":"unanswered","user_id":"1"}"#,
+        r#"{"time":"t","fact_id":null,"question":"who paid for the hotel?","vote":"unanswered","user_id":"2"}"#,
+    ];
+    let mut log = std::fs::OpenOptions::new()
+        .append(true)
+        .open(bot.feedback_path())
+        .unwrap();
+    std::io::Write::write_all(&mut log, (lines.join("\n") + "\n").as_bytes()).unwrap();
+    let (_, unanswered) = bot.fact(MODERATOR, true, "unanswered", &[]);
+    let body = bot.fake.interact(unanswered).await.body;
+    let description = body["data"]["embeds"][0]["description"].as_str().unwrap();
+    assert!(
+        description.starts_with("**2×** “Who paid for the hotel?”"),
+        "{description}"
+    );
+    assert!(description.contains("Why lilac?"));
+    assert!(description.contains(declined), "{description}");
+    assert_no_pings(&body["data"]);
+    bot.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_broken_file_on_disk_is_reported_in_the_log_channel_and_by_reload() {
+    let bot = Bot::start().await;
+    let question = "When was the intra-Palestinian meeting in Moscow held?";
+    let good = bot.ask(question).await.to_string();
+    std::fs::write(
+        bot.dir.join("facts/broken.toml"),
+        "id = \"broken\"\nthis is not toml\n",
+    )
+    .unwrap();
+    let log = log_post_with(&bot.fake, "do not pass the check").await;
+    let text = log["content"].as_str().unwrap();
+    assert!(
+        text.contains("do not pass the check") && text.contains("broken.toml"),
+        "{text}"
+    );
+    assert_no_pings(&log);
+    assert_fits(&log);
+
+    let (rid, reload) = bot.fact(MODERATOR, true, "reload", &[]);
+    bot.fake.dispatch("INTERACTION_CREATE", reload);
+    let reply = bot.fake.followup(rid).await.body;
+    assert!(
+        reply["content"]
+            .as_str()
+            .unwrap()
+            .contains("last good base"),
+        "{reply}"
+    );
+    // Still answering from the last good base.
+    let again = bot.ask(question).await.to_string();
+    assert!(again.contains("29 February") && good.contains("29 February"));
+
+    std::fs::remove_file(bot.dir.join("facts/broken.toml")).unwrap();
+    let fixed = log_post_with(&bot.fake, "pass the check again").await;
+    assert!(
+        fixed["content"]
+            .as_str()
+            .unwrap()
+            .contains("pass the check again"),
+        "{fixed}"
+    );
+    bot.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn fact_ids_are_autocompleted_for_moderators_only() {
+    let bot = Bot::start().await;
+    let complete = |user, moderator| {
+        let id = bot.fake.id();
+        let request =
+            fake::subcommand_autocomplete(id, user, CHANNEL, ("fact", "edit", "id"), "meeting-d");
+        member(request, moderator)
+    };
+    let body = bot.fake.interact(complete(MODERATOR, true)).await.body;
+    assert_eq!(body["type"], 8, "{body}");
+    assert_fits(&body["data"]);
+    let values: Vec<&str> = body["data"]["choices"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["value"].as_str().unwrap())
+        .collect();
+    assert!(values.contains(&"meeting-dates"), "{values:?}");
+    let body = bot.fake.interact(complete(MEMBER, false)).await.body;
+    assert!(
+        body["data"]["choices"]
+            .as_array()
+            .is_none_or(|c| c.is_empty()),
+        "{body}"
+    );
+    bot.stop().await;
+}
