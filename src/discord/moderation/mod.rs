@@ -188,6 +188,24 @@ async fn blocking<T: Send + 'static>(
         })
 }
 
+/// The start of the commands about one fact: checks the member may change facts, trims the id
+/// and runs `call` on it off the async threads. Returns the trimmed id and what `call` found.
+async fn read_fact<T: Send + 'static>(
+    ctx: Context<'_>,
+    id: &str,
+    call: impl FnOnce(&Store, &str) -> Result<T, StoreError> + Send + 'static,
+) -> Result<(String, T), Error> {
+    let store = moderator(ctx)?;
+    let id = id.trim().to_string();
+    let found = {
+        let id = id.clone();
+        blocking(&store, move |s| call(s, &id))
+            .await
+            .map_err(command_error)?
+    };
+    Ok((id, found))
+}
+
 /// A store error as a command error: a refusal is shown as it is, a failure logged by
 /// `on_error` and answered with an apology.
 fn command_error(error: StoreError) -> Error {
@@ -222,6 +240,17 @@ async fn say(ctx: Context<'_>, text: &str) -> Result<(), Error> {
     Ok(())
 }
 
+async fn say_embed(ctx: Context<'_>, embed: CreateEmbed) -> Result<(), Error> {
+    ctx.send(
+        poise::CreateReply::default()
+            .embed(embed)
+            .ephemeral(true)
+            .allowed_mentions(no_pings()),
+    )
+    .await?;
+    Ok(())
+}
+
 /// Add a fact (opens a form)
 #[poise::command(slash_command, guild_only)]
 pub async fn add(ctx: Context<'_>) -> Result<(), Error> {
@@ -242,14 +271,7 @@ pub async fn edit(
     #[autocomplete = "complete_fact_id"]
     id: String,
 ) -> Result<(), Error> {
-    let store = moderator(ctx)?;
-    let id = id.trim().to_string();
-    let shown = {
-        let id = id.clone();
-        blocking(&store, move |s| s.show(&id))
-            .await
-            .map_err(command_error)?
-    };
+    let (id, shown) = read_fact(ctx, &id, Store::show).await?;
     let text = FormText::from_fact(&shown.fact);
     text.fits().map_err(|too_long| {
         user_error(format!(
@@ -275,14 +297,7 @@ pub async fn remove(
     id: String,
     #[description = "Why, for the journal and the log channel"] reason: Option<String>,
 ) -> Result<(), Error> {
-    let store = moderator(ctx)?;
-    let id = id.trim().to_string();
-    let shown = {
-        let id = id.clone();
-        blocking(&store, move |s| s.show(&id))
-            .await
-            .map_err(command_error)?
-    };
+    let (id, shown) = read_fact(ctx, &id, Store::show).await?;
     let reason = reason.filter(|r| !r.trim().is_empty()).map(|r| {
         ctx.data()
             .moderation
@@ -329,14 +344,7 @@ pub async fn show(
     #[autocomplete = "complete_fact_id"]
     id: String,
 ) -> Result<(), Error> {
-    let store = moderator(ctx)?;
-    let id = id.trim().to_string();
-    let shown = {
-        let id = id.clone();
-        blocking(&store, move |s| s.show(&id))
-            .await
-            .map_err(command_error)?
-    };
+    let (id, shown) = read_fact(ctx, &id, Store::show).await?;
     const TOML_CHARS: usize = 3200;
     const SOURCES: usize = 8;
     let body = shown.toml.replace("```", "`\u{200b}``");
@@ -379,14 +387,7 @@ pub async fn show(
         embed = embed.field(cut(&name, 80), cut(&value, 200), false);
     }
     embed = embed.footer(CreateEmbedFooter::new(cut(&footer, limits::FOOTER)));
-    ctx.send(
-        poise::CreateReply::default()
-            .embed(embed)
-            .ephemeral(true)
-            .allowed_mentions(no_pings()),
-    )
-    .await?;
-    Ok(())
+    say_embed(ctx, embed).await
 }
 
 /// The changes made to a fact, newest first
@@ -397,14 +398,7 @@ pub async fn history(
     #[autocomplete = "complete_fact_id"]
     id: String,
 ) -> Result<(), Error> {
-    let store = moderator(ctx)?;
-    let id = id.trim().to_string();
-    let entries = {
-        let id = id.clone();
-        blocking(&store, move |s| s.history(&id))
-            .await
-            .map_err(command_error)?
-    };
+    let (id, entries) = read_fact(ctx, &id, Store::history).await?;
     say(ctx, &history_text(&id, &entries)).await
 }
 
@@ -468,14 +462,7 @@ pub async fn list(
             "{left} more lines not shown; pick a topic to narrow the list"
         )));
     }
-    ctx.send(
-        poise::CreateReply::default()
-            .embed(embed)
-            .ephemeral(true)
-            .allowed_mentions(no_pings()),
-    )
-    .await?;
-    Ok(())
+    say_embed(ctx, embed).await
 }
 
 /// Questions members found unanswered, most frequent first
@@ -512,14 +499,7 @@ pub async fn unanswered(ctx: Context<'_>) -> Result<(), Error> {
     if left > 0 {
         embed = embed.footer(CreateEmbedFooter::new(format!("{left} more not shown")));
     }
-    ctx.send(
-        poise::CreateReply::default()
-            .embed(embed)
-            .ephemeral(true)
-            .allowed_mentions(no_pings()),
-    )
-    .await?;
-    Ok(())
+    say_embed(ctx, embed).await
 }
 
 /// Reload the fact base from its files
