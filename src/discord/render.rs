@@ -145,6 +145,14 @@ impl Reply {
         }
     }
 
+    /// A reply with one embed.
+    pub fn embed(embed: CreateEmbed) -> Reply {
+        Reply {
+            embed: Some(embed),
+            ..Default::default()
+        }
+    }
+
     /// As a reply to a member's message.
     pub fn to_message(&self, reply_to: &serenity::Message) -> CreateMessage {
         fill!(CreateMessage::new().reference_message(reply_to), self)
@@ -457,10 +465,7 @@ pub fn topics(kb: &KnowledgeBase) -> Reply {
         ..Default::default()
     }
     .build();
-    Reply {
-        embed: Some(embed),
-        ..Default::default()
-    }
+    Reply::embed(embed)
 }
 
 /// `/sources`: every source with its link, or the sources of one fact.
@@ -505,10 +510,7 @@ pub fn sources(kb: &KnowledgeBase, fact: Option<&Answer<'_>>) -> Reply {
         ..Default::default()
     }
     .build();
-    Reply {
-        embed: Some(embed),
-        ..Default::default()
-    }
+    Reply::embed(embed)
 }
 
 /// `/about`: what the fact base holds and when it last changed (Unix seconds).
@@ -536,10 +538,7 @@ pub fn about(kb: &KnowledgeBase, changed: Option<u64>) -> Reply {
         ..Default::default()
     }
     .build();
-    Reply {
-        embed: Some(embed),
-        ..Default::default()
-    }
+    Reply::embed(embed)
 }
 
 /// `/help`.
