@@ -11,13 +11,12 @@ use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Duration;
 
 use serde_json::{json, Value};
-use tokio::sync::oneshot;
-use tokio::task::JoinHandle;
 
 use support::fake_discord::{self as fake, FakeDiscord, From, BOT_ID, GUILD_ID};
-use talks_bot::config::{DiscordConfig, Registration, Secret};
+use support::serving::{self, Serving};
+use talks_bot::config::{DiscordConfig, Registration};
 use talks_bot::discord::render::limit_violations;
-use talks_bot::discord::{serve, ServeError, Shards};
+use talks_bot::discord::Shards;
 use talks_bot::knowledge::{Citation, Fact, KnowledgeBase, Source};
 use talks_bot::{Engine, MatchSettings};
 
@@ -72,8 +71,7 @@ impl Write for LogWriter {
 
 struct Bot {
     fake: FakeDiscord,
-    stop: Option<oneshot::Sender<()>>,
-    task: JoinHandle<Result<(), ServeError>>,
+    serving: Serving,
     feedback: PathBuf,
     _dir: tempfile::TempDir,
 }
@@ -93,33 +91,14 @@ impl Bot {
         let dir = tempfile::tempdir().unwrap();
         let feedback = dir.path().join("feedback.jsonl");
         let mut config = DiscordConfig {
-            api_base: Some(fake.rest_url.clone()),
-            user_cooldown_seconds: 0.0,
-            channel_cooldown_seconds: 0.0,
             feedback_log: feedback.clone(),
-            ..Default::default()
+            ..serving::config(&fake)
         };
         configure(&mut config);
-        let (stop, stopped) = oneshot::channel::<()>();
-        let shutdown = async move {
-            let _ = stopped.await;
-        };
-        let task = tokio::spawn(serve(
-            config,
-            Secret::new(fake::TOKEN),
-            talks_bot::shared(engine),
-            shards,
-            shutdown,
-        ));
-        // Commands are registered in the setup, after READY: from then on events are handled.
-        fake.wait_for("command registration", |r| {
-            r.method == "PUT" && r.path.ends_with("/commands")
-        })
-        .await;
+        let serving = Serving::start(&fake, engine, shards, config).await;
         Bot {
             fake,
-            stop: Some(stop),
-            task,
+            serving,
             feedback,
             _dir: dir,
         }
@@ -157,14 +136,8 @@ impl Bot {
 
     /// Stops the bot through its shutdown future, checks that `serve` returns cleanly, and
     /// hands back the fake for a last look.
-    async fn stop(mut self) -> FakeDiscord {
-        let _ = self.stop.take().unwrap().send(());
-        let result = tokio::time::timeout(Duration::from_secs(20), self.task)
-            .await
-            .expect("serve stops on shutdown");
-        result
-            .expect("serve did not panic")
-            .expect("serve returns Ok after shutdown");
+    async fn stop(self) -> FakeDiscord {
+        self.serving.stop().await;
         self.fake
     }
 }

@@ -9,14 +9,13 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use serde_json::{json, Value};
-use tokio::sync::oneshot;
-use tokio::task::JoinHandle;
 
 use support::fake_discord::{self as fake, FakeDiscord, From, BOT_ID};
-use talks_bot::config::{DiscordConfig, Secret};
+use support::serving::{self, Serving};
+use talks_bot::config::DiscordConfig;
 use talks_bot::discord::moderation::REFUSAL;
 use talks_bot::discord::render::limit_violations;
-use talks_bot::discord::{serve, ServeError, Shards};
+use talks_bot::discord::Shards;
 use talks_bot::{Engine, MatchSettings};
 
 const CHANNEL: u64 = 4000;
@@ -34,8 +33,7 @@ const DEFERRED: u64 = 5;
 
 struct Bot {
     fake: FakeDiscord,
-    stop: Option<oneshot::Sender<()>>,
-    task: JoinHandle<Result<(), ServeError>>,
+    serving: Serving,
     dir: PathBuf,
     _tmp: tempfile::TempDir,
 }
@@ -47,32 +45,15 @@ impl Bot {
         let engine = Engine::load(&dir, MatchSettings::default()).expect("the copy loads");
         let fake = FakeDiscord::start().await;
         let config = DiscordConfig {
-            api_base: Some(fake.rest_url.clone()),
-            user_cooldown_seconds: 0.0,
-            channel_cooldown_seconds: 0.0,
             feedback_log: tmp.path().join("feedback.jsonl"),
             moderator_roles: vec![MOD_ROLE],
             moderator_log_channel: Some(LOG_CHANNEL),
-            ..Default::default()
+            ..serving::config(&fake)
         };
-        let (stop, stopped) = oneshot::channel::<()>();
-        let task = tokio::spawn(serve(
-            config,
-            Secret::new(fake::TOKEN),
-            talks_bot::shared(engine),
-            Shards::Auto,
-            async move {
-                let _ = stopped.await;
-            },
-        ));
-        fake.wait_for("command registration", |r| {
-            r.method == "PUT" && r.path.ends_with("/commands")
-        })
-        .await;
+        let serving = Serving::start(&fake, engine, Shards::Auto, config).await;
         Bot {
             fake,
-            stop: Some(stop),
-            task,
+            serving,
             dir,
             _tmp: tmp,
         }
@@ -135,13 +116,8 @@ impl Bot {
         self.fake.ask(message).await.body
     }
 
-    async fn stop(mut self) {
-        let _ = self.stop.take().unwrap().send(());
-        tokio::time::timeout(Duration::from_secs(20), self.task)
-            .await
-            .expect("serve stops on shutdown")
-            .expect("serve did not panic")
-            .expect("serve returns Ok after shutdown");
+    async fn stop(self) {
+        self.serving.stop().await;
     }
 }
 

@@ -1,3 +1,4 @@
 //! Test support shared by the integration tests (and the latency bench).
 
 pub mod fake_discord;
+pub mod serving;
