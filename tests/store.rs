@@ -3,6 +3,7 @@
 mod common;
 
 use std::fs;
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::{Duration, UNIX_EPOCH};
 
@@ -13,6 +14,15 @@ use talks_bot::store::{
 use talks_bot::{shared, Engine, MatchSettings, Store, StoreError, Version};
 
 use common::{copy_knowledge, new_fact, snapshot};
+
+/// A store over a fresh copy of the shipped knowledge folder, which lives as long as the
+/// `TempDir`.
+fn open_copy() -> (tempfile::TempDir, PathBuf, Store) {
+    let tmp = copy_knowledge();
+    let dir = tmp.path().join("knowledge");
+    let store = Store::open(&dir).unwrap();
+    (tmp, dir, store)
+}
 
 fn mod_alice() -> Actor {
     Actor::discord(42, "alice")
@@ -119,9 +129,7 @@ fn add_edit_undo_round_trip_with_history_oldest_first() {
 
 #[test]
 fn remove_and_undo_restore_the_fact() {
-    let tmp = copy_knowledge();
-    let dir = tmp.path().join("knowledge");
-    let store = Store::open(&dir).unwrap();
+    let (_tmp, dir, store) = open_copy();
     let kb = KnowledgeBase::load(&dir).unwrap();
     let lonely = kb
         .facts()
@@ -149,9 +157,7 @@ fn remove_and_undo_restore_the_fact() {
 
 #[test]
 fn removing_a_fact_others_relate_to_is_refused() {
-    let tmp = copy_knowledge();
-    let dir = tmp.path().join("knowledge");
-    let store = Store::open(&dir).unwrap();
+    let (_tmp, dir, store) = open_copy();
     let version = store.show("meeting-end-date").unwrap().version;
     let err = store
         .remove("meeting-end-date", version, mod_alice(), None)
@@ -168,9 +174,7 @@ fn removing_a_fact_others_relate_to_is_refused() {
 
 #[test]
 fn a_stale_edit_is_refused_with_what_changed() {
-    let tmp = copy_knowledge();
-    let dir = tmp.path().join("knowledge");
-    let store = Store::open(&dir).unwrap();
+    let (_tmp, dir, store) = open_copy();
     let start = store.show("meeting-dates").unwrap();
 
     // Moderator A changes the answer.
@@ -283,9 +287,7 @@ fn a_stale_edit_is_refused_with_what_changed() {
 
 #[test]
 fn invalid_changes_are_refused_and_nothing_is_written() {
-    let tmp = copy_knowledge();
-    let dir = tmp.path().join("knowledge");
-    let store = Store::open(&dir).unwrap();
+    let (_tmp, dir, store) = open_copy();
     let before = snapshot(&dir);
 
     let refused = |fact, field: &str| {
@@ -379,9 +381,7 @@ fn invalid_changes_are_refused_and_nothing_is_written() {
 
 #[test]
 fn untouched_files_stay_byte_for_byte() {
-    let tmp = copy_knowledge();
-    let dir = tmp.path().join("knowledge");
-    let store = Store::open(&dir).unwrap();
+    let (_tmp, dir, store) = open_copy();
     let before = snapshot(&dir);
     let shown = store.show("lavrov-opening").unwrap();
     let mut fact = shown.fact.clone();
@@ -431,9 +431,7 @@ fn shipped_facts_are_written_back_exactly_as_they_are() {
 
 #[test]
 fn a_url_given_as_a_source_becomes_a_source_file() {
-    let tmp = copy_knowledge();
-    let dir = tmp.path().join("knowledge");
-    let store = Store::open(&dir).unwrap();
+    let (_tmp, dir, store) = open_copy();
     let mut fact = new_fact("url-cited");
     fact.sources = vec![Citation {
         source: "https://www.example.org/news/2024/03/moscow?utm=x".into(),
@@ -496,9 +494,7 @@ fn an_accepted_change_is_answered_from_at_once() {
 
 #[test]
 fn an_interrupted_change_is_completed_on_open() {
-    let tmp = copy_knowledge();
-    let dir = tmp.path().join("knowledge");
-    let store = Store::open(&dir).unwrap();
+    let (_tmp, dir, store) = open_copy();
     let first = store.add(new_fact("chairs"), mod_alice(), None).unwrap();
     drop(store);
 
@@ -618,9 +614,7 @@ fn concurrent_edits_lose_no_update() {
 
 #[test]
 fn versions_are_hashes_of_the_file() {
-    let tmp = copy_knowledge();
-    let dir = tmp.path().join("knowledge");
-    let store = Store::open(&dir).unwrap();
+    let (_tmp, _, store) = open_copy();
     let shown = store.show("meeting-dates").unwrap();
     assert_eq!(
         shown.version,
@@ -630,9 +624,7 @@ fn versions_are_hashes_of_the_file() {
 
 #[test]
 fn undo_is_refused_after_an_outside_edit() {
-    let tmp = copy_knowledge();
-    let dir = tmp.path().join("knowledge");
-    let store = Store::open(&dir).unwrap();
+    let (_tmp, _, store) = open_copy();
     let shown = store.show("meeting-dates").unwrap();
     let mut fact = shown.fact.clone();
     fact.keywords.push("store-edit".into());
