@@ -114,6 +114,12 @@ impl Bot {
         )
     }
 
+    /// Runs `/name options...` as `user` in the test channel and returns Discord's callback.
+    async fn command(&self, user: u64, name: &str, options: &[(&str, &str)]) -> fake::Request {
+        let command = fake::command(self.fake.id(), user, CHANNEL, name, options);
+        self.fake.interact(command).await
+    }
+
     /// Every reply the bot posted in a channel.
     fn replies(&self) -> Vec<fake::Request> {
         self.fake
@@ -773,14 +779,7 @@ async fn cooldowns_silence_messages_and_note_commands_while_others_are_answered(
     let again_id = again["id"].as_str().unwrap().to_string();
     bot.fake.dispatch("MESSAGE_CREATE", again);
     let note = bot
-        .fake
-        .interact(fake::command(
-            bot.fake.id(),
-            7,
-            CHANNEL,
-            "ask",
-            &[("question", "who took part")],
-        ))
+        .command(7, "ask", &[("question", "who took part")])
         .await;
     assert_eq!(
         note.body["data"]["flags"].as_u64().unwrap() & EPHEMERAL,
@@ -925,10 +924,7 @@ async fn topics_sources_about_and_help_answer_privately_within_limits() {
         ("help", &[], ""),
     ];
     for (name, options, title) in cases {
-        let callback = bot
-            .fake
-            .interact(fake::command(bot.fake.id(), 7, CHANNEL, name, options))
-            .await;
+        let callback = bot.command(7, name, options).await;
         let data = &callback.body["data"];
         assert_eq!(
             data["flags"].as_u64().unwrap_or(0) & EPHEMERAL,
@@ -954,16 +950,7 @@ async fn topics_sources_about_and_help_answer_privately_within_limits() {
             assert!(fields.iter().any(|f| f["name"] == "Knowledge last changed"));
         }
     }
-    let callback = bot
-        .fake
-        .interact(fake::command(
-            bot.fake.id(),
-            7,
-            CHANNEL,
-            "sources",
-            &[("fact", "pizza recipe")],
-        ))
-        .await;
+    let callback = bot.command(7, "sources", &[("fact", "pizza recipe")]).await;
     assert!(
         callback.body["data"]["content"]
             .as_str()
