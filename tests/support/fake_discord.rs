@@ -316,13 +316,18 @@ pub fn interaction(
     value
 }
 
-/// A slash command with string options.
-pub fn command(id: u64, user_id: u64, channel: u64, name: &str, options: &[(&str, &str)]) -> Value {
-    let options: Vec<Value> = options
+/// String options (type 3) as `(name, value)`, in an interaction's data.
+fn string_options(options: &[(&str, &str)]) -> Vec<Value> {
+    options
         .iter()
         .map(|(name, value)| json!({"name": name, "type": 3, "value": value}))
-        .collect();
-    interaction(id, 2, user_id, channel, slash_data(name, options), None)
+        .collect()
+}
+
+/// A slash command with string options.
+pub fn command(id: u64, user_id: u64, channel: u64, name: &str, options: &[(&str, &str)]) -> Value {
+    let data = slash_data(name, string_options(options));
+    interaction(id, 2, user_id, channel, data, None)
 }
 
 fn slash_data(name: &str, options: impl serde::Serialize) -> Value {
@@ -628,10 +633,7 @@ pub fn subcommand(
     sub: &str,
     options: &[(&str, &str)],
 ) -> Value {
-    let options: Vec<Value> = options
-        .iter()
-        .map(|(name, value)| json!({"name": name, "type": 3, "value": value}))
-        .collect();
+    let options = string_options(options);
     let data = json!({"id": "7003", "name": group, "type": 1,
                       "options": [{"name": sub, "type": 1, "options": options}]});
     interaction(id, 2, user_id, channel, data, None)
