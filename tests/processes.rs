@@ -7,7 +7,6 @@ mod common;
 use std::process::{Command, Stdio};
 
 use talks_bot::knowledge::KnowledgeBase;
-use talks_bot::store::Entry;
 use talks_bot::{Actor, Store, StoreError};
 
 const CHILD_DIR: &str = "TALKS_BOT_EDIT_CHILD_DIR";
@@ -83,11 +82,7 @@ fn processes_share_one_folder_without_losing_an_edit() {
         fact.keywords.len(),
         original.keywords.len() + PROCESSES * EDITS
     );
-    let journal: Vec<Entry> = std::fs::read_to_string(dir.join("journal.jsonl"))
-        .unwrap()
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect();
+    let journal = common::journal_lines(&dir);
     assert_eq!(journal.len(), PROCESSES * EDITS);
     let mut previous = Some(original);
     for (i, entry) in journal.iter().enumerate() {

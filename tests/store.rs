@@ -13,7 +13,7 @@ use talks_bot::store::{
 };
 use talks_bot::{shared, Engine, MatchSettings, Store, StoreError, Version};
 
-use common::{copy_knowledge, new_fact, snapshot};
+use common::{copy_knowledge, journal_lines, new_fact, snapshot};
 
 /// A store over a fresh copy of the shipped knowledge folder, which lives as long as the
 /// `TempDir`.
@@ -30,14 +30,6 @@ fn mod_alice() -> Actor {
 
 fn fixed_clock() -> impl Fn() -> std::time::SystemTime + Send + Sync + 'static {
     || UNIX_EPOCH + Duration::from_secs(1_709_294_400)
-}
-
-fn journal_lines(dir: &std::path::Path) -> Vec<Entry> {
-    fs::read_to_string(dir.join(JOURNAL_FILE))
-        .unwrap_or_default()
-        .lines()
-        .map(|line| serde_json::from_str(line).expect("journal line"))
-        .collect()
 }
 
 #[test]

@@ -1,5 +1,5 @@
 //! Helpers shared by the store, reload, CLI and crash tests: temporary copies of the shipped
-//! knowledge folder (the repository's own is never touched) and file snapshots.
+//! knowledge folder (the repository's own is never touched), file snapshots and the journal.
 
 #![allow(dead_code)]
 
@@ -8,6 +8,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use talks_bot::knowledge::{Citation, Fact};
+use talks_bot::store::{Entry, JOURNAL_FILE};
 
 /// The repository's knowledge folder (read only).
 pub fn shipped() -> PathBuf {
@@ -36,6 +37,15 @@ fn copy_dir(from: &Path, to: &Path) {
             fs::copy(entry.path(), to.join(&*name)).unwrap();
         }
     }
+}
+
+/// The journal's entries, oldest first (none if there is no journal yet).
+pub fn journal_lines(dir: &Path) -> Vec<Entry> {
+    fs::read_to_string(dir.join(JOURNAL_FILE))
+        .unwrap_or_default()
+        .lines()
+        .map(|line| serde_json::from_str(line).expect("journal line"))
+        .collect()
 }
 
 /// Every file under `dir` (relative path to bytes), hidden files included.
