@@ -106,11 +106,16 @@ impl Bot {
 
     /// A guild message from `user` in the test channel that mentions the bot.
     fn mention(&self, user: u64, question: &str) -> Value {
+        self.message(user, &mention(question), true)
+    }
+
+    /// A guild message from `user` in the test channel.
+    fn message(&self, user: u64, content: &str, mentions_bot: bool) -> Value {
         fake::message(
             self.fake.id(),
             From::member(user, CHANNEL),
-            &mention(question),
-            true,
+            content,
+            mentions_bot,
         )
     }
 
@@ -294,12 +299,7 @@ async fn answer_channels_need_message_content_and_get_answers_without_a_mention(
         .unwrap();
     assert_ne!(intents & MESSAGE_CONTENT, 0);
 
-    let chatter = fake::message(
-        bot.fake.id(),
-        From::member(7, CHANNEL),
-        "good morning everyone",
-        false,
-    );
+    let chatter = bot.message(7, "good morning everyone", false);
     let chatter_id = chatter["id"].as_str().unwrap().to_string();
     bot.fake.dispatch("MESSAGE_CREATE", chatter);
     let elsewhere = fake::message(
@@ -311,20 +311,10 @@ async fn answer_channels_need_message_content_and_get_answers_without_a_mention(
     let elsewhere_id = elsewhere["id"].as_str().unwrap().to_string();
     bot.fake.dispatch("MESSAGE_CREATE", elsewhere);
     // A question the bot cannot answer gets no reply there, and costs the member no cooldown.
-    let unanswered = fake::message(
-        bot.fake.id(),
-        From::member(7, CHANNEL),
-        NOT_ANSWERED_QUESTION,
-        false,
-    );
+    let unanswered = bot.message(7, NOT_ANSWERED_QUESTION, false);
     let unanswered_id = unanswered["id"].as_str().unwrap().to_string();
     bot.fake.dispatch("MESSAGE_CREATE", unanswered);
-    let question = fake::message(
-        bot.fake.id(),
-        From::member(7, CHANNEL),
-        "Who took part in the talks?",
-        false,
-    );
+    let question = bot.message(7, "Who took part in the talks?", false);
     let reply = bot.fake.ask(question).await;
     assert!(
         footer(&reply.body).contains("fact meeting-participants"),
@@ -629,15 +619,7 @@ async fn messages_from_bots_are_ignored() {
 async fn everyone_and_other_mentions_in_a_question_ping_nobody() {
     let bot = Bot::start(|_| {}).await;
     let text = mention("@everyone @here <@&555> <@42> who took part?");
-    let reply = bot
-        .fake
-        .ask(fake::message(
-            bot.fake.id(),
-            From::member(7, CHANNEL),
-            &text,
-            true,
-        ))
-        .await;
+    let reply = bot.fake.ask(bot.message(7, &text, true)).await;
     assert_no_pings(&reply.body);
     // The question is shown back (in the embed author line, where nothing can ping) but never in content.
     assert!(reply.body["content"]
@@ -654,15 +636,7 @@ async fn a_ten_kilobyte_question_is_cut_and_answered() {
     while text.len() < 10 * 1024 {
         text.push_str("who took part in the Moscow meeting? ");
     }
-    let reply = bot
-        .fake
-        .ask(fake::message(
-            bot.fake.id(),
-            From::member(7, CHANNEL),
-            &text,
-            true,
-        ))
-        .await;
+    let reply = bot.fake.ask(bot.message(7, &text, true)).await;
     assert_fits(&reply.body);
     assert!(
         reply.body["content"]
@@ -883,12 +857,7 @@ async fn a_burst_of_1000_messages_is_answered_in_full_and_leaves_nothing_behind(
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_message_command_answers_someone_elses_message() {
     let bot = Bot::start(|_| {}).await;
-    let target = fake::message(
-        bot.fake.id(),
-        From::member(5, CHANNEL),
-        "who took part in it?",
-        false,
-    );
+    let target = bot.message(5, "who took part in it?", false);
     let callback = bot
         .fake
         .interact(fake::message_command(
