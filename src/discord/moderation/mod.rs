@@ -240,6 +240,7 @@ async fn say(ctx: Context<'_>, text: &str) -> Result<(), Error> {
     Ok(())
 }
 
+/// Answers privately with one embed, pinging nobody.
 async fn say_embed(ctx: Context<'_>, embed: CreateEmbed) -> Result<(), Error> {
     ctx.send(
         poise::CreateReply::default()
