@@ -65,6 +65,35 @@ pub struct CitedSource<'a> {
     pub note: Option<&'a str>,
 }
 
+impl<'a> CitedSource<'a> {
+    /// A fact's citations whose sources are in the base, in the fact's order.
+    pub fn of(kb: &'a KnowledgeBase, fact: &'a Fact) -> Vec<CitedSource<'a>> {
+        fact.sources
+            .iter()
+            .filter_map(|c| {
+                kb.source(&c.source).map(|source| CitedSource {
+                    source,
+                    quote: c.quote.as_deref(),
+                    note: c.note.as_deref(),
+                })
+            })
+            .collect()
+    }
+
+    /// The citation as JSON: `source_id`, `title`, `outlet`, `date`, `url`, `quote`, `note`.
+    pub fn to_json(&self) -> Value {
+        json!({
+            "source_id": self.source.id,
+            "title": self.source.title,
+            "outlet": self.source.outlet,
+            "date": self.source.date,
+            "url": self.source.url,
+            "quote": self.quote,
+            "note": self.note,
+        })
+    }
+}
+
 /// The bot's reply to one question.
 #[derive(Debug, Clone)]
 pub struct Answer<'a> {
@@ -110,16 +139,7 @@ impl<'a> Answer<'a> {
         let Some(fact) = self.fact() else {
             return Vec::new();
         };
-        fact.sources
-            .iter()
-            .filter_map(|c| {
-                self.kb.source(&c.source).map(|source| CitedSource {
-                    source,
-                    quote: c.quote.as_deref(),
-                    note: c.note.as_deref(),
-                })
-            })
-            .collect()
+        CitedSource::of(self.kb, fact)
     }
 
     /// The fixed reply for an outcome without a fact.
@@ -152,15 +172,7 @@ impl<'a> Answer<'a> {
             "as_of": fact.and_then(|f| f.as_of.as_deref()),
             "message": self.message(),
             "truncated": self.truncated,
-            "sources": self.citations().iter().map(|c| json!({
-                "source_id": c.source.id,
-                "title": c.source.title,
-                "outlet": c.source.outlet,
-                "date": c.source.date,
-                "url": c.source.url,
-                "quote": c.quote,
-                "note": c.note,
-            })).collect::<Vec<_>>(),
+            "sources": self.citations().iter().map(CitedSource::to_json).collect::<Vec<_>>(),
             "suggestions": pairs(&self.suggestions),
             "related": pairs(&self.related),
         })

@@ -9,7 +9,7 @@ use std::path::Path;
 
 use serde_json::json;
 
-use crate::answer::source_line;
+use crate::answer::{source_line, CitedSource};
 use crate::engine::Engine;
 use crate::eval::{evaluate, load_cases, EvalError};
 use crate::knowledge::{check as check_base, KnowledgeBase, LoadError};
@@ -167,21 +167,9 @@ pub fn facts(engine: &Engine, json: bool, out: &mut impl Write) -> io::Result<()
             .iter()
             .map(|fact| {
                 let mut value = serde_json::to_value(fact).unwrap_or_default();
-                value["sources"] = fact
-                    .sources
+                value["sources"] = CitedSource::of(kb, fact)
                     .iter()
-                    .map(|c| {
-                        let source = kb.source(&c.source);
-                        json!({
-                            "source_id": c.source,
-                            "title": source.and_then(|s| s.title.as_deref()),
-                            "outlet": source.map(|s| s.outlet.as_str()),
-                            "date": source.and_then(|s| s.date.as_deref()),
-                            "url": source.map(|s| s.url.as_str()),
-                            "quote": c.quote,
-                            "note": c.note,
-                        })
-                    })
+                    .map(CitedSource::to_json)
                     .collect();
                 value
             })

@@ -148,7 +148,7 @@ impl Engine {
             answer.outcome = Outcome::Help;
             return answer;
         }
-        let ranked = self.index.search(&answer.question, MAX_SUGGESTIONS + 1);
+        let ranked = self.index.search_words(words, MAX_SUGGESTIONS + 1);
         let facts = self.kb.facts();
         match ranked.first() {
             Some(best) if best.confidence >= self.settings.threshold => {

@@ -239,6 +239,12 @@ impl Index {
         self.search_terms(&query, limit)
     }
 
+    /// [`Index::search`] over words already folded by [`Analyzer::words`].
+    pub fn search_words(&self, words: Vec<String>, limit: usize) -> Vec<Scored> {
+        let query = self.analyzer.terms_of_words(words);
+        self.search_terms(&query, limit)
+    }
+
     fn search_terms(&self, query: &[Token], limit: usize) -> Vec<Scored> {
         SCRATCH.with(|scratch| {
             let mut scratch = scratch.borrow_mut();

@@ -342,7 +342,12 @@ impl Analyzer {
 
     /// The terms of a text, each with the folded word it came from (before stemming).
     pub fn words_and_terms(&self, text: &str) -> Vec<Token> {
-        let tokens = self.tokens(text);
+        self.terms_of_words(words_for_matching(text))
+    }
+
+    /// [`Analyzer::words_and_terms`] of words already folded by [`Analyzer::words`].
+    pub fn terms_of_words(&self, words: Vec<String>) -> Vec<Token> {
+        let tokens = self.tokens(words);
         let mut out = Vec::with_capacity(tokens.len() + 4);
         let mut i = 0;
         'outer: while i < tokens.len() {
@@ -371,9 +376,9 @@ impl Analyzer {
 
     /// Tokens before alias expansion, stop words still in place (and marked) so that a
     /// spelling such as "take place" or "step down" can match as a phrase.
-    fn tokens(&self, text: &str) -> Vec<(Token, bool)> {
-        let mut tokens = Vec::new();
-        for word in words_for_matching(text) {
+    fn tokens(&self, words: Vec<String>) -> Vec<(Token, bool)> {
+        let mut tokens = Vec::with_capacity(words.len());
+        for word in words {
             if STOP_SET.contains(word.as_str()) {
                 let term = Term {
                     text: word.clone(),
@@ -400,7 +405,7 @@ impl Analyzer {
 
     /// How matching sees a phrase before aliases apply: its stems, stop words included.
     fn key(&self, text: &str) -> Vec<String> {
-        self.tokens(text)
+        self.tokens(words_for_matching(text))
             .into_iter()
             .map(|((_, t), _)| t.text)
             .collect()
