@@ -6,7 +6,7 @@ use std::path::Path;
 use crate::answer::{Answer, Outcome};
 use crate::knowledge::{Fact, KnowledgeBase, LoadError};
 use crate::matcher::Index;
-use crate::text::{clean_input, fold, Analyzer};
+use crate::text::{clean_input, fold, Analyzer, Lang};
 
 /// How sure the matcher must be, and how far it reaches for suggestions.
 #[derive(Debug, Clone, Copy, PartialEq, serde::Deserialize, serde::Serialize)]
@@ -88,7 +88,7 @@ pub struct Completion<'a> {
 impl Engine {
     /// Indexes a base that has already been checked.
     pub fn new(kb: KnowledgeBase, settings: MatchSettings) -> Engine {
-        let index = Index::build(kb.facts(), Analyzer::new(kb.aliases()));
+        let index = Index::build(kb.facts(), Analyzer::new(Lang::EN, kb.aliases()));
         let phrasings = kb
             .facts()
             .iter()
@@ -144,7 +144,7 @@ impl Engine {
             answer.outcome = Outcome::Empty;
             return answer;
         }
-        if is_help(&words) {
+        if self.index.analyzer().is_help(&words) {
             answer.outcome = Outcome::Help;
             return answer;
         }
@@ -249,127 +249,9 @@ impl Engine {
     }
 }
 
-/// Greetings, thanks and "what can you do": words that ask about the bot, not the talks.
-fn is_help(words: &[String]) -> bool {
-    const TRIGGERS: &[&str] = &[
-        "hi",
-        "hello",
-        "hey",
-        "hiya",
-        "howdy",
-        "yo",
-        "sup",
-        "greetings",
-        "morning",
-        "evening",
-        "afternoon",
-        "thanks",
-        "thank",
-        "up",
-        "thx",
-        "ty",
-        "cheers",
-        "help",
-        "commands",
-        "usage",
-        "you",
-        "this",
-        "bot",
-        "talksbot",
-    ];
-    const FILLERS: &[&str] = &[
-        "good",
-        "there",
-        "all",
-        "everyone",
-        "what",
-        "can",
-        "could",
-        "do",
-        "does",
-        "how",
-        "i",
-        "me",
-        "use",
-        "work",
-        "works",
-        "are",
-        "who",
-        "is",
-        "it",
-        "to",
-        "ask",
-        "know",
-        "a",
-        "lot",
-        "much",
-        "so",
-        "very",
-        "please",
-        "the",
-        "with",
-        "need",
-        "some",
-        "do",
-        "dont",
-        "doing",
-        "of",
-        "about",
-        "whats",
-        "questions",
-        "question",
-        "anything",
-        "kind",
-        "things",
-        "talks",
-        "bot",
-        "again",
-        "ok",
-        "okay",
-        "great",
-        "nice",
-        "one",
-        "my",
-        "for",
-        "and",
-        "your",
-        "yours",
-    ];
-    words.iter().any(|w| TRIGGERS.contains(&w.as_str()))
-        && words
-            .iter()
-            .all(|w| TRIGGERS.contains(&w.as_str()) || FILLERS.contains(&w.as_str()))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn words(text: &str) -> Vec<String> {
-        Analyzer::default().words(text)
-    }
-
-    #[test]
-    fn greetings_and_help_are_spotted() {
-        for text in [
-            "hi",
-            "Hello there!",
-            "thanks a lot",
-            "what can you do?",
-            "help",
-            "how do I use this bot",
-        ] {
-            assert!(is_help(&words(text)), "{text}");
-        }
-        for text in [
-            "who is Lavrov",
-            "how did Russia help Gaza",
-            "talks",
-            "what happened in Moscow",
-        ] {
-            assert!(!is_help(&words(text)), "{text}");
-        }
-    }
 
     #[test]
     fn settings_are_validated() {

@@ -5,7 +5,7 @@
 use std::collections::HashMap;
 
 use crate::knowledge::Fact;
-use crate::text::{Analyzer, Token};
+use crate::text::{Analyzer, Role, Term, Token};
 
 thread_local! {
     /// Per-fact accumulators reused across questions on a thread, zeroed after each use, so
@@ -117,16 +117,17 @@ impl Index {
                     let mut phrase: Vec<(u32, f32)> = Vec::new();
                     for (word, term) in analyzer.words_and_terms(text) {
                         let next = terms.len() as u32;
-                        if f < 3 && term.weak {
-                            fact_intents |= intent_bit(&term.text);
+                        let weak = term.is_question_word();
+                        if f < 3 {
+                            fact_intents |= intent_bit(&term);
                         }
                         let id = *terms.entry(term.text).or_insert(next);
-                        if !term.weak {
+                        if !weak {
                             surface_of.entry(word).or_insert(id);
                         }
                         if f < 2 && !phrase.iter().any(|&(p, _)| p == id) {
                             // The weight is filled in once IDFs are known; weak words mark it negative.
-                            phrase.push((id, if term.weak { -1.0 } else { 1.0 }));
+                            phrase.push((id, if weak { -1.0 } else { 1.0 }));
                         }
                         tf.entry(id).or_insert([0.0; FIELDS])[f] += 1.0;
                         len[f] += 1.0;
@@ -272,36 +273,34 @@ impl Index {
         let mut subject = 0f32;
         let mut seen: Vec<&str> = Vec::with_capacity(query.len());
         let mut matched: Vec<(u32, f32)> = Vec::with_capacity(query.len());
-        let asked = query
-            .iter()
-            .filter(|(_, t)| t.weak)
-            .fold(0u8, |bits, (_, t)| bits | intent_bit(&t.text));
+        let asked = query.iter().fold(0u8, |bits, (_, t)| bits | intent_bit(t));
         for (word, term) in query {
             if seen.contains(&term.text.as_str()) {
                 continue;
             }
             seen.push(&term.text);
+            let weak = term.is_question_word();
             let (id, factor) = match self.terms.get(&term.text) {
                 Some(&id) => (Some(id), 1.0),
-                None if term.weak => (None, 0.0),
+                None if weak => (None, 0.0),
                 None => match self.correct(word) {
                     Some((id, distance)) => (Some(id), FUZZY_FACTOR[distance]),
                     None => (None, 0.0),
                 },
             };
             let Some(id) = id else {
-                if !term.weak {
+                if !weak {
                     subject += self.unknown_idf;
                 }
                 continue;
             };
             matched.push((id, factor));
             let entry = &self.entries[id as usize];
-            let weight = if term.weak { WEAK_QUERY_WEIGHT } else { 1.0 } * factor;
-            if !term.weak {
+            let weight = if weak { WEAK_QUERY_WEIGHT } else { 1.0 } * factor;
+            if !weak {
                 subject += entry.mass;
             }
-            let mass = if term.weak { 0.0 } else { entry.mass * factor };
+            let mass = if weak { 0.0 } else { entry.mass * factor };
             for posting in &entry.postings {
                 let slot = &mut acc[posting.fact as usize];
                 if slot.0 == 0.0 {
@@ -396,10 +395,10 @@ impl Index {
                         term.text,
                         e.idf,
                         e.mass,
-                        if term.weak { " weak" } else { "" }
+                        if term.is_question_word() { " weak" } else { "" }
                     )
                 }
-                None if term.weak => write!(out, " {}[weak, unknown]", term.text),
+                None if term.is_question_word() => write!(out, " {}[weak, unknown]", term.text),
                 None => match self.correct(word) {
                     Some((id, d)) => {
                         let target = self
@@ -480,16 +479,10 @@ impl Index {
     }
 }
 
-/// The kind of question a question word asks, as a bit: who, when, where, why, how many or
-/// how much. "What", "which" and "how" alone are too general to tell.
-fn intent_bit(word: &str) -> u8 {
-    match word {
-        "who" | "whom" | "whose" => 1,
-        "when" => 2,
-        "where" => 4,
-        "why" => 8,
-        "many" => 16,
-        "much" => 32,
+/// The kind of question a term asks, as a bit (see [`Kind::bit`]); 0 for other terms.
+fn intent_bit(term: &Term) -> u8 {
+    match term.role {
+        Role::Question(kind) => kind.bit(),
         _ => 0,
     }
 }

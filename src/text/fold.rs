@@ -1,0 +1,194 @@
+//! Folding text to the words matching compares: Unicode NFKC, lower case, diacritics and
+//! letter variants per script, apostrophes and elisions, digits of every script as ASCII.
+//! Each letter is folded by the rules of its own script, so a Latin name in an Arabic question
+//! or an Arabic name in an English one is folded the same way wherever it appears.
+
+use unicode_normalization::char::{decompose_canonical, is_combining_mark};
+use unicode_normalization::UnicodeNormalization;
+
+use super::language::{Language, Script, LANGUAGES};
+
+/// Tokens longer than this are noise (a pasted hash, a run of letters) and are dropped.
+const MAX_TOKEN_CHARS: usize = 40;
+
+/// The rules for a letter of `script` in a text of language `lang`: the text's own language
+/// for its own script, else the first registered language written in that script.
+pub(crate) fn rules_for(script: Script, lang: &'static dyn Language) -> &'static dyn Language {
+    if lang.script() == script {
+        return lang;
+    }
+    LANGUAGES
+        .iter()
+        .copied()
+        .find(|l| l.script() == script)
+        .unwrap_or(lang)
+}
+
+/// The folded words of a text read as language `lang`, stop words kept.
+/// `"Lavrov's al-Mālikī"` becomes `["lavrov", "al", "maliki"]` in English; `"l'incontro"`
+/// becomes `["incontro"]` in Italian; `"الحكومة"` becomes `["الحكومه"]`.
+pub(crate) fn fold_words(text: &str, lang: &'static dyn Language) -> Vec<String> {
+    let mut words = Vec::new();
+    let mut word = String::new();
+    let mut chars = text
+        .nfkc()
+        .flat_map(char::to_lowercase)
+        .collect::<Vec<char>>()
+        .into_iter()
+        .peekable();
+    let mut prev_digit = false;
+    while let Some(c) = chars.next() {
+        if is_apostrophe(c) {
+            let next_is_letter = chars.peek().is_some_and(|n| n.is_alphanumeric());
+            // "l'incontro", "qu'est": an elided article or preposition goes with its apostrophe.
+            if next_is_letter && lang.elisions().contains(&word.as_str()) {
+                word.clear();
+                continue;
+            }
+            // "lavrov's" -> "lavrov"; "don't" -> "dont"; a stray apostrophe is a separator.
+            if !word.is_empty() && chars.peek() == Some(&'s') {
+                let mut look = chars.clone();
+                look.next();
+                if look.peek().is_none_or(|n| !n.is_alphanumeric()) {
+                    chars.next();
+                    continue;
+                }
+            }
+            if !word.is_empty() && next_is_letter {
+                continue;
+            }
+            push_word(&mut words, &mut word);
+            continue;
+        }
+        if is_combining_mark(c) {
+            // A mark with no letter of its own ("ope\u{353}ned", Arabic tashkeel typed apart)
+            // belongs to the word it sits in.
+            continue;
+        }
+        if let Some(d) = digit(c) {
+            word.push(d);
+            prev_digit = true;
+            continue;
+        }
+        if c == ',' && prev_digit && chars.peek().and_then(|&n| digit(n)).is_some() {
+            continue; // 30,000 -> 30000
+        }
+        prev_digit = false;
+        if !c.is_alphanumeric() {
+            push_word(&mut words, &mut word);
+            continue;
+        }
+        let rules = Script::of(c).map_or(lang, |script| rules_for(script, lang));
+        match rules.fold_char(c) {
+            Some(c) if c.is_ascii() || rules.keeps_mark(c) => word.push(c),
+            Some(c) if rules.drops_marks() => {
+                // Diacritics go: "ā" decomposes to "a" and a combining mark, which is dropped.
+                decompose_canonical(c, |d| {
+                    if !is_combining_mark(d) {
+                        if let Some(d) = rules.fold_char(d) {
+                            word.push(d);
+                        }
+                    }
+                });
+            }
+            Some(c) => word.push(c),
+            None => {} // a letter that is only decoration (tatweel)
+        }
+    }
+    push_word(&mut words, &mut word);
+    words
+}
+
+/// A digit of any script as its ASCII digit: "٢٠٢٤" is "2024".
+fn digit(c: char) -> Option<char> {
+    if c.is_ascii_digit() {
+        return Some(c);
+    }
+    let zero = match c {
+        '\u{0660}'..='\u{0669}' => 0x0660,
+        '\u{06F0}'..='\u{06F9}' => 0x06F0,
+        _ => return None,
+    };
+    char::from_digit(c as u32 - zero, 10)
+}
+
+fn push_word(words: &mut Vec<String>, word: &mut String) {
+    if !word.is_empty() {
+        if word.chars().count() <= MAX_TOKEN_CHARS {
+            words.push(std::mem::take(word));
+        } else {
+            word.clear();
+        }
+    }
+}
+
+fn is_apostrophe(c: char) -> bool {
+    matches!(
+        c,
+        '\'' | '\u{2019}' | '\u{2018}' | '\u{02BC}' | '`' | '\u{00B4}'
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::text::language::Lang;
+
+    fn fold(text: &str, code: &str) -> Vec<String> {
+        fold_words(text, Lang::from_code(code).unwrap().rules())
+    }
+
+    #[test]
+    fn latin_letters_lose_their_marks() {
+        assert_eq!(
+            fold("Lavrov's  al-Mālikī!", "en"),
+            ["lavrov", "al", "maliki"]
+        );
+        assert_eq!(fold("ＬＡＶＲＯＶ", "en"), ["lavrov"]);
+        assert_eq!(fold("30,000 dead", "en"), ["30000", "dead"]);
+        assert_eq!(fold("don't", "en"), ["dont"]);
+        assert_eq!(fold("Putin\u{2019}s envoy", "en"), ["putin", "envoy"]);
+        assert_eq!(fold("réunion à Moscou", "fr"), ["reunion", "a", "moscou"]);
+    }
+
+    #[test]
+    fn a_lone_combining_mark_does_not_split_a_word() {
+        assert_eq!(fold("ope\u{353}ned", "en"), ["opened"]);
+        assert_eq!(fold("e\u{301}te\u{301}", "fr"), ["ete"]);
+    }
+
+    #[test]
+    fn elisions_go_with_their_apostrophe() {
+        assert_eq!(fold("l'incontro dell'OLP", "it"), ["incontro", "olp"]);
+        assert_eq!(
+            fold("qu'est-ce que l’OLP ?", "fr"),
+            ["est", "ce", "que", "olp"]
+        );
+        assert_eq!(fold("d'Abbas", "fr"), ["abbas"]);
+        // English keeps its own apostrophes.
+        assert_eq!(fold("l'incontro", "en"), ["lincontro"]);
+    }
+
+    #[test]
+    fn arabic_letters_fold_to_one_form() {
+        // Tashkeel, tatweel, hamza forms of alef, taa marbuta, alef maqsura.
+        assert_eq!(fold("الحُكُومَة", "ar"), ["الحكومه"]);
+        assert_eq!(fold("إجتمـــاع", "ar"), ["اجتماع"]);
+        assert_eq!(fold("أبو مازن", "ar"), ["ابو", "مازن"]);
+        assert_eq!(fold("مستشفى", "ar"), ["مستشفي"]);
+        assert_eq!(fold("٢٩ فبراير ٢٠٢٤", "ar"), ["29", "فبراير", "2024"]);
+    }
+
+    #[test]
+    fn russian_keeps_short_i_and_folds_yo() {
+        assert_eq!(fold("Ещё какой", "ru"), ["еще", "какой"]);
+        assert_eq!(fold("Лавров, Москва!", "ru"), ["лавров", "москва"]);
+    }
+
+    #[test]
+    fn each_script_is_folded_by_its_own_rules() {
+        // An Arabic name in an English question folds as it does in Arabic.
+        assert_eq!(fold("who is الحكومة", "en"), ["who", "is", "الحكومه"]);
+        assert_eq!(fold("кто такой Lavrov's", "ru"), ["кто", "такой", "lavrov"]);
+    }
+}

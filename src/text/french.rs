@@ -1,0 +1,179 @@
+//! French: accents dropped except on "où" (where), which would otherwise be "ou" (or);
+//! elisions ("l'OLP", "qu'est-ce", "d'Abbas") taken off; Snowball's French stemmer
+//! (rust-stemmers).
+
+use super::language::{qw, Kind, Language, QuestionWord, Script};
+
+pub(crate) struct French;
+
+impl Language for French {
+    fn code(&self) -> &'static str {
+        "fr"
+    }
+
+    fn names(&self) -> (&'static str, &'static str) {
+        ("French", "français")
+    }
+
+    fn script(&self) -> Script {
+        Script::Latin
+    }
+
+    fn discord_locales(&self) -> &'static [&'static str] {
+        &["fr"]
+    }
+
+    fn stop_words(&self) -> &'static [&'static str] {
+        STOP_WORDS
+    }
+
+    fn question_words(&self) -> &'static [QuestionWord] {
+        QUESTION_WORDS
+    }
+
+    fn help_triggers(&self) -> &'static [&'static str] {
+        &[
+            "bonjour",
+            "salut",
+            "coucou",
+            "bonsoir",
+            "merci",
+            "aide",
+            "aider",
+            "commandes",
+            "bot",
+        ]
+    }
+
+    fn help_fillers(&self) -> &'static [&'static str] {
+        &[
+            "tu",
+            "peux",
+            "peut",
+            "faire",
+            "fais",
+            "quoi",
+            "que",
+            "est",
+            "ce",
+            "comment",
+            "utiliser",
+            "je",
+            "me",
+            "beaucoup",
+            "le",
+            "la",
+            "les",
+            "questions",
+            "question",
+            "sur",
+            "de",
+            "des",
+            "vous",
+            "pouvez",
+            "sais",
+            "a",
+            "tous",
+            "toi",
+            "moi",
+            "bien",
+            "et",
+            "qui",
+            "es",
+            "un",
+            "une",
+            "pour",
+            "m",
+        ]
+    }
+
+    fn generic_words(&self) -> &'static [&'static str] {
+        &[
+            "dit",
+            "dire",
+            "disent",
+            "declare",
+            "explique",
+            "expliquer",
+            "decris",
+            "informations",
+            "details",
+            "resume",
+            "passe",
+            "signifie",
+            "avis",
+            "opinion",
+            "appelle",
+            "nom",
+        ]
+    }
+
+    fn elisions(&self) -> &'static [&'static str] {
+        &[
+            "l", "d", "qu", "j", "m", "n", "s", "t", "c", "jusqu", "lorsqu", "puisqu", "quoiqu",
+        ]
+    }
+
+    fn keeps_mark(&self, c: char) -> bool {
+        c == 'ù'
+    }
+
+    fn stem(&self, word: &str) -> String {
+        static STEMMER: std::sync::LazyLock<rust_stemmers::Stemmer> =
+            std::sync::LazyLock::new(|| {
+                rust_stemmers::Stemmer::create(rust_stemmers::Algorithm::French)
+            });
+        if word == WHERE {
+            return word.to_string();
+        }
+        STEMMER.stem(word).into_owned()
+    }
+}
+
+/// "où" keeps its accent: folded to "ou" it would be "or".
+const WHERE: &str = "où";
+
+#[rustfmt::skip]
+const STOP_WORDS: &[&str] = &[
+    "le", "la", "les", "l", "un", "une", "des", "du", "de", "d", "a", "au", "aux", "en", "dans",
+    "sur", "sous", "par", "pour", "avec", "sans", "et", "ou", "mais", "donc", "ni", "ne", "pas",
+    "plus", "que", "qu", "se", "s", "ce", "c", "cet", "cette", "ces", "il", "elle", "ils",
+    "elles", "on", "je", "j", "tu", "nous", "vous", "me", "m", "te", "t", "lui", "leur", "leurs",
+    "son", "sa", "ses", "mon", "ma", "mes", "ton", "ta", "tes", "notre", "nos", "votre", "vos",
+    "est", "sont", "etait", "etaient", "ete", "etre", "ont", "avait", "avaient", "avoir", "y",
+    "ca", "cela", "ceci", "celui", "celle", "ceux", "tout", "tous", "toute", "toutes", "tres",
+    "bien", "aussi", "deja", "encore", "si", "alors", "puis", "svp", "stp", "dis", "moi", "toi",
+    "sait", "sais", "savoir", "vraiment", "genre", "bref", "ok", "hein", "quelqu", "quelque",
+    "chose", "fait", "faire", "va", "vont", "peu", "meme",
+];
+
+const QUESTION_WORDS: &[QuestionWord] = &[
+    qw("qui", Kind::Who),
+    qw("quand", Kind::When),
+    qw(WHERE, Kind::Where),
+    qw("pourquoi", Kind::Why),
+    qw("combien", Kind::HowMany),
+    qw("quoi", Kind::What),
+    qw("quel", Kind::Which),
+    qw("quelle", Kind::Which),
+    qw("quels", Kind::Which),
+    qw("quelles", Kind::Which),
+    qw("lequel", Kind::Which),
+    qw("laquelle", Kind::Which),
+    qw("comment", Kind::How),
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn forms_of_one_word_meet() {
+        let f = French;
+        assert_eq!(f.stem("reunion"), f.stem("reunions"));
+        assert_eq!(f.stem("faction"), f.stem("factions"));
+        assert_eq!(f.stem("gouvernement"), f.stem("gouvernements"));
+        assert_eq!(f.stem("palestinien"), f.stem("palestiniennes"));
+        assert_eq!(f.stem("où"), "où");
+    }
+}

@@ -1,0 +1,137 @@
+//! Italian: accents dropped ("perché" is "perche"), elided articles and prepositions
+//! ("l'incontro", "dell'OLP") taken off, Snowball's Italian stemmer (rust-stemmers).
+
+use super::language::{qw, Kind, Language, QuestionWord, Script};
+
+pub(crate) struct Italian;
+
+impl Language for Italian {
+    fn code(&self) -> &'static str {
+        "it"
+    }
+
+    fn names(&self) -> (&'static str, &'static str) {
+        ("Italian", "italiano")
+    }
+
+    fn script(&self) -> Script {
+        Script::Latin
+    }
+
+    fn discord_locales(&self) -> &'static [&'static str] {
+        &["it"]
+    }
+
+    fn stop_words(&self) -> &'static [&'static str] {
+        STOP_WORDS
+    }
+
+    fn question_words(&self) -> &'static [QuestionWord] {
+        QUESTION_WORDS
+    }
+
+    fn help_triggers(&self) -> &'static [&'static str] {
+        &[
+            "ciao",
+            "salve",
+            "buongiorno",
+            "buonasera",
+            "grazie",
+            "aiuto",
+            "aiutami",
+            "comandi",
+            "bot",
+        ]
+    }
+
+    fn help_fillers(&self) -> &'static [&'static str] {
+        &[
+            "cosa", "puoi", "fare", "fai", "come", "si", "usa", "uso", "usare", "questo", "questa",
+            "il", "lo", "la", "sai", "mille", "tante", "tu", "ti", "mi", "me", "che", "chi", "sei",
+            "domande", "a", "tutti", "e", "per", "un", "di", "molte",
+        ]
+    }
+
+    fn generic_words(&self) -> &'static [&'static str] {
+        &[
+            "detto",
+            "dice",
+            "dicono",
+            "disse",
+            "ha",
+            "spiega",
+            "spiegami",
+            "descrivi",
+            "informazioni",
+            "dettagli",
+            "riassunto",
+            "successo",
+            "significa",
+            "parere",
+            "opinione",
+            "chiama",
+            "chiamato",
+            "nome",
+        ]
+    }
+
+    fn elisions(&self) -> &'static [&'static str] {
+        &[
+            "l", "d", "dell", "dall", "nell", "sull", "all", "coll", "un", "c", "quest", "quell",
+            "anch", "com", "dov", "s", "m", "t", "v", "n",
+        ]
+    }
+
+    fn stem(&self, word: &str) -> String {
+        static STEMMER: std::sync::LazyLock<rust_stemmers::Stemmer> =
+            std::sync::LazyLock::new(|| {
+                rust_stemmers::Stemmer::create(rust_stemmers::Algorithm::Italian)
+            });
+        STEMMER.stem(word).into_owned()
+    }
+}
+
+#[rustfmt::skip]
+const STOP_WORDS: &[&str] = &[
+    "il", "lo", "la", "i", "gli", "le", "un", "uno", "una", "di", "a", "da", "in", "con", "su",
+    "per", "tra", "fra", "del", "dello", "della", "dei", "degli", "delle", "al", "allo", "alla",
+    "ai", "agli", "alle", "dal", "dallo", "dalla", "dai", "dagli", "dalle", "nel", "nello",
+    "nella", "nei", "negli", "nelle", "sul", "sullo", "sulla", "sui", "sugli", "sulle", "e", "ed",
+    "o", "ma", "che", "non", "sono", "era", "erano", "stato", "stata", "stati", "state", "essere",
+    "hanno", "ho", "hai", "abbiamo", "avete", "avere", "aveva", "avevano", "mi", "ti", "si", "ci",
+    "vi", "ne", "lui", "lei", "loro", "io", "tu", "noi", "voi", "questo", "questa", "questi",
+    "queste", "quello", "quella", "quelli", "quelle", "mio", "mia", "tuo", "tua", "suo", "sua",
+    "suoi", "sue", "anche", "piu", "molto", "poi", "gia", "ancora", "sai", "dimmi", "ditemi",
+    "favore", "pure", "proprio", "ecco", "c", "l", "d", "se", "mai", "tutto", "tutti", "tutte",
+    "cioe", "allora", "quindi", "comunque", "tipo", "boh", "ok", "vero", "sapete", "sapresti",
+    "qualcuno", "qualcosa", "po", "fatto", "stata", "siamo", "sia", "fosse",
+];
+
+const QUESTION_WORDS: &[QuestionWord] = &[
+    qw("chi", Kind::Who),
+    qw("quando", Kind::When),
+    qw("dove", Kind::Where),
+    qw("perche", Kind::Why),
+    qw("quanti", Kind::HowMany),
+    qw("quante", Kind::HowMany),
+    qw("quanto", Kind::HowMuch),
+    qw("quanta", Kind::HowMuch),
+    qw("cosa", Kind::What),
+    qw("quale", Kind::Which),
+    qw("quali", Kind::Which),
+    qw("come", Kind::How),
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn forms_of_one_word_meet() {
+        let i = Italian;
+        assert_eq!(i.stem("riunione"), i.stem("riunioni"));
+        assert_eq!(i.stem("fazione"), i.stem("fazioni"));
+        assert_eq!(i.stem("governo"), i.stem("governi"));
+        assert_eq!(i.stem("palestinese"), i.stem("palestinesi"));
+    }
+}
