@@ -7,7 +7,7 @@ use std::fmt::Write as _;
 use serde_json::{json, Value};
 
 use crate::knowledge::{Fact, KnowledgeBase, Source};
-use crate::text::MAX_INPUT_CHARS;
+use crate::text::{Lang, MAX_INPUT_CHARS};
 
 /// What the bot says to a greeting or a request for help, before the front end's own hints.
 pub const HELP_TEXT: &str = "I answer questions about the intra-Palestinian meeting held in Moscow under Russian \
@@ -107,6 +107,10 @@ pub struct Answer<'a> {
     pub suggestions: Vec<&'a Fact>,
     /// Follow-up questions, when answered.
     pub related: Vec<&'a Fact>,
+    /// The most likely fact, answered or not (what `confidence` is about).
+    pub best: Option<&'a Fact>,
+    /// The language the question was read in, and the reply is written in.
+    pub language: Lang,
     kb: &'a KnowledgeBase,
 }
 
@@ -119,6 +123,8 @@ impl<'a> Answer<'a> {
             confidence: 0.0,
             suggestions: Vec::new(),
             related: Vec::new(),
+            best: None,
+            language: Lang::EN,
             kb,
         }
     }
@@ -168,6 +174,7 @@ impl<'a> Answer<'a> {
             "outcome": self.outcome.name(),
             "fact_id": fact.map(|f| f.id.as_str()),
             "confidence": (f64::from(self.confidence) * 1000.0).round() / 1000.0,
+            "language": self.language.code(),
             "answer": fact.map(|f| f.answer.trim()),
             "as_of": fact.and_then(|f| f.as_of.as_deref()),
             "message": self.message(),

@@ -11,7 +11,7 @@ use serde_json::json;
 
 use crate::answer::{source_line, CitedSource};
 use crate::engine::Engine;
-use crate::eval::{evaluate, load_cases, EvalError};
+use crate::eval::{evaluate, load_cases_for, EvalError};
 use crate::knowledge::{check as check_base, KnowledgeBase, LoadError};
 
 /// What the terminal front end adds to the help text.
@@ -187,16 +187,76 @@ pub fn facts(engine: &Engine, json: bool, out: &mut impl Write) -> io::Result<()
     }
 }
 
-/// `talks-bot eval FILE`: the accuracy report with every miss; Ok(true) when both accuracy
-/// figures reach `target`.
+/// `talks-bot eval FILE...`: per set, the accuracy and calibration report with every miss;
+/// with `outcomes`, each set's per-question record is written to `DIR/<set>.tsv`. Ok(true)
+/// when both accuracies of every set reach `target`.
 pub fn eval(
     engine: &Engine,
-    file: &Path,
+    files: &[std::path::PathBuf],
     target: f64,
+    outcomes: Option<&Path>,
     out: &mut impl Write,
 ) -> Result<bool, CliError> {
-    let cases = load_cases(file)?;
-    let report = evaluate(engine, &cases);
-    write!(out, "{report}")?;
-    Ok(report.answer_accuracy() >= target && report.decline_accuracy() >= target)
+    let mut ok = true;
+    for file in files {
+        let cases = load_cases_for(engine, file)?;
+        let report = evaluate(engine, &cases);
+        writeln!(out, "== {} ({} questions)", file.display(), cases.len())?;
+        write!(out, "{report}")?;
+        if let Some(dir) = outcomes {
+            let name = file
+                .file_stem()
+                .map_or("set".into(), |s| s.to_string_lossy());
+            let path = dir.join(format!("{name}.tsv"));
+            std::fs::write(&path, report.outcome_lines())
+                .map_err(|e| CliError::Failed(format!("cannot write `{}`: {e}", path.display())))?;
+        }
+        ok &= report.answer_accuracy() >= target && report.decline_accuracy() >= target;
+    }
+    Ok(ok)
+}
+
+/// `talks-bot train`: fits the confidence model and writes it (the reviewed
+/// `src/matcher/model.toml`).
+pub fn train(
+    engine: &Engine,
+    train: &[std::path::PathBuf],
+    dev: &[std::path::PathBuf],
+    file: Option<&Path>,
+    out: &mut impl Write,
+) -> Result<(), CliError> {
+    let load = |files: &[std::path::PathBuf]| -> Result<Vec<crate::eval::Case>, CliError> {
+        let mut cases = Vec::new();
+        for f in files {
+            cases.extend(load_cases_for(engine, f)?);
+        }
+        Ok(cases)
+    };
+    let (train_cases, dev_cases) = (load(train)?, load(dev)?);
+    let (model, summary) = crate::eval::train::train(engine, &train_cases, &dev_cases);
+    let names = |files: &[std::path::PathBuf]| {
+        files
+            .iter()
+            .map(|f| f.display().to_string())
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    let header = format!(
+        "The confidence model (see src/matcher/model.rs), written by `talks-bot train`.\n\
+         Weights: {} questions ({} candidates) of {}.\n\
+         Calibration: {} questions of {}.\n\
+         Retrain after changing the features or the knowledge: see the README.",
+        summary.train_cases,
+        summary.rows,
+        names(train),
+        summary.dev_cases,
+        names(dev)
+    );
+    let text = model.to_toml(&header);
+    match file {
+        Some(path) => std::fs::write(path, text)
+            .map_err(|e| CliError::Failed(format!("cannot write `{}`: {e}", path.display())))?,
+        None => write!(out, "{text}")?,
+    }
+    Ok(())
 }

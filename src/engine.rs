@@ -5,7 +5,7 @@ use std::path::Path;
 
 use crate::answer::{Answer, Outcome};
 use crate::knowledge::{Fact, KnowledgeBase, LoadError};
-use crate::matcher::Index;
+use crate::matcher::{Document, Index, Model, Scored, CANDIDATES};
 use crate::text::{clean_input, fold, Analyzer, Lang};
 
 /// How sure the matcher must be, and how far it reaches for suggestions.
@@ -59,11 +59,12 @@ pub fn shared(engine: Engine) -> SharedEngine {
 /// How many "did you mean" suggestions and related questions an answer carries at most.
 pub const MAX_SUGGESTIONS: usize = 3;
 
-/// A checked fact base with its index.
+/// A checked fact base with its index and the confidence model.
 #[derive(Debug, Clone)]
 pub struct Engine {
     kb: KnowledgeBase,
     index: Index,
+    model: Model,
     settings: MatchSettings,
     /// Every question and alternate, folded once, for autocompletion.
     phrasings: Vec<Phrasing>,
@@ -86,9 +87,30 @@ pub struct Completion<'a> {
 }
 
 impl Engine {
-    /// Indexes a base that has already been checked.
+    /// Indexes a base that has already been checked, with the shipped confidence model.
     pub fn new(kb: KnowledgeBase, settings: MatchSettings) -> Engine {
-        let index = Index::build(kb.facts(), Analyzer::new(Lang::EN, kb.aliases()));
+        Engine::with_model(kb, settings, *Model::shipped())
+    }
+
+    /// Indexes a base with a given confidence model (training, tests).
+    pub fn with_model(kb: KnowledgeBase, settings: MatchSettings, model: Model) -> Engine {
+        let answers = answers_without_outlets(&kb);
+        let docs: Vec<Document<'_>> = kb
+            .facts()
+            .iter()
+            .zip(&answers)
+            .map(|(f, answer)| Document {
+                question: &f.question,
+                alternates: &f.alternates,
+                keywords: &f.keywords,
+                answer,
+            })
+            .collect();
+        let index = Index::build(
+            &docs,
+            Analyzer::new(Lang::EN, kb.aliases()),
+            &Default::default(),
+        );
         let phrasings = kb
             .facts()
             .iter()
@@ -114,6 +136,7 @@ impl Engine {
         Engine {
             kb,
             index,
+            model,
             settings,
             phrasings,
         }
@@ -148,18 +171,20 @@ impl Engine {
             answer.outcome = Outcome::Help;
             return answer;
         }
-        let ranked = self.index.search_words(words, MAX_SUGGESTIONS + 1);
+        let ranked = self.index.search(words, &self.model, MAX_SUGGESTIONS + 1);
         let facts = self.kb.facts();
+        if let Some(best) = ranked.first() {
+            answer.best = Some(&facts[best.fact]);
+            answer.confidence = best.confidence;
+        }
         match ranked.first() {
             Some(best) if best.confidence >= self.settings.threshold => {
                 let fact = &facts[best.fact];
                 answer.outcome = Outcome::Answered(fact);
-                answer.confidence = best.confidence;
                 answer.related = self.related(fact);
             }
             Some(best) if best.confidence >= self.settings.suggest_floor => {
                 answer.outcome = Outcome::Unsure;
-                answer.confidence = best.confidence;
                 answer.suggestions = ranked
                     .iter()
                     .filter(|s| s.confidence >= self.settings.suggest_floor)
@@ -167,10 +192,7 @@ impl Engine {
                     .map(|s| &facts[s.fact])
                     .collect();
             }
-            best => {
-                answer.outcome = Outcome::Declined;
-                answer.confidence = best.map_or(0.0, |b| b.confidence);
-            }
+            _ => answer.outcome = Outcome::Declined,
         }
         tracing::debug!(
             outcome = answer.outcome.name(),
@@ -203,7 +225,8 @@ impl Engine {
         let by_match = if typed.is_empty() {
             Vec::new()
         } else {
-            self.index.search(partial, limit)
+            let words = self.index.analyzer().words(&clean_input(partial).text);
+            self.index.search(words, &self.model, limit)
         };
         let by_match = by_match.into_iter().map(|s| phrasing(s.fact, None));
         let mut out: Vec<Completion<'_>> = Vec::new();
@@ -220,8 +243,19 @@ impl Engine {
 
     /// How a question is read and scored (see [`Index::explain`]).
     pub fn explain(&self, question: &str) -> String {
-        self.index
-            .explain(&clean_input(question).text, self.kb.facts())
+        let words = self.index.analyzer().words(&clean_input(question).text);
+        let ids: Vec<&str> = self.kb.facts().iter().map(|f| f.id.as_str()).collect();
+        self.index.explain(words, &self.model, &ids)
+    }
+
+    /// The candidates for a question with their features, best first (training, evaluation).
+    pub fn candidates(&self, question: &str) -> Vec<Scored> {
+        let input = clean_input(question);
+        let words = self.index.analyzer().words(&input.text);
+        if words.is_empty() || self.index.analyzer().is_help(&words) {
+            return Vec::new();
+        }
+        self.index.search(words, &self.model, CANDIDATES)
     }
 
     /// The fact a suggestion or follow-up button names, by id.
@@ -247,6 +281,26 @@ impl Engine {
         answer.related = self.related(fact);
         Some(answer)
     }
+}
+
+/// Each fact's answer with the outlets it cites blanked out: "(News of Israel)" says who
+/// reported something, not what the fact is about, so "Israel" there must not match.
+fn answers_without_outlets(kb: &KnowledgeBase) -> Vec<String> {
+    let mut outlets: Vec<&str> = kb.sources().iter().map(|s| s.outlet.as_str()).collect();
+    outlets.sort_by_key(|o| std::cmp::Reverse(o.len()));
+    outlets.dedup();
+    kb.facts()
+        .iter()
+        .map(|fact| {
+            let mut answer = fact.answer.clone();
+            for outlet in &outlets {
+                if outlet.len() >= 3 && answer.contains(outlet) {
+                    answer = answer.replace(outlet, " ");
+                }
+            }
+            answer
+        })
+        .collect()
 }
 
 #[cfg(test)]

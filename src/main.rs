@@ -54,13 +54,29 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
-    /// Run an evaluation set and report accuracy with every miss
+    /// Run evaluation sets and report accuracy, calibration and every miss, per set
     Eval {
-        /// The evaluation file (TOML, [[case]] tables)
-        file: PathBuf,
-        /// Exit non-zero when either accuracy is below this share
+        /// Evaluation files (TOML, [[case]] tables)
+        #[arg(required = true, num_args = 1..)]
+        files: Vec<PathBuf>,
+        /// Exit with 1 when answered-right or declined-right is below this share in any set
         #[arg(long, default_value_t = 0.0)]
         min: f64,
+        /// Write each set's per-question outcomes to DIR/<set>.tsv (the reviewed record)
+        #[arg(long, value_name = "DIR")]
+        outcomes: Option<PathBuf>,
+    },
+    /// Train the confidence model: weights on --train sets, calibration on --dev sets
+    Train {
+        /// Training sets
+        #[arg(long = "train", required = true, num_args = 1..)]
+        train: Vec<PathBuf>,
+        /// Development sets (calibration)
+        #[arg(long = "dev", required = true, num_args = 1..)]
+        dev: Vec<PathBuf>,
+        /// Where to write the model [default: standard output]
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
     },
     /// Run the Discord bot (token from DISCORD_TOKEN or [discord] token in the config)
     Serve {
@@ -210,7 +226,19 @@ fn run(args: Args) -> Result<bool, CliError> {
             cli::facts(&engine, json, &mut out)?;
             Ok(true)
         }
-        Command::Eval { file, min } => cli::eval(&engine, &file, min, &mut out),
+        Command::Eval {
+            files,
+            min,
+            outcomes,
+        } => cli::eval(&engine, &files, min, outcomes.as_deref(), &mut out),
+        Command::Train {
+            train,
+            dev,
+            out: file,
+        } => {
+            cli::train(&engine, &train, &dev, file.as_deref(), &mut out)?;
+            Ok(true)
+        }
         Command::Check | Command::Fact { .. } | Command::Serve { .. } => {
             unreachable!("handled above")
         }

@@ -1,0 +1,281 @@
+//! What the model looks at to say whether a candidate fact answers a question: how much of
+//! the question the fact explains, and how. Every feature is about the question and the
+//! fact's text in general (coverage, what is left unexplained, the kind of question asked and
+//! answered, typos, length), never about a particular fact, so the model carries over to
+//! facts moderators add later.
+
+use serde::{Deserialize, Serialize};
+
+use super::index::{Index, Query, Ranked};
+use crate::text::Role;
+
+/// How much a typo-corrected word counts as covered, by edit distance.
+const FUZZY_COVER: [f32; 3] = [1.0, 0.8, 0.6];
+/// Counts are capped here, so one odd question does not dominate a weight.
+const COUNT_CAP: f32 = 3.0;
+
+/// The features of one (question, candidate fact) pair. The model's weights have the same
+/// shape (see [`super::model`]), so adding a feature is a compile error until every place that
+/// lists them is updated.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Features {
+    /// Share of the question's subject (IDF-weighted) that the fact's phrasings (question,
+    /// alternates, keywords) hold.
+    pub covered_phrased: f32,
+    /// Share that only the fact's answer holds.
+    pub covered_answer: f32,
+    /// Share made of words other facts use but this one does not (what the question asks
+    /// that this fact does not explain: "how OLD is al-Ahmad").
+    pub missing_plain: f32,
+    /// Share made of names this fact does not hold (Egypt in "what did Egypt say").
+    pub missing_name: f32,
+    /// Share made of words no fact uses ("Canberra", "weather").
+    pub unknown: f32,
+    /// How many words no fact uses (capped at 3).
+    pub unknown_count: f32,
+    /// 1 when everything the fact covers is names: a fact that merely names the person.
+    pub names_only: f32,
+    /// The largest share of one phrasing of the fact that the question covers.
+    pub phrase_recall: f32,
+    /// The share of the question's subject that this best phrasing holds.
+    pub phrase_precision: f32,
+    /// How far the fact's ranking score is ahead of the best other candidate's, in [-1, 1].
+    pub margin: f32,
+    /// 1 for the candidate the ranking puts first.
+    pub top: f32,
+    /// The question asks a kind (who, when, where, why, how many, how much) that one of the
+    /// fact's phrasings asks.
+    pub kind_match: f32,
+    /// The question asks a kind none of the fact's phrasings asks.
+    pub kind_miss: f32,
+    /// Words of the question read as another word to reach this fact (capped at 3).
+    pub corrected: f32,
+    /// ln(1 + the number of subject words).
+    pub length: f32,
+    /// ln(1 + the question's subject weight): how specific it is.
+    pub specificity: f32,
+    /// Everyday words ("say", "explain") the fact does not hold (capped at 3).
+    pub generic_missing: f32,
+    /// The rarest word of the question the fact does not hold, as a share of the rarity of a
+    /// word no fact uses: one rare unexplained word is what a near-topic question asks about.
+    pub missing_top: f32,
+    /// The question's focus (its first subject word: "how OLD is...", "who LED...") is in
+    /// one of the fact's phrasings.
+    pub focus_phrased: f32,
+    /// The fact does not hold the question's focus at all.
+    pub focus_missing: f32,
+}
+
+/// How many features there are.
+pub const COUNT: usize = 20;
+
+impl Features {
+    /// Computes the features of `ranked[i]` for a query.
+    pub(crate) fn of(index: &Index, query: &Query, ranked: &[Ranked], i: usize) -> Features {
+        let fact = ranked[i].fact;
+        let mut subject = 0f32;
+        let (mut phrased, mut answer, mut missing_plain, mut missing_name, mut unknown) =
+            (0f32, 0f32, 0f32, 0f32, 0f32);
+        let (mut unknown_count, mut corrected, mut words, mut generic_missing) =
+            (0f32, 0f32, 0f32, 0f32);
+        let mut covered_names = 0f32;
+        let mut missing_top = 0f32;
+        // None until the first subject word is seen; then whether the fact holds it, and how.
+        let mut focus: Option<Option<bool>> = None;
+        for term in &query.terms {
+            match term.role {
+                Role::Question(_) => continue,
+                Role::Generic => {
+                    let held = term.id.is_some_and(|id| index.posting(id, fact).is_some());
+                    if !held {
+                        generic_missing += 1.0;
+                    }
+                    continue;
+                }
+                Role::Subject => {}
+            }
+            words += 1.0;
+            let Some(id) = term.id else {
+                subject += index.unknown_idf;
+                unknown += index.unknown_idf;
+                unknown_count += 1.0;
+                missing_top = 1.0;
+                focus.get_or_insert(None);
+                continue;
+            };
+            let entry = index.entry(id);
+            subject += entry.idf;
+            let posting = index.posting(id, fact);
+            focus.get_or_insert(posting.map(|p| p.phrased));
+            if posting.is_none() {
+                missing_top = missing_top.max(entry.idf / index.unknown_idf);
+            }
+            match posting {
+                Some(posting) => {
+                    let share = entry.idf * FUZZY_COVER[usize::from(term.distance).min(2)];
+                    if posting.phrased {
+                        phrased += share;
+                    } else {
+                        answer += share;
+                    }
+                    if entry.name {
+                        covered_names += share;
+                    }
+                    if term.distance > 0 {
+                        corrected += 1.0;
+                    }
+                }
+                None if entry.name => missing_name += entry.idf,
+                None => missing_plain += entry.idf,
+            }
+        }
+        let share = |x: f32| if subject > 0.0 { x / subject } else { 0.0 };
+        let (recall, precision) = phrase_coverage(index, query, fact, subject);
+        let score = ranked[i].score;
+        let other = ranked
+            .iter()
+            .enumerate()
+            .filter(|&(j, _)| j != i)
+            .map(|(_, r)| r.score)
+            .fold(0f32, f32::max);
+        let margin = if score > 0.0 {
+            ((score - other) / score).clamp(-1.0, 1.0)
+        } else {
+            0.0
+        };
+        let fact_kinds = index.intents[fact];
+        let covered = phrased + answer;
+        Features {
+            covered_phrased: share(phrased),
+            covered_answer: share(answer),
+            missing_plain: share(missing_plain),
+            missing_name: share(missing_name),
+            unknown: share(unknown),
+            unknown_count: unknown_count.min(COUNT_CAP),
+            names_only: f32::from(covered > 0.0 && covered_names >= covered),
+            phrase_recall: recall,
+            phrase_precision: precision,
+            margin,
+            top: f32::from(i == 0),
+            kind_match: f32::from(query.asked & fact_kinds != 0),
+            kind_miss: f32::from(query.asked != 0 && query.asked & fact_kinds == 0),
+            corrected: corrected.min(COUNT_CAP),
+            length: (1.0 + words).ln(),
+            specificity: (1.0 + subject).ln(),
+            generic_missing: generic_missing.min(COUNT_CAP),
+            missing_top,
+            focus_phrased: f32::from(focus == Some(Some(true))),
+            focus_missing: f32::from(focus == Some(None)),
+        }
+    }
+
+    /// The features as (name, value) pairs, in a fixed order.
+    pub fn named(&self) -> [(&'static str, f32); COUNT] {
+        let Features {
+            covered_phrased,
+            covered_answer,
+            missing_plain,
+            missing_name,
+            unknown,
+            unknown_count,
+            names_only,
+            phrase_recall,
+            phrase_precision,
+            margin,
+            top,
+            kind_match,
+            kind_miss,
+            corrected,
+            length,
+            specificity,
+            generic_missing,
+            missing_top,
+            focus_phrased,
+            focus_missing,
+        } = *self;
+        [
+            ("covered_phrased", covered_phrased),
+            ("covered_answer", covered_answer),
+            ("missing_plain", missing_plain),
+            ("missing_name", missing_name),
+            ("unknown", unknown),
+            ("unknown_count", unknown_count),
+            ("names_only", names_only),
+            ("phrase_recall", phrase_recall),
+            ("phrase_precision", phrase_precision),
+            ("margin", margin),
+            ("top", top),
+            ("kind_match", kind_match),
+            ("kind_miss", kind_miss),
+            ("corrected", corrected),
+            ("length", length),
+            ("specificity", specificity),
+            ("generic_missing", generic_missing),
+            ("missing_top", missing_top),
+            ("focus_phrased", focus_phrased),
+            ("focus_missing", focus_missing),
+        ]
+    }
+
+    /// The values in the order of [`Features::named`].
+    pub fn values(&self) -> [f32; COUNT] {
+        self.named().map(|(_, v)| v)
+    }
+
+    /// Builds features from values in the order of [`Features::named`].
+    pub fn from_values(v: [f32; COUNT]) -> Features {
+        let [covered_phrased, covered_answer, missing_plain, missing_name, unknown, unknown_count, names_only, phrase_recall, phrase_precision, margin, top, kind_match, kind_miss, corrected, length, specificity, generic_missing, missing_top, focus_phrased, focus_missing] =
+            v;
+        Features {
+            covered_phrased,
+            covered_answer,
+            missing_plain,
+            missing_name,
+            unknown,
+            unknown_count,
+            names_only,
+            phrase_recall,
+            phrase_precision,
+            margin,
+            top,
+            kind_match,
+            kind_miss,
+            corrected,
+            length,
+            specificity,
+            generic_missing,
+            missing_top,
+            focus_phrased,
+            focus_missing,
+        }
+    }
+}
+
+/// The best share of one of the fact's phrasings that the query covers, and the share of the
+/// query's subject that phrasing holds.
+fn phrase_coverage(index: &Index, query: &Query, fact: usize, subject: f32) -> (f32, f32) {
+    let mut best = (0f32, 0f32);
+    for phrase in &index.phrases[fact] {
+        let mut total = 0f32;
+        let mut hit = 0f32;
+        for &(id, idf) in &phrase.terms {
+            total += idf;
+            if let Some(term) = query
+                .terms
+                .iter()
+                .find(|t| t.id == Some(id) && t.role == Role::Subject)
+            {
+                hit += idf * FUZZY_COVER[usize::from(term.distance).min(2)];
+            }
+        }
+        if total > 0.0 {
+            let recall = hit / total;
+            let precision = if subject > 0.0 { hit / subject } else { 0.0 };
+            if (recall, precision) > best {
+                best = (recall, precision.min(1.0));
+            }
+        }
+    }
+    best
+}
