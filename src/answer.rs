@@ -94,6 +94,64 @@ impl<'a> CitedSource<'a> {
     }
 }
 
+/// A source as an answer shows it: once, with everything the answer takes from it (each
+/// quote, each note), in the order the fact first cites it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SourceGroup<'a> {
+    pub source: &'a Source,
+    /// The source's exact words the answer rests on (only sources with stored text have them).
+    pub quotes: Vec<&'a str>,
+    /// What the source says, in our words. For a source without stored text this is our
+    /// summary, not a quotation.
+    pub notes: Vec<&'a str>,
+}
+
+impl<'a> SourceGroup<'a> {
+    /// A fact's sources, each once, in the order of first citation; citations of sources the
+    /// base lacks are left out.
+    pub fn of(kb: &'a KnowledgeBase, fact: &'a Fact) -> Vec<SourceGroup<'a>> {
+        let mut groups: Vec<SourceGroup<'a>> = Vec::new();
+        for cited in CitedSource::of(kb, fact) {
+            let at = match groups.iter().position(|g| g.source.id == cited.source.id) {
+                Some(at) => at,
+                None => {
+                    groups.push(SourceGroup {
+                        source: cited.source,
+                        quotes: Vec::new(),
+                        notes: Vec::new(),
+                    });
+                    groups.len() - 1
+                }
+            };
+            let group = &mut groups[at];
+            group.quotes.extend(cited.quote.map(str::trim));
+            group.notes.extend(cited.note.map(str::trim));
+        }
+        groups
+    }
+
+    /// Whether the source's text is stored (so its quotes were checked against it); when it is
+    /// not, its notes are our summary of it.
+    pub fn has_text(&self) -> bool {
+        self.source.body.is_some()
+    }
+
+    /// The group as JSON: `source_id`, `title`, `outlet`, `date`, `url`, `stored_text`,
+    /// `quotes`, `notes`.
+    pub fn to_json(&self) -> Value {
+        json!({
+            "source_id": self.source.id,
+            "title": self.source.title,
+            "outlet": self.source.outlet,
+            "date": self.source.date,
+            "url": self.source.url,
+            "stored_text": self.has_text(),
+            "quotes": self.quotes,
+            "notes": self.notes,
+        })
+    }
+}
+
 /// The bot's reply to one question.
 #[derive(Debug, Clone)]
 pub struct Answer<'a> {
@@ -140,7 +198,13 @@ impl<'a> Answer<'a> {
         self.fact().is_some()
     }
 
-    /// The sources of the answer, in the fact's order.
+    /// The sources of the answer, each once with its quotes and notes.
+    pub fn sources(&self) -> Vec<SourceGroup<'a>> {
+        self.fact()
+            .map_or_else(Vec::new, |fact| SourceGroup::of(self.kb, fact))
+    }
+
+    /// The sources of the answer, in the fact's order, one entry per citation.
     pub fn citations(&self) -> Vec<CitedSource<'a>> {
         let Some(fact) = self.fact() else {
             return Vec::new();
@@ -179,7 +243,7 @@ impl<'a> Answer<'a> {
             "as_of": fact.and_then(|f| f.as_of.as_deref()),
             "message": self.message(),
             "truncated": self.truncated,
-            "sources": self.citations().iter().map(CitedSource::to_json).collect::<Vec<_>>(),
+            "sources": self.sources().iter().map(SourceGroup::to_json).collect::<Vec<_>>(),
             "suggestions": pairs(&self.suggestions),
             "related": pairs(&self.related),
         })
@@ -195,13 +259,17 @@ impl<'a> Answer<'a> {
             Some(fact) => {
                 let _ = writeln!(out, "{}", fact.answer.trim());
                 let _ = writeln!(out, "\nSources:");
-                for (i, cited) in self.citations().iter().enumerate() {
-                    let _ = writeln!(out, "  [{}] {}", i + 1, source_line(cited.source));
-                    if let Some(quote) = cited.quote {
-                        let _ = writeln!(out, "      \"{}\"", quote.trim());
+                for (i, group) in self.sources().iter().enumerate() {
+                    let _ = writeln!(out, "  [{}] {}", i + 1, source_line(group.source));
+                    for quote in &group.quotes {
+                        let _ = writeln!(out, "      \"{quote}\"");
                     }
-                    if let Some(note) = cited.note {
-                        let _ = writeln!(out, "      ({})", note.trim());
+                    for note in &group.notes {
+                        if group.has_text() {
+                            let _ = writeln!(out, "      ({note})");
+                        } else {
+                            let _ = writeln!(out, "      Our summary: {note}");
+                        }
                     }
                 }
                 if !self.related.is_empty() {

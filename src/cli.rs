@@ -143,14 +143,24 @@ pub fn check(dir: &Path, out: &mut impl Write) -> Result<bool, CliError> {
     for problem in &problems {
         writeln!(out, "{problem}")?;
     }
+    let warnings = crate::knowledge::translation::warnings(&kb);
+    for warning in &warnings {
+        writeln!(out, "warning: {warning}")?;
+    }
     if problems.is_empty() {
         writeln!(
             out,
-            "ok: {} facts, {} sources, {} aliases in {}",
+            "ok: {} facts, {} sources, {} aliases, {} translations in {}{}",
             kb.facts().len(),
             kb.sources().len(),
             kb.aliases().len(),
-            dir.display()
+            kb.translations().len(),
+            dir.display(),
+            if warnings.is_empty() {
+                String::new()
+            } else {
+                format!(" ({} warning(s))", warnings.len())
+            }
         )?;
     } else {
         writeln!(out, "{} problem(s) in {}", problems.len(), dir.display())?;
@@ -171,6 +181,15 @@ pub fn facts(engine: &Engine, json: bool, out: &mut impl Write) -> io::Result<()
                     .iter()
                     .map(CitedSource::to_json)
                     .collect();
+                value["answer_version"] = crate::knowledge::answer_version(&fact.answer).into();
+                value["translations"] = crate::text::Lang::all()
+                    .filter_map(|lang| {
+                        let t = kb.translation(lang, &fact.id)?;
+                        let state = if t.is_stale(fact) { "stale" } else { "fresh" };
+                        Some((lang.code().to_string(), state.into()))
+                    })
+                    .collect::<serde_json::Map<String, serde_json::Value>>()
+                    .into();
                 value
             })
             .collect();
@@ -181,7 +200,23 @@ pub fn facts(engine: &Engine, json: bool, out: &mut impl Write) -> io::Result<()
         )
     } else {
         for fact in kb.facts() {
-            writeln!(out, "{} [{}]\n  {}", fact.id, fact.topic, fact.question)?;
+            let stale: Vec<&str> = crate::text::Lang::all()
+                .filter(|&lang| {
+                    kb.translation(lang, &fact.id)
+                        .is_some_and(|t| t.is_stale(fact))
+                })
+                .map(crate::text::Lang::code)
+                .collect();
+            let note = if stale.is_empty() {
+                String::new()
+            } else {
+                format!(" (translation stale: {})", stale.join(", "))
+            };
+            writeln!(
+                out,
+                "{} [{}]{note}\n  {}",
+                fact.id, fact.topic, fact.question
+            )?;
         }
         writeln!(out, "{} facts", kb.facts().len())
     }

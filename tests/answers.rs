@@ -57,12 +57,40 @@ fn answers_cite_outlet_title_date_link_and_quote() {
         assert!(json.get(key).is_some(), "missing {key} in {json}");
     }
     let source = &json["sources"][0];
-    for key in ["source_id", "title", "outlet", "date", "url", "quote"] {
+    for key in [
+        "source_id",
+        "title",
+        "outlet",
+        "date",
+        "url",
+        "stored_text",
+        "quotes",
+        "notes",
+    ] {
         assert!(
             source.get(key).is_some(),
             "missing sources[0].{key} in {json}"
         );
     }
+    // A source cited several times is shown once, with every quote under it.
+    let ids: Vec<&str> = json["sources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["source_id"].as_str().unwrap())
+        .collect();
+    let mut unique = ids.clone();
+    unique.sort();
+    unique.dedup();
+    assert_eq!(ids.len(), unique.len(), "each source once: {ids:?}");
+    let cited_quotes = fact.sources.iter().filter(|c| c.quote.is_some()).count();
+    let shown_quotes: usize = json["sources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["quotes"].as_array().unwrap().len())
+        .sum();
+    assert_eq!(cited_quotes, shown_quotes, "every quote is shown: {json}");
     assert!(
         !json["related"].as_array().unwrap().is_empty(),
         "follow-ups offered: {json}"

@@ -14,6 +14,7 @@ pub fn check(kb: &KnowledgeBase) -> Vec<Problem> {
     check_facts(kb, &mut problems);
     check_sources(kb, &mut problems);
     check_aliases(kb, &mut problems);
+    super::translation::check_translations(kb, &mut problems);
     problems
 }
 

@@ -136,6 +136,25 @@ impl KnowledgeBase {
             }
         }
 
+        let (files, folder_problems) = super::translation::translation_files(dir);
+        problems.extend(folder_problems);
+        for (lang, path) in files {
+            let raw = fs::read_to_string(&path).map_err(|e| LoadError::io(&path, e))?;
+            if let Some(mut t) = parse::<super::Translation>(&path, &raw, &mut problems) {
+                t.lang = lang;
+                t.fact = path
+                    .file_stem()
+                    .map(|s| s.to_string_lossy().into_owned())
+                    .unwrap_or_default();
+                kb.files.push(LoadedFile {
+                    path,
+                    raw,
+                    kind: FileKind::Translation(kb.translations.len()),
+                });
+                kb.translations.push(t);
+            }
+        }
+
         kb.reindex();
         Ok((kb, problems))
     }

@@ -6,6 +6,7 @@
 
 mod check;
 mod load;
+pub mod translation;
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -15,6 +16,7 @@ use serde::{Deserialize, Serialize};
 
 pub use check::{check, normalize_for_quote};
 pub use load::LoadError;
+pub use translation::{answer_version, Translation};
 
 /// The longest answer a fact may carry, in characters.
 pub const MAX_ANSWER_CHARS: usize = 1500;
@@ -117,8 +119,10 @@ pub struct KnowledgeBase {
     facts: Vec<Fact>,
     sources: Vec<Source>,
     aliases: Vec<Alias>,
+    translations: Vec<Translation>,
     fact_index: BTreeMap<String, usize>,
     source_index: BTreeMap<String, usize>,
+    translation_index: BTreeMap<(crate::text::Lang, String), usize>,
     /// Each loaded file with its raw text, for locating problems by line.
     files: Vec<LoadedFile>,
 }
@@ -135,6 +139,7 @@ enum FileKind {
     Fact(usize),
     Source(usize),
     Aliases,
+    Translation(usize),
 }
 
 impl KnowledgeBase {
@@ -166,6 +171,47 @@ impl KnowledgeBase {
         for (i, source) in self.sources.iter().enumerate() {
             self.source_index.entry(source.id.clone()).or_insert(i);
         }
+        self.translation_index.clear();
+        for (i, t) in self.translations.iter().enumerate() {
+            self.translation_index
+                .entry((t.lang, t.fact.clone()))
+                .or_insert(i);
+        }
+    }
+
+    /// Adds translations to a base built in memory (tests, the store's candidates).
+    pub fn with_translations(mut self, translations: Vec<Translation>) -> Self {
+        self.translations = translations;
+        self.reindex();
+        self
+    }
+
+    /// Every translation, by language then fact.
+    pub fn translations(&self) -> &[Translation] {
+        &self.translations
+    }
+
+    /// The translation of a fact into a language, if there is one.
+    pub fn translation(&self, lang: crate::text::Lang, fact_id: &str) -> Option<&Translation> {
+        self.translation_index
+            .get(&(lang, fact_id.to_string()))
+            .map(|&i| &self.translations[i])
+    }
+
+    /// Where the translation of a fact into a language lives (or would).
+    pub fn translation_path(&self, lang: crate::text::Lang, fact_id: &str) -> PathBuf {
+        self.dir
+            .join(translation::TRANSLATIONS_DIR)
+            .join(lang.code())
+            .join(format!("{fact_id}.toml"))
+    }
+
+    /// The raw text of a loaded file, for locating problems by line.
+    fn raw_of(&self, path: &Path) -> Option<&str> {
+        self.files
+            .iter()
+            .find(|f| f.path == path)
+            .map(|f| f.raw.as_str())
     }
 
     /// The folder this base was loaded from.

@@ -168,6 +168,23 @@ impl Language for English {
         ]
     }
 
+    fn month_names(&self) -> &'static [&'static [&'static str]; 12] {
+        &[
+            &["january"],
+            &["february"],
+            &["march"],
+            &["april"],
+            &["may"],
+            &["june"],
+            &["july"],
+            &["august"],
+            &["september"],
+            &["october"],
+            &["november"],
+            &["december"],
+        ]
+    }
+
     fn stem(&self, word: &str) -> String {
         stem(word)
     }

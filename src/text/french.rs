@@ -118,6 +118,23 @@ impl Language for French {
         c == 'ù'
     }
 
+    fn month_names(&self) -> &'static [&'static [&'static str]; 12] {
+        &[
+            &["janvier"],
+            &["fevrier"],
+            &["mars"],
+            &["avril"],
+            &["mai"],
+            &["juin"],
+            &["juillet"],
+            &["aout"],
+            &["septembre"],
+            &["octobre"],
+            &["novembre"],
+            &["decembre"],
+        ]
+    }
+
     fn stem(&self, word: &str) -> String {
         static STEMMER: std::sync::LazyLock<rust_stemmers::Stemmer> =
             std::sync::LazyLock::new(|| {

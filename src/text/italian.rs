@@ -82,6 +82,23 @@ impl Language for Italian {
         ]
     }
 
+    fn month_names(&self) -> &'static [&'static [&'static str]; 12] {
+        &[
+            &["gennaio"],
+            &["febbraio"],
+            &["marzo"],
+            &["aprile"],
+            &["maggio"],
+            &["giugno"],
+            &["luglio"],
+            &["agosto"],
+            &["settembre"],
+            &["ottobre"],
+            &["novembre"],
+            &["dicembre"],
+        ]
+    }
+
     fn stem(&self, word: &str) -> String {
         static STEMMER: std::sync::LazyLock<rust_stemmers::Stemmer> =
             std::sync::LazyLock::new(|| {

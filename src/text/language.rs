@@ -149,7 +149,26 @@ pub trait Language: Sync + Send {
     }
     /// The stem of a folded word in this language's script.
     fn stem(&self, word: &str) -> String;
+    /// The months, January first, each as the folded forms (or beginnings of inflected forms)
+    /// a translation may write it in, so that `check` can tell a date was kept.
+    fn month_names(&self) -> &'static [&'static [&'static str]; 12];
 }
+
+/// The English months, folded, as the answers write them.
+pub const MONTHS_EN: [&str; 12] = [
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+];
 
 /// Every language the bot reads, English first (the language facts are written in).
 pub static LANGUAGES: &[&dyn Language] = &[

@@ -115,6 +115,23 @@ impl Language for Russian {
         false
     }
 
+    fn month_names(&self) -> &'static [&'static [&'static str]; 12] {
+        &[
+            &["январ"],
+            &["феврал"],
+            &["март"],
+            &["апрел"],
+            &["мая", "май", "мае"],
+            &["июн"],
+            &["июл"],
+            &["август"],
+            &["сентябр"],
+            &["октябр"],
+            &["ноябр"],
+            &["декабр"],
+        ]
+    }
+
     fn stem(&self, word: &str) -> String {
         static STEMMER: std::sync::LazyLock<rust_stemmers::Stemmer> =
             std::sync::LazyLock::new(|| {
