@@ -179,3 +179,47 @@ fn a_missing_folder_names_the_path_and_the_fix() {
     assert!(stderr.contains("--knowledge DIR"), "{stderr}");
     assert_eq!(stderr.lines().count(), 1, "one clear line: {stderr}");
 }
+
+/// The editorial rules (src/knowledge/editorial.rs): an answer does not open with Yes or No,
+/// and is no newer than its `as_of`; each problem is reported with file, line and field.
+#[test]
+fn editorial_rules_are_reported_with_their_place() {
+    let problems = all_problems(&fixture("editorial"));
+    let expect: &[(&str, Option<usize>, Option<&str>, &str)] = &[
+        (
+            "opens-with-yes.toml",
+            Some(5),
+            Some("answer"),
+            "starts with \"Yes\"",
+        ),
+        (
+            "newer-than-as-of.toml",
+            Some(8),
+            Some("as_of"),
+            "\"June 4, 2021\", later than as_of 2021-05-03",
+        ),
+        (
+            "dates-without-as-of.toml",
+            Some(5),
+            Some("answer"),
+            "no as_of; set as_of to the date the answer is known to hold, at least 2021-05-03",
+        ),
+    ];
+    for &(file, line, field, message) in expect {
+        let found = problems.iter().any(|p| {
+            p.file.file_name().is_some_and(|n| n == file)
+                && p.line == line
+                && p.field.as_deref() == field
+                && p.message.contains(message)
+        });
+        assert!(
+            found,
+            "missing problem {file}:{line:?} {field:?} {message:?} in:\n{problems:#?}"
+        );
+    }
+    assert_eq!(
+        problems.len(),
+        expect.len(),
+        "within-as-of.toml has none:\n{problems:#?}"
+    );
+}

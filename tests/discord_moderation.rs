@@ -617,6 +617,10 @@ async fn show_list_and_unanswered_fit_discord() {
     let (_, list) = bot.fact(MODERATOR, true, "list", &[]);
     let body = bot.fake.interact(list).await.body;
     assert_fits(&body["data"]);
+    // The whole base may be longer than one embed; one topic's facts are all listed.
+    let (_, list) = bot.fact(MODERATOR, true, "list", &[("topic", "The meeting")]);
+    let body = bot.fake.interact(list).await.body;
+    assert_fits(&body["data"]);
     assert!(body["data"]["embeds"][0]["description"]
         .as_str()
         .unwrap()

@@ -47,13 +47,13 @@ pub fn normalize_for_quote(text: &str) -> String {
 }
 
 /// Where problems of one file are reported.
-struct Reporter<'a> {
+pub(crate) struct Reporter<'a> {
     path: PathBuf,
     raw: &'a str,
 }
 
 impl Reporter<'_> {
-    fn problem(&self, field: &str, message: impl Into<String>) -> Problem {
+    pub(crate) fn problem(&self, field: &str, message: impl Into<String>) -> Problem {
         let segments: Vec<&str> = field
             .split(['.', '[', ']'])
             .filter(|s| !s.is_empty())
@@ -67,7 +67,7 @@ impl Reporter<'_> {
     }
 }
 
-fn reporter(
+pub(crate) fn reporter(
     kb: &KnowledgeBase,
     kind: FileKind,
     fallback: impl FnOnce() -> PathBuf,
@@ -216,6 +216,7 @@ fn check_facts(kb: &KnowledgeBase, problems: &mut Vec<Problem>) {
             }
         }
     }
+    super::editorial::check_editorial(kb, problems);
 }
 
 fn check_sources(kb: &KnowledgeBase, problems: &mut Vec<Problem>) {

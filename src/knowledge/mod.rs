@@ -5,6 +5,7 @@
 //! quotes are really in the stored text, lengths, ids). A base with problems is never served.
 
 mod check;
+mod editorial;
 mod load;
 pub mod translation;
 
