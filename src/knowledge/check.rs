@@ -221,6 +221,7 @@ fn check_facts(kb: &KnowledgeBase, problems: &mut Vec<Problem>) {
 
 fn check_sources(kb: &KnowledgeBase, problems: &mut Vec<Problem>) {
     let mut seen: HashMap<&str, usize> = HashMap::new();
+    let mut urls: HashMap<&str, &str> = HashMap::new();
     for (i, source) in kb.sources.iter().enumerate() {
         let at = reporter(kb, FileKind::Source(i), || {
             kb.dir.join("sources").join(format!("{}.toml", source.id))
@@ -228,6 +229,14 @@ fn check_sources(kb: &KnowledgeBase, problems: &mut Vec<Problem>) {
         check_id(&at, "id", &source.id, problems);
         if seen.insert(&source.id, i).is_some() {
             problems.push(at.problem("id", format!("duplicate source id `{}`", source.id)));
+        }
+        if let Some(other) = urls.insert(&source.url, &source.id) {
+            problems.push(at.problem(
+                "url",
+                format!(
+                    "`{other}` has this URL too: one source a URL; cite `{other}` and remove this file"
+                ),
+            ));
         }
         check_text(&at, "outlet", &source.outlet, 200, problems);
         if let Some(title) = &source.title {
