@@ -7,6 +7,7 @@ use std::fmt::Write as _;
 use serde_json::{json, Value};
 
 use crate::knowledge::{Fact, KnowledgeBase, Source};
+use crate::messages::messages;
 use crate::text::{Lang, MAX_INPUT_CHARS};
 
 /// What the bot says to a greeting or a request for help, before the front end's own hints.
@@ -42,6 +43,8 @@ pub enum Outcome<'a> {
     Help,
     /// No words at all.
     Empty,
+    /// Written in a language the bot does not read (its English name).
+    Unsupported(&'static str),
 }
 
 impl Outcome<'_> {
@@ -52,6 +55,7 @@ impl Outcome<'_> {
             Outcome::Declined => "declined",
             Outcome::Help => "help",
             Outcome::Empty => "empty",
+            Outcome::Unsupported(_) => "unsupported",
         }
     }
 }
@@ -212,24 +216,40 @@ impl<'a> Answer<'a> {
         CitedSource::of(self.kb, fact)
     }
 
-    /// The fixed reply for an outcome without a fact.
-    pub fn message(&self) -> Option<&'static str> {
+    /// The fixed reply for an outcome without a fact, in the answer's language.
+    pub fn message(&self) -> Option<String> {
+        let m = messages(self.language);
         match self.outcome {
             Outcome::Answered(_) => None,
-            Outcome::Unsure => Some(UNSURE_TEXT),
-            Outcome::Declined => Some(DECLINE_TEXT),
-            Outcome::Help => Some(HELP_TEXT),
-            Outcome::Empty => Some(EMPTY_TEXT),
+            Outcome::Unsure => Some(m.unsure.clone()),
+            Outcome::Declined => Some(m.decline.clone()),
+            Outcome::Help => Some(m.help.clone()),
+            Outcome::Empty => Some(m.empty.clone()),
+            Outcome::Unsupported(language) => Some(crate::messages::unsupported(language)),
         }
+    }
+
+    /// The answer's text in the answer's language: the fact's translation, or its English text
+    /// with a note saying why (the translation is stale, or there is none yet).
+    pub fn text(&self) -> Option<AnswerText<'a>> {
+        let fact = self.fact()?;
+        Some(AnswerText::of(self.kb, fact, self.language))
+    }
+
+    /// A fact's question as the reply shows it (a suggestion, a follow-up): in the answer's
+    /// language where the fact has a translation, else in English.
+    pub fn question_of(&self, fact: &'a Fact) -> &'a str {
+        question_in(self.kb, fact, self.language)
     }
 
     /// The answer as one JSON object (the shape `talks-bot ask --json` prints).
     pub fn to_json(&self) -> Value {
         let fact = self.fact();
-        let pairs = |facts: &[&Fact]| -> Vec<Value> {
+        let text = self.text();
+        let pairs = |facts: &[&'a Fact]| -> Vec<Value> {
             facts
                 .iter()
-                .map(|f| json!({"fact_id": f.id, "question": f.question}))
+                .map(|f| json!({"fact_id": f.id, "question": self.question_of(f)}))
                 .collect()
         };
         json!({
@@ -239,7 +259,8 @@ impl<'a> Answer<'a> {
             "fact_id": fact.map(|f| f.id.as_str()),
             "confidence": (f64::from(self.confidence) * 1000.0).round() / 1000.0,
             "language": self.language.code(),
-            "answer": fact.map(|f| f.answer.trim()),
+            "answer": text.as_ref().map(|t| t.text.trim()),
+            "translation": text.as_ref().and_then(|t| t.state.name()),
             "as_of": fact.and_then(|f| f.as_of.as_deref()),
             "message": self.message(),
             "truncated": self.truncated,
@@ -249,16 +270,20 @@ impl<'a> Answer<'a> {
         })
     }
 
-    /// The answer as plain text for a terminal.
+    /// The answer as plain text for a terminal, in the answer's language.
     pub fn to_text(&self) -> String {
+        let m = messages(self.language);
         let mut out = String::new();
         if self.truncated {
-            let _ = writeln!(out, "({})\n", truncated_notice());
+            let _ = writeln!(out, "({})\n", m.truncated(MAX_INPUT_CHARS));
         }
-        match self.fact() {
-            Some(fact) => {
-                let _ = writeln!(out, "{}", fact.answer.trim());
-                let _ = writeln!(out, "\nSources:");
+        match (self.fact(), self.text()) {
+            (Some(fact), Some(text)) => {
+                if let Some(note) = text.note(self.language) {
+                    let _ = writeln!(out, "({note})\n");
+                }
+                let _ = writeln!(out, "{}", text.text.trim());
+                let _ = writeln!(out, "\n{}:", m.sources);
                 for (i, group) in self.sources().iter().enumerate() {
                     let _ = writeln!(out, "  [{}] {}", i + 1, source_line(group.source));
                     for quote in &group.quotes {
@@ -268,35 +293,110 @@ impl<'a> Answer<'a> {
                         if group.has_text() {
                             let _ = writeln!(out, "      ({note})");
                         } else {
-                            let _ = writeln!(out, "      Our summary: {note}");
+                            let _ = writeln!(out, "      {}: {note}", m.our_summary);
                         }
                     }
                 }
                 if !self.related.is_empty() {
-                    let _ = writeln!(out, "\nYou could also ask:");
+                    let _ = writeln!(out, "\n{}:", m.also_ask);
                     for fact in &self.related {
-                        let _ = writeln!(out, "  - {}", fact.question);
+                        let _ = writeln!(out, "  - {}", self.question_of(fact));
                     }
                 }
                 let _ = write!(
                     out,
-                    "\n[fact {} | confidence {:.2}",
-                    fact.id, self.confidence
+                    "\n[{} {} | confidence {:.2}",
+                    m.fact, fact.id, self.confidence
                 );
                 if let Some(as_of) = &fact.as_of {
-                    let _ = write!(out, " | as of {as_of}");
+                    let _ = write!(out, " | {} {as_of}", m.as_of);
                 }
                 let _ = writeln!(out, "]");
             }
-            None => {
+            _ => {
                 let _ = writeln!(out, "{}", self.message().unwrap_or_default());
                 for fact in &self.suggestions {
-                    let _ = writeln!(out, "  - {}", fact.question);
+                    let _ = writeln!(out, "  - {}", self.question_of(fact));
                 }
             }
         }
         out
     }
+}
+
+/// Which text of a fact an answer shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TextState {
+    /// The English fact, to an English question.
+    English,
+    /// A translation made from the current English answer.
+    Fresh,
+    /// The English text: the translation is older than the English answer.
+    Stale,
+    /// The English text: there is no translation into the question's language.
+    Missing,
+}
+
+impl TextState {
+    /// The state as `ask --json` names it (`null` for English).
+    pub fn name(self) -> Option<&'static str> {
+        match self {
+            TextState::English => None,
+            TextState::Fresh => Some("fresh"),
+            TextState::Stale => Some("stale"),
+            TextState::Missing => Some("missing"),
+        }
+    }
+}
+
+/// An answer's text as shown, and whether it is the translation asked for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AnswerText<'a> {
+    pub text: &'a str,
+    pub state: TextState,
+}
+
+impl<'a> AnswerText<'a> {
+    /// A fact's answer in a language, falling back to English.
+    pub fn of(kb: &'a KnowledgeBase, fact: &'a Fact, lang: Lang) -> AnswerText<'a> {
+        if lang == Lang::EN {
+            return AnswerText {
+                text: &fact.answer,
+                state: TextState::English,
+            };
+        }
+        match kb.translation(lang, &fact.id) {
+            Some(t) if !t.is_stale(fact) => AnswerText {
+                text: &t.answer,
+                state: TextState::Fresh,
+            },
+            Some(_) => AnswerText {
+                text: &fact.answer,
+                state: TextState::Stale,
+            },
+            None => AnswerText {
+                text: &fact.answer,
+                state: TextState::Missing,
+            },
+        }
+    }
+
+    /// The one-line note, in the asker's language, when the text is English for another
+    /// reason than an English question.
+    pub fn note(&self, lang: Lang) -> Option<&'static str> {
+        let m = messages(lang);
+        match self.state {
+            TextState::Stale => Some(m.stale.as_str()),
+            TextState::Missing => Some(m.untranslated.as_str()),
+            TextState::English | TextState::Fresh => None,
+        }
+    }
+}
+
+/// A fact's question in a language where it has a translation, else in English.
+pub fn question_in<'a>(kb: &'a KnowledgeBase, fact: &'a Fact, lang: Lang) -> &'a str {
+    kb.translation(lang, &fact.id)
+        .map_or(fact.question.as_str(), |t| t.question.as_str())
 }
 
 /// One line naming a source: outlet, title, date, link.

@@ -12,6 +12,7 @@ pub mod engine;
 pub mod eval;
 pub mod knowledge;
 pub mod matcher;
+pub mod messages;
 pub mod reload;
 pub mod store;
 pub mod text;

@@ -257,6 +257,7 @@ pub fn answer(answer: &Answer<'_>) -> Reply {
         Outcome::Declined => Reply::text(&format!("{DECLINE_TEXT} {DECLINE_HINT}")),
         Outcome::Help => Reply::text(&format!("{HELP_TEXT}\n\n{DISCORD_HINTS}")),
         Outcome::Empty => Reply::text(EMPTY_TEXT),
+        Outcome::Unsupported(_) => Reply::text(&answer.message().unwrap_or_default()),
     };
     if let Some(notice) = notice {
         let content = match reply.content.take() {

@@ -127,6 +127,10 @@ impl Language for Arabic {
         strip_prefix(word)
     }
 
+    fn catalogue(&self) -> &'static str {
+        include_str!("../messages/ar.toml")
+    }
+
     fn month_names(&self) -> &'static [&'static [&'static str]; 12] {
         &[
             &["يناير", "كانون الثاني"],

@@ -168,6 +168,10 @@ impl Language for English {
         ]
     }
 
+    fn catalogue(&self) -> &'static str {
+        include_str!("../messages/en.toml")
+    }
+
     fn month_names(&self) -> &'static [&'static [&'static str]; 12] {
         &[
             &["january"],

@@ -118,6 +118,10 @@ impl Language for French {
         c == 'ù'
     }
 
+    fn catalogue(&self) -> &'static str {
+        include_str!("../messages/fr.toml")
+    }
+
     fn month_names(&self) -> &'static [&'static [&'static str]; 12] {
         &[
             &["janvier"],

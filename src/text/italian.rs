@@ -82,6 +82,10 @@ impl Language for Italian {
         ]
     }
 
+    fn catalogue(&self) -> &'static str {
+        include_str!("../messages/it.toml")
+    }
+
     fn month_names(&self) -> &'static [&'static [&'static str]; 12] {
         &[
             &["gennaio"],

@@ -152,6 +152,8 @@ pub trait Language: Sync + Send {
     /// The months, January first, each as the folded forms (or beginnings of inflected forms)
     /// a translation may write it in, so that `check` can tell a date was kept.
     fn month_names(&self) -> &'static [&'static [&'static str]; 12];
+    /// The bot's fixed texts in this language: the TOML of `src/messages/<code>.toml`.
+    fn catalogue(&self) -> &'static str;
 }
 
 /// The English months, folded, as the answers write them.

@@ -115,6 +115,10 @@ impl Language for Russian {
         false
     }
 
+    fn catalogue(&self) -> &'static str {
+        include_str!("../messages/ru.toml")
+    }
+
     fn month_names(&self) -> &'static [&'static [&'static str]; 12] {
         &[
             &["январ"],
