@@ -10,7 +10,7 @@ use std::path::Path;
 use serde_json::json;
 
 use crate::answer::{source_line, CitedSource};
-use crate::engine::Engine;
+use crate::engine::{Engine, Reading};
 use crate::eval::{evaluate, load_cases_for, EvalError};
 use crate::knowledge::{check as check_base, KnowledgeBase, LoadError};
 
@@ -37,8 +37,14 @@ pub enum CliError {
 }
 
 /// `talks-bot ask QUESTION`: one answer, as text or JSON.
-pub fn ask(engine: &Engine, question: &str, json: bool, out: &mut impl Write) -> io::Result<()> {
-    let answer = engine.ask(question);
+pub fn ask(
+    engine: &Engine,
+    reading: Reading,
+    question: &str,
+    json: bool,
+    out: &mut impl Write,
+) -> io::Result<()> {
+    let answer = engine.ask_with(question, reading);
     if json {
         return writeln!(out, "{}", answer.to_json());
     }
@@ -51,11 +57,18 @@ pub fn ask(engine: &Engine, question: &str, json: bool, out: &mut impl Write) ->
 
 /// `talks-bot ask --json -`: one question a line in, one JSON object a line out, in order.
 /// Lines that are not valid UTF-8 get an error object of their own; nothing stops the stream.
-pub fn ask_lines(engine: &Engine, input: impl BufRead, out: &mut impl Write) -> io::Result<()> {
+pub fn ask_lines(
+    engine: &Engine,
+    reading: Reading,
+    input: impl BufRead,
+    out: &mut impl Write,
+) -> io::Result<()> {
     for line in input.split(b'\n') {
         let line = line?;
         let value = match std::str::from_utf8(&line) {
-            Ok(text) => engine.ask(text.trim_end_matches('\r')).to_json(),
+            Ok(text) => engine
+                .ask_with(text.trim_end_matches('\r'), reading)
+                .to_json(),
             Err(_) => {
                 json!({"question": null, "answered": false, "error": "the line is not valid UTF-8"})
             }

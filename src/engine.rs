@@ -6,7 +6,7 @@ use std::path::Path;
 use crate::answer::{Answer, Outcome};
 use crate::knowledge::{Fact, KnowledgeBase, LoadError};
 use crate::matcher::{Document, Index, Model, Scored, CANDIDATES};
-use crate::text::{clean_input, fold, Analyzer, Lang};
+use crate::text::{clean_input, detect, fold, Analyzer, Detection, Lang};
 
 /// How sure the matcher must be, and how far it reaches for suggestions.
 #[derive(Debug, Clone, Copy, PartialEq, serde::Deserialize, serde::Serialize)]
@@ -59,11 +59,13 @@ pub fn shared(engine: Engine) -> SharedEngine {
 /// How many "did you mean" suggestions and related questions an answer carries at most.
 pub const MAX_SUGGESTIONS: usize = 3;
 
-/// A checked fact base with its index and the confidence model.
+/// A checked fact base with one index per language it reads, and the confidence model.
 #[derive(Debug, Clone)]
 pub struct Engine {
     kb: KnowledgeBase,
-    index: Index,
+    /// By [`Lang::index`]: the facts' texts in that language (English always; a language
+    /// without translations has an empty index and is read against the English one).
+    indexes: Vec<Index>,
     model: Model,
     settings: MatchSettings,
     /// Every question and alternate, folded once, for autocompletion.
@@ -86,6 +88,16 @@ pub struct Completion<'a> {
     pub text: &'a str,
 }
 
+/// How to read a question beyond its text.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Reading {
+    /// The language the member probably writes (their Discord locale): decides when the text
+    /// cannot (a name alone, "naumkin?").
+    pub hint: Option<Lang>,
+    /// Read the question in this language, whatever it looks like (`ask --lang`).
+    pub force: Option<Lang>,
+}
+
 impl Engine {
     /// Indexes a base that has already been checked, with the shipped confidence model.
     pub fn new(kb: KnowledgeBase, settings: MatchSettings) -> Engine {
@@ -94,22 +106,13 @@ impl Engine {
 
     /// Indexes a base with a given confidence model (training, tests).
     pub fn with_model(kb: KnowledgeBase, settings: MatchSettings, model: Model) -> Engine {
-        let answers = answers_without_outlets(&kb);
-        let docs: Vec<Document<'_>> = kb
-            .facts()
-            .iter()
-            .zip(&answers)
-            .map(|(f, answer)| Document {
-                question: &f.question,
-                alternates: &f.alternates,
-                keywords: &f.keywords,
-                answer,
-            })
-            .collect();
-        let index = Index::build(
-            &docs,
-            Analyzer::new(Lang::EN, kb.aliases()),
-            &Default::default(),
+        let english = build_index(&kb, Lang::EN, &Default::default());
+        let names = english.name_terms();
+        let mut indexes = vec![english];
+        indexes.extend(
+            Lang::all()
+                .filter(|&l| l != Lang::EN)
+                .map(|lang| build_index(&kb, lang, &names)),
         );
         let phrasings = kb
             .facts()
@@ -135,7 +138,7 @@ impl Engine {
             .collect();
         Engine {
             kb,
-            index,
+            indexes,
             model,
             settings,
             phrasings,
@@ -155,23 +158,120 @@ impl Engine {
         self.settings
     }
 
+    /// The index a question in `lang` is matched against: the language's own, or English's
+    /// where the base has no translations into it yet.
+    fn index(&self, lang: Lang) -> &Index {
+        let own = &self.indexes[lang.index()];
+        if own.is_empty() {
+            &self.indexes[Lang::EN.index()]
+        } else {
+            own
+        }
+    }
+
     /// Answers a question: the fact that answers it with its sources, or suggestions, or a
-    /// polite refusal. Never panics, whatever the input; the same question always gets the
-    /// same answer.
-    #[tracing::instrument(level = "debug", skip_all)]
+    /// polite refusal, in the question's language. Never panics, whatever the input; the same
+    /// question always gets the same answer.
     pub fn ask(&self, raw: &str) -> Answer<'_> {
+        self.ask_with(raw, Reading::default())
+    }
+
+    /// [`Engine::ask`], with a hint about the member's language or a language to force.
+    #[tracing::instrument(level = "debug", skip_all)]
+    pub fn ask_with(&self, raw: &str, reading: Reading) -> Answer<'_> {
         let input = clean_input(raw);
         let mut answer = Answer::new(&self.kb, input.text, input.truncated);
-        let words = self.index.analyzer().words(&answer.question);
-        if words.is_empty() {
+        let detection = match reading.force {
+            Some(lang) => Detection {
+                candidates: vec![lang],
+                sure: true,
+                unsupported: None,
+            },
+            None => detect(&answer.question, reading.hint),
+        };
+        answer.language = detection.lang();
+        let Some(read) = self.read(&answer.question, &detection) else {
             answer.outcome = Outcome::Empty;
             return answer;
+        };
+        answer.language = read.lang;
+        match read.ranked {
+            Ranked::Help => {
+                answer.outcome = Outcome::Help;
+                return answer;
+            }
+            Ranked::Unsupported(language) => {
+                answer.outcome = Outcome::Unsupported(language);
+                return answer;
+            }
+            Ranked::Facts(ranked) => self.decide(&mut answer, &ranked),
         }
-        if self.index.analyzer().is_help(&words) {
-            answer.outcome = Outcome::Help;
-            return answer;
+        tracing::debug!(
+            outcome = answer.outcome.name(),
+            language = %answer.language,
+            fact = answer.fact().map(|f| f.id.as_str()),
+            confidence = answer.confidence,
+            "answered"
+        );
+        answer
+    }
+
+    /// Reads a question in the detected language, or, when the detector is not sure, in each
+    /// of its candidates, keeping the reading whose best fact is most likely (the first on a
+    /// tie). `None` when the question has no words at all.
+    fn read(&self, question: &str, detection: &Detection) -> Option<Read> {
+        let tries = if detection.sure {
+            &detection.candidates[..1]
+        } else {
+            &detection.candidates[..]
+        };
+        let mut best: Option<Read> = None;
+        let mut any_words = false;
+        for &lang in tries {
+            let index = self.index(lang);
+            let analyzer = &self.indexes[lang.index()];
+            let words = analyzer.analyzer().words(question);
+            if words.is_empty() {
+                continue;
+            }
+            any_words = true;
+            if analyzer.analyzer().is_help(&words) {
+                return Some(Read {
+                    lang,
+                    ranked: Ranked::Help,
+                });
+            }
+            if let Some(language) = detection.unsupported {
+                return Some(Read {
+                    lang: Lang::EN,
+                    ranked: Ranked::Unsupported(language),
+                });
+            }
+            let ranked = index.search(words, &self.model, MAX_SUGGESTIONS + 1);
+            let confidence = ranked.first().map_or(0.0, |s| s.confidence);
+            let better = match &best {
+                None => true,
+                Some(Read {
+                    ranked: Ranked::Facts(other),
+                    ..
+                }) => confidence > other.first().map_or(0.0, |s| s.confidence),
+                Some(_) => false,
+            };
+            if better {
+                best = Some(Read {
+                    lang,
+                    ranked: Ranked::Facts(ranked),
+                });
+            }
         }
-        let ranked = self.index.search(words, &self.model, MAX_SUGGESTIONS + 1);
+        if !any_words {
+            return None;
+        }
+        best
+    }
+
+    /// Answers, offers suggestions or declines on the ranked candidates.
+    fn decide<'a>(&'a self, answer: &mut Answer<'a>, ranked: &[Scored]) {
         let facts = self.kb.facts();
         if let Some(best) = ranked.first() {
             answer.best = Some(&facts[best.fact]);
@@ -194,13 +294,6 @@ impl Engine {
             }
             _ => answer.outcome = Outcome::Declined,
         }
-        tracing::debug!(
-            outcome = answer.outcome.name(),
-            fact = answer.fact().map(|f| f.id.as_str()),
-            confidence = answer.confidence,
-            "answered"
-        );
-        answer
     }
 
     /// Questions that fit what has been typed so far, for autocompletion: facts whose question
@@ -225,8 +318,9 @@ impl Engine {
         let by_match = if typed.is_empty() {
             Vec::new()
         } else {
-            let words = self.index.analyzer().words(&clean_input(partial).text);
-            self.index.search(words, &self.model, limit)
+            let index = self.index(detect(partial, None).lang());
+            let words = index.analyzer().words(&clean_input(partial).text);
+            index.search(words, &self.model, limit)
         };
         let by_match = by_match.into_iter().map(|s| phrasing(s.fact, None));
         let mut out: Vec<Completion<'_>> = Vec::new();
@@ -243,19 +337,27 @@ impl Engine {
 
     /// How a question is read and scored (see [`Index::explain`]).
     pub fn explain(&self, question: &str) -> String {
-        let words = self.index.analyzer().words(&clean_input(question).text);
+        let text = clean_input(question).text;
+        let lang = detect(&text, None).lang();
+        let index = self.index(lang);
+        let words = self.indexes[lang.index()].analyzer().words(&text);
         let ids: Vec<&str> = self.kb.facts().iter().map(|f| f.id.as_str()).collect();
-        self.index.explain(words, &self.model, &ids)
+        index.explain(words, &self.model, &ids)
     }
 
-    /// The candidates for a question with their features, best first (training, evaluation).
+    /// The candidates for a question with their features, best first, read as [`Engine::ask`]
+    /// reads it (training, evaluation). Empty for greetings and empty questions.
     pub fn candidates(&self, question: &str) -> Vec<Scored> {
-        let input = clean_input(question);
-        let words = self.index.analyzer().words(&input.text);
-        if words.is_empty() || self.index.analyzer().is_help(&words) {
+        let text = clean_input(question).text;
+        let detection = detect(&text, None);
+        let Some(read) = self.read(&text, &detection) else {
             return Vec::new();
-        }
-        self.index.search(words, &self.model, CANDIDATES)
+        };
+        let Ranked::Facts(_) = read.ranked else {
+            return Vec::new();
+        };
+        let words = self.indexes[read.lang.index()].analyzer().words(&text);
+        self.index(read.lang).search(words, &self.model, CANDIDATES)
     }
 
     /// The fact a suggestion or follow-up button names, by id.
@@ -283,24 +385,80 @@ impl Engine {
     }
 }
 
-/// Each fact's answer with the outlets it cites blanked out: "(News of Israel)" says who
-/// reported something, not what the fact is about, so "Israel" there must not match.
-fn answers_without_outlets(kb: &KnowledgeBase) -> Vec<String> {
-    let mut outlets: Vec<&str> = kb.sources().iter().map(|s| s.outlet.as_str()).collect();
+/// A question read in one language.
+struct Read {
+    lang: Lang,
+    ranked: Ranked,
+}
+
+enum Ranked {
+    Help,
+    Unsupported(&'static str),
+    Facts(Vec<Scored>),
+}
+
+/// The index of the facts' texts in one language: English from the facts, another language
+/// from their translations (facts without one have an empty document there).
+fn build_index(kb: &KnowledgeBase, lang: Lang, names: &std::collections::HashSet<String>) -> Index {
+    let outlets = outlets(kb);
+    let texts: Vec<(&str, &[String], &[String], String)> = kb
+        .facts()
+        .iter()
+        .map(|f| {
+            if lang == Lang::EN {
+                return (
+                    f.question.as_str(),
+                    &f.alternates[..],
+                    &f.keywords[..],
+                    without_outlets(&f.answer, &outlets),
+                );
+            }
+            match kb.translation(lang, &f.id) {
+                Some(t) => (
+                    t.question.as_str(),
+                    &t.alternates[..],
+                    &t.keywords[..],
+                    without_outlets(&t.answer, &outlets),
+                ),
+                None => ("", &[][..], &[][..], String::new()),
+            }
+        })
+        .collect();
+    let docs: Vec<Document<'_>> = texts
+        .iter()
+        .map(|(question, alternates, keywords, answer)| Document {
+            question,
+            alternates,
+            keywords,
+            answer,
+        })
+        .collect();
+    Index::build(&docs, Analyzer::new(lang, kb.aliases()), names)
+}
+
+/// The outlets the base cites, longest first.
+fn outlets(kb: &KnowledgeBase) -> Vec<&str> {
+    let mut outlets: Vec<&str> = kb
+        .sources()
+        .iter()
+        .map(|s| s.outlet.as_str())
+        .filter(|o| o.len() >= 3)
+        .collect();
     outlets.sort_by_key(|o| std::cmp::Reverse(o.len()));
     outlets.dedup();
-    kb.facts()
-        .iter()
-        .map(|fact| {
-            let mut answer = fact.answer.clone();
-            for outlet in &outlets {
-                if outlet.len() >= 3 && answer.contains(outlet) {
-                    answer = answer.replace(outlet, " ");
-                }
-            }
-            answer
-        })
-        .collect()
+    outlets
+}
+
+/// An answer with the outlets it cites blanked out: "(News of Israel)" says who reported
+/// something, not what the fact is about, so "Israel" there must not match.
+fn without_outlets(answer: &str, outlets: &[&str]) -> String {
+    let mut answer = answer.to_string();
+    for outlet in outlets {
+        if answer.contains(outlet) {
+            answer = answer.replace(outlet, " ");
+        }
+    }
+    answer
 }
 
 #[cfg(test)]

@@ -40,6 +40,9 @@ enum Command {
         /// Show how the question was read and scored, before the answer
         #[arg(long)]
         explain: bool,
+        /// Read the question in this language (en, ar, ru, it, fr) instead of detecting it
+        #[arg(long, value_name = "LANG", value_parser = parse_lang)]
+        lang: Option<talks_bot::text::Lang>,
         /// The question (several words are joined)
         #[arg(required = true, num_args = 1.., allow_hyphen_values = true)]
         question: Vec<String>,
@@ -154,6 +157,19 @@ enum FactAction {
     },
 }
 
+/// A language code the bot reads, for `--lang`.
+fn parse_lang(code: &str) -> Result<talks_bot::text::Lang, String> {
+    talks_bot::text::Lang::from_code(code).ok_or_else(|| {
+        format!(
+            "`{code}` is not a language the bot reads; use one of {}",
+            talks_bot::text::Lang::all()
+                .map(talks_bot::text::Lang::code)
+                .collect::<Vec<_>>()
+                .join(", ")
+        )
+    })
+}
+
 fn main() -> ExitCode {
     let args = Args::parse();
     // The bot logs one line per question at info; the terminal commands only warnings.
@@ -200,19 +216,24 @@ fn run(args: Args) -> Result<bool, CliError> {
         Command::Ask {
             json,
             explain,
+            lang,
             question,
         } => {
+            let reading = talks_bot::engine::Reading {
+                force: lang,
+                ..Default::default()
+            };
             if explain {
                 print!("{}", engine.explain(&question.join(" ")));
             }
             if json && question.len() == 1 && question[0] == "-" {
-                cli::ask_lines(&engine, io::stdin().lock(), &mut out)?;
+                cli::ask_lines(&engine, reading, io::stdin().lock(), &mut out)?;
             } else if question.len() == 1 && question[0] == "-" {
                 let mut text = String::new();
                 io::stdin().lock().take(1 << 20).read_to_string(&mut text)?;
-                cli::ask(&engine, &text, false, &mut out)?;
+                cli::ask(&engine, reading, &text, false, &mut out)?;
             } else {
-                cli::ask(&engine, &question.join(" "), json, &mut out)?;
+                cli::ask(&engine, reading, &question.join(" "), json, &mut out)?;
             }
             Ok(true)
         }

@@ -334,7 +334,11 @@ mod tests {
             "{found:?}"
         );
         // "March 2024" may be any day of March: it holds from the 1st, not before.
-        assert!(messages(fact("Later, in March 2024, it said so.", Some("2024-03-14"))).is_empty());
+        assert!(messages(fact(
+            "Later, in March 2024, it said so.",
+            Some("2024-03-14")
+        ))
+        .is_empty());
         let found = messages(fact(
             "Later, in March 2024, it said so.",
             Some("2024-02-20"),

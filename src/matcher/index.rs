@@ -236,6 +236,11 @@ impl Index {
         &self.analyzer
     }
 
+    /// Whether the index holds no term at all (a language without translations).
+    pub fn is_empty(&self) -> bool {
+        self.terms.is_empty()
+    }
+
     /// The terms that are names in this index, as text (for indexes of other languages).
     pub fn name_terms(&self) -> HashSet<String> {
         self.terms

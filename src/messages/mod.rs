@@ -49,7 +49,10 @@ static CATALOGUES: std::sync::LazyLock<Vec<Messages>> = std::sync::LazyLock::new
     Lang::all()
         .map(|lang| {
             toml::from_str(lang.rules().catalogue()).unwrap_or_else(|e| {
-                panic!("src/messages/{}.toml is checked by a test: {e}", lang.code())
+                panic!(
+                    "src/messages/{}.toml is checked by a test: {e}",
+                    lang.code()
+                )
             })
         })
         .collect()
@@ -120,7 +123,10 @@ mod tests {
                 assert!(!value.trim().is_empty(), "{lang}: {key} is empty");
                 assert!(!crate::text::contains_mention(value), "{lang}: {key}");
             }
-            assert!(truncated.contains("{max}"), "{lang}: truncated needs {{max}}");
+            assert!(
+                truncated.contains("{max}"),
+                "{lang}: truncated needs {{max}}"
+            );
             assert!(m.truncated(1000).contains("1000"));
         }
     }
