@@ -68,6 +68,9 @@ enum Command {
         /// Write each set's per-question outcomes to DIR/<set>.tsv (the reviewed record)
         #[arg(long, value_name = "DIR")]
         outcomes: Option<PathBuf>,
+        /// Use this confidence model instead of the shipped one (a file `train` wrote)
+        #[arg(long, value_name = "FILE")]
+        model: Option<PathBuf>,
     },
     /// Train the confidence model: weights on --train sets, calibration on --dev sets
     Train {
@@ -251,7 +254,21 @@ fn run(args: Args) -> Result<bool, CliError> {
             files,
             min,
             outcomes,
-        } => cli::eval(&engine, &files, min, outcomes.as_deref(), &mut out),
+            model,
+        } => {
+            let engine = match model {
+                Some(path) => {
+                    let text = std::fs::read_to_string(&path).map_err(|e| {
+                        CliError::Failed(format!("cannot read `{}`: {e}", path.display()))
+                    })?;
+                    let model = talks_bot::matcher::Model::from_toml(&text)
+                        .map_err(|e| CliError::Failed(format!("{}: {e}", path.display())))?;
+                    Engine::with_model(engine.knowledge().clone(), config.matching, model)
+                }
+                None => engine,
+            };
+            cli::eval(&engine, &files, min, outcomes.as_deref(), &mut out)
+        }
         Command::Train {
             train,
             dev,

@@ -256,14 +256,18 @@ impl Analyzer {
             .collect()
     }
 
-    /// Whether folded words greet the bot, thank it or ask what it does, and nothing else.
+    /// Whether folded words greet the bot, thank it or ask what it does, and nothing else:
+    /// a greeting or help word, and besides it only words that carry no subject (stop and
+    /// question words, and the language's help fillers: "use", "ask", "answers"...).
     pub fn is_help(&self, words: &[String]) -> bool {
         let mut trigger = false;
         for word in words {
             let rules = self.rules_of(word);
             if rules.help_triggers().contains(&word.as_str()) {
                 trigger = true;
-            } else if !rules.help_fillers().contains(&word.as_str()) {
+            } else if !rules.help_fillers().contains(&word.as_str())
+                && !self.lexicon.contains_key(word.as_str())
+            {
                 return false;
             }
         }
