@@ -81,7 +81,11 @@ pub struct DiscordConfig {
     /// Channels where messages that read as questions are answered without a mention (needs
     /// the privileged Message Content intent).
     pub answer_channels: Vec<u64>,
-    /// Roles whose members may change facts (besides Manage Server).
+    /// The bot's own servers: when set, `/fact` is registered only there, and only members
+    /// there (with Manage Server or a moderator role) may moderate. When empty, only members
+    /// with one of `moderator_roles` may moderate, in any server.
+    pub moderation_guilds: Vec<u64>,
+    /// Roles whose members may change facts (role ids are unique across Discord).
     pub moderator_roles: Vec<u64>,
     /// Where changes to facts are announced.
     pub moderator_log_channel: Option<u64>,
@@ -91,6 +95,8 @@ pub struct DiscordConfig {
     pub channel_cooldown_seconds: f64,
     /// Where feedback votes and unanswered questions are recorded (JSON lines).
     pub feedback_log: PathBuf,
+    /// Days a feedback line is kept; older lines are dropped.
+    pub feedback_retention_days: u32,
 }
 
 impl Default for DiscordConfig {
@@ -103,11 +109,13 @@ impl Default for DiscordConfig {
             answer_mentions: true,
             answer_dms: true,
             answer_channels: Vec::new(),
+            moderation_guilds: Vec::new(),
             moderator_roles: Vec::new(),
             moderator_log_channel: None,
             user_cooldown_seconds: 3.0,
             channel_cooldown_seconds: 0.0,
             feedback_log: PathBuf::from("feedback.jsonl"),
+            feedback_retention_days: 90,
         }
     }
 }
@@ -194,6 +202,15 @@ impl Config {
                     format!("{value} is out of range; use 0 to 3600 seconds"),
                 ));
             }
+        }
+        if !(1..=3650).contains(&d.feedback_retention_days) {
+            return Err(invalid(
+                "discord.feedback_retention_days",
+                format!(
+                    "{} is out of range; use 1 to 3650 days",
+                    d.feedback_retention_days
+                ),
+            ));
         }
         if let Some(base) = &d.api_base {
             if !(base.starts_with("http://") || base.starts_with("https://")) {

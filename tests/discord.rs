@@ -427,7 +427,7 @@ async fn autocomplete_offers_at_most_25_fitting_questions() {
     let empty = bot.fake.id();
     bot.fake.dispatch(
         "INTERACTION_CREATE",
-        fake::autocomplete(empty, 7, CHANNEL, "ask", "question", ""),
+        fake::autocomplete(empty, 8, CHANNEL, "ask", "question", ""),
     );
     let typed = bot.fake.callback(typed).await;
     assert_eq!(typed.body["type"], 8);
@@ -445,6 +445,56 @@ async fn autocomplete_offers_at_most_25_fitting_questions() {
     let empty = bot.fake.callback(empty).await;
     assert_eq!(empty.body["data"]["choices"].as_array().unwrap().len(), 25);
     assert_fits(&empty.body["data"]);
+    bot.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn autocomplete_cuts_long_input_and_limits_each_member_lightly() {
+    let bot = Bot::start(|_| {}).await;
+    // 6,000 characters (Discord's most for an option) are read like a question: cut.
+    let long = "lavrov opened the meeting ".repeat(240);
+    let first = bot.fake.id();
+    let body = bot
+        .fake
+        .interact(fake::autocomplete(
+            first, 9, CHANNEL, "ask", "question", &long,
+        ))
+        .await
+        .body;
+    assert_eq!(body["type"], 8);
+    assert!(
+        !body["data"]["choices"].as_array().unwrap().is_empty(),
+        "{body}"
+    );
+    assert_fits(&body["data"]);
+    // The same member typing on at once is answered lightly (some requests get no choices);
+    // another member is answered in full.
+    let burst: Vec<u64> = (0..4).map(|_| bot.fake.id()).collect();
+    for &id in &burst {
+        bot.fake.dispatch(
+            "INTERACTION_CREATE",
+            fake::autocomplete(id, 9, CHANNEL, "ask", "question", "lavrov"),
+        );
+    }
+    let mut empty = 0;
+    for &id in &burst {
+        let body = bot.fake.callback(id).await.body;
+        empty += usize::from(
+            body["data"]["choices"]
+                .as_array()
+                .is_none_or(|c| c.is_empty()),
+        );
+    }
+    assert!(empty > 0, "the member's burst was limited");
+    let other = bot.fake.id();
+    let body = bot
+        .fake
+        .interact(fake::autocomplete(
+            other, 10, CHANNEL, "ask", "question", "lavrov",
+        ))
+        .await
+        .body;
+    assert!(!body["data"]["choices"].as_array().unwrap().is_empty());
     bot.stop().await;
 }
 
@@ -752,6 +802,19 @@ async fn cooldowns_silence_messages_and_note_commands_while_others_are_answered(
     let again = bot.mention(7, "when was it?");
     let again_id = again["id"].as_str().unwrap().to_string();
     bot.fake.dispatch("MESSAGE_CREATE", again);
+    // The message over the cooldown gets one ⏳ reaction instead of an answer; a further one
+    // in the same window gets nothing.
+    let reacted = bot
+        .fake
+        .wait_for("the ⏳ reaction", |r| {
+            r.method == "PUT" && r.path.contains(&format!("/messages/{again_id}/reactions/"))
+        })
+        .await;
+    assert!(
+        reacted.path.ends_with("/reactions/%E2%8F%B3/@me"),
+        "{}",
+        reacted.path
+    );
     let note = bot
         .command(7, "ask", &[("question", "who took part")])
         .await;
@@ -767,11 +830,20 @@ async fn cooldowns_silence_messages_and_note_commands_while_others_are_answered(
         "{}",
         note.body
     );
+    bot.fake
+        .dispatch("MESSAGE_CREATE", bot.mention(7, "and who opened it?"));
     // Everyone else is still answered.
     bot.fake.ask(bot.mention(8, "who took part?")).await;
     let replies: Vec<_> = bot.replies();
     assert_eq!(replies.len(), 2);
     assert!(replies.iter().all(|r| r.replies_to() != Some(&again_id)));
+    let reactions = bot
+        .fake
+        .requests()
+        .iter()
+        .filter(|r| r.path.contains("/reactions/"))
+        .count();
+    assert_eq!(reactions, 1, "one reaction per cooldown window");
     bot.stop().await;
 }
 
@@ -1059,24 +1131,71 @@ fn serve_without_a_token_stops_at_once_and_says_where_to_put_it() {
     );
 }
 
+/// `talks-bot serve` against `fake`, from a config.toml in a temporary folder, with `RUST_LOG`
+/// set if given (else the binary's default filter). Its standard error is collected as it
+/// comes, so that a chatty log level never fills the pipe.
+struct ServeProcess {
+    child: tokio::process::Child,
+    stderr: tokio::task::JoinHandle<String>,
+    _dir: tempfile::TempDir,
+}
+
+impl ServeProcess {
+    fn start(fake: &FakeDiscord, rust_log: Option<&str>) -> ServeProcess {
+        let dir = tempfile::tempdir().unwrap();
+        let config = format!(
+            "[discord]\napi_base = \"{}\"\nuser_cooldown_seconds = 0\nfeedback_log = \"{}\"\n",
+            fake.rest_url,
+            dir.path().join("feedback.jsonl").display()
+        );
+        std::fs::write(dir.path().join("config.toml"), config).unwrap();
+        let mut command = tokio::process::Command::from(binary(dir.path()));
+        command
+            .arg("serve")
+            .env(talks_bot::config::TOKEN_ENV, fake::TOKEN)
+            .env_remove("RUST_LOG")
+            .stderr(std::process::Stdio::piped())
+            .kill_on_drop(true);
+        if let Some(filter) = rust_log {
+            command.env("RUST_LOG", filter);
+        }
+        let mut child = command.spawn().unwrap();
+        let mut pipe = child.stderr.take().unwrap();
+        let stderr = tokio::spawn(async move {
+            let mut text = String::new();
+            let _ = tokio::io::AsyncReadExt::read_to_string(&mut pipe, &mut text).await;
+            text
+        });
+        ServeProcess {
+            child,
+            stderr,
+            _dir: dir,
+        }
+    }
+
+    /// Sends SIGTERM and waits (at most 20 s) for the process to exit: its status and log.
+    async fn terminate(mut self) -> (std::process::ExitStatus, String) {
+        let pid = self.child.id().unwrap().to_string();
+        assert!(std::process::Command::new("kill")
+            .args(["-TERM", &pid])
+            .status()
+            .unwrap()
+            .success());
+        let status = tokio::time::timeout(Duration::from_secs(20), self.child.wait())
+            .await
+            .expect("exits within 20 s of SIGTERM")
+            .unwrap();
+        (status, self.stderr.await.unwrap())
+    }
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_binary_serves_from_config_toml_and_stops_cleanly_on_sigterm() {
     let fake = FakeDiscord::start().await;
-    let dir = tempfile::tempdir().unwrap();
-    let config = format!(
-        "[discord]\napi_base = \"{}\"\nuser_cooldown_seconds = 0\n",
-        fake.rest_url
-    );
-    std::fs::write(dir.path().join("config.toml"), config).unwrap();
-    let mut child = tokio::process::Command::from(binary(dir.path()))
-        .arg("serve")
-        .env(talks_bot::config::TOKEN_ENV, fake::TOKEN)
-        .stderr(std::process::Stdio::piped())
-        .kill_on_drop(true)
-        .spawn()
-        .unwrap();
+    let serve = ServeProcess::start(&fake, None);
     fake.wait_for("command registration", |r| r.method == "PUT")
         .await;
+    // A DM, a mention and a slash command, each with words of its own.
     let reply = fake
         .ask(fake::message(
             fake.id(),
@@ -1086,30 +1205,76 @@ async fn the_binary_serves_from_config_toml_and_stops_cleanly_on_sigterm() {
         ))
         .await;
     assert!(footer(&reply.body).contains("fact meeting-participants"));
-    let pid = child.id().unwrap().to_string();
-    assert!(std::process::Command::new("kill")
-        .args(["-TERM", &pid])
-        .status()
-        .unwrap()
-        .success());
-    let status = tokio::time::timeout(Duration::from_secs(20), child.wait())
-        .await
-        .expect("exits on SIGTERM")
-        .unwrap();
+    fake.ask(fake::message(
+        fake.id(),
+        From::member(9, CHANNEL),
+        &mention("who opened the meeting?"),
+        true,
+    ))
+    .await;
+    fake.interact(fake::command(
+        fake.id(),
+        10,
+        CHANNEL,
+        "ask",
+        &[("question", "when was the meeting held?")],
+    ))
+    .await;
+    let (status, stderr) = serve.terminate().await;
     assert!(status.success(), "{status}");
-    let mut stderr = String::new();
-    tokio::io::AsyncReadExt::read_to_string(&mut child.stderr.take().unwrap(), &mut stderr)
-        .await
-        .unwrap();
-    assert!(
-        stderr.contains("fact=meeting-participants"),
+    assert!(stderr.contains("fact=meeting-participants"), "{stderr}");
+    assert_eq!(
+        stderr.matches(" origin=").count(),
+        3,
         "one info line per question: {stderr}"
     );
     assert!(!stderr.contains(fake::TOKEN), "the token is never logged");
-    assert!(
-        !stderr.contains("who took part"),
-        "no message text at info level"
-    );
+    for words in ["who took part", "opened the meeting", "meeting held"] {
+        assert!(
+            !stderr.contains(words),
+            "no message text at the default level: {stderr}"
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_token_is_not_logged_even_at_trace_level() {
+    let fake = FakeDiscord::start().await;
+    let serve = ServeProcess::start(&fake, Some("trace"));
+    fake.wait_for("command registration", |r| r.method == "PUT")
+        .await;
+    fake.ask(fake::message(
+        fake.id(),
+        From::dm(8),
+        "who took part?",
+        false,
+    ))
+    .await;
+    let (status, stderr) = serve.terminate().await;
+    assert!(status.success(), "{status}");
+    assert!(stderr.contains("TRACE"), "trace logging is on");
+    assert!(!stderr.contains(fake::TOKEN), "the token is never logged");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sigterm_stops_serve_when_the_gateway_is_unreachable() {
+    let fake = FakeDiscord::start().await;
+    fake.unreachable_gateway().await;
+    let serve = ServeProcess::start(&fake, None);
+    // The bot got its gateway URL; its shard cannot connect and is queued again and again.
+    fake.wait_for("the gateway lookup", |r| r.path == "/api/v10/gateway/bot")
+        .await;
+    let (status, stderr) = serve.terminate().await;
+    assert!(status.success(), "{status}: {stderr}");
+    assert!(stderr.contains("shutting down"), "{stderr}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_empty_moderation_guilds_is_warned_about_at_start_up() {
+    let bot = Bot::start(|c| c.moderation_guilds.clear()).await;
+    let line = wait_for_log(&["moderation_guilds is empty", "moderator_roles"]).await;
+    assert!(line.contains("WARN"), "{line}");
+    bot.stop().await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -10,7 +10,7 @@ use std::time::Duration;
 
 use serde_json::{json, Value};
 
-use support::fake_discord::{self as fake, FakeDiscord, From, BOT_ID};
+use support::fake_discord::{self as fake, FakeDiscord, From, BOT_ID, GUILD_ID};
 use support::serving::{self, Serving};
 use talks_bot::config::DiscordConfig;
 use talks_bot::discord::moderation::REFUSAL;
@@ -24,6 +24,9 @@ const MOD_ROLE: u64 = 6000;
 const MODERATOR: u64 = 501;
 const MEMBER: u64 = 502;
 const ADMIN: u64 = 503;
+/// A server the bot was invited to that is not one of its moderation servers.
+const OTHER_GUILD: u64 = 3999;
+const ADMINISTRATOR: u64 = 1 << 3;
 /// Send Messages and View Channel: an ordinary member.
 const MEMBER_PERMISSIONS: u64 = (1 << 11) | (1 << 10);
 const MANAGE_GUILD: u64 = 1 << 5;
@@ -39,17 +42,24 @@ struct Bot {
 }
 
 impl Bot {
+    /// The bot with the test server as its one moderation server.
     async fn start() -> Bot {
+        Bot::start_with(|_| {}).await
+    }
+
+    async fn start_with(configure: impl FnOnce(&mut DiscordConfig)) -> Bot {
         let tmp = common::copy_knowledge();
         let dir = tmp.path().join("knowledge");
         let engine = Engine::load(&dir, MatchSettings::default()).expect("the copy loads");
         let fake = FakeDiscord::start().await;
-        let config = DiscordConfig {
+        let mut config = DiscordConfig {
             feedback_log: tmp.path().join("feedback.jsonl"),
+            moderation_guilds: vec![GUILD_ID],
             moderator_roles: vec![MOD_ROLE],
             moderator_log_channel: Some(LOG_CHANNEL),
             ..serving::config(&fake)
         };
+        configure(&mut config);
         let serving = Serving::start(&fake, engine, Shards::Auto, config).await;
         Bot {
             fake,
@@ -130,8 +140,18 @@ fn member(interaction: Value, moderator: bool) -> Value {
     }
 }
 
+/// Nobody can be pinged: no mention types parsed, no users or roles listed, and a reply does
+/// not ping the member it answers.
 fn assert_no_pings(body: &Value) {
-    assert_eq!(body["allowed_mentions"]["parse"], json!([]), "{body}");
+    let allowed = &body["allowed_mentions"];
+    assert_eq!(allowed["parse"], json!([]), "{body}");
+    for list in ["users", "roles"] {
+        assert!(
+            allowed[list].as_array().is_none_or(|l| l.is_empty()),
+            "{list}: {body}"
+        );
+    }
+    assert_ne!(allowed["replied_user"], json!(true), "{body}");
 }
 
 fn assert_fits(body: &Value) {
@@ -325,17 +345,26 @@ async fn fact_add_opens_a_form_whose_submission_is_saved_journaled_announced_and
     bot.stop().await;
 }
 
+/// Every `/fact` subcommand with the options it needs.
+fn every_subcommand() -> Vec<(&'static str, Vec<(&'static str, &'static str)>)> {
+    vec![
+        ("add", vec![]),
+        ("edit", vec![("id", "meeting-dates")]),
+        ("remove", vec![("id", "meeting-dates")]),
+        ("show", vec![("id", "meeting-dates")]),
+        ("history", vec![("id", "meeting-dates")]),
+        ("undo", vec![("id", "meeting-dates")]),
+        ("list", vec![]),
+        ("unanswered", vec![]),
+        ("reload", vec![]),
+    ]
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn members_without_the_role_or_permission_are_refused_and_nothing_changes() {
     let bot = Bot::start().await;
     let before = common::snapshot(&bot.dir);
-    for (sub, options) in [
-        ("add", vec![]),
-        ("edit", vec![("id", "meeting-dates")]),
-        ("remove", vec![("id", "meeting-dates")]),
-        ("undo", vec![("id", "meeting-dates")]),
-        ("reload", vec![]),
-    ] {
+    for (sub, options) in every_subcommand() {
         let (_, command) = bot.fact(MEMBER, false, sub, &options);
         let callback = bot.fake.interact(command).await;
         assert_eq!(callback.body["type"], 4, "{sub}: {}", callback.body);
@@ -655,6 +684,10 @@ async fn show_list_and_unanswered_fit_discord() {
     );
     assert!(description.contains("Why lilac?"));
     assert!(description.contains(declined), "{description}");
+    // Questions from every server, never who asked them.
+    for user in [MEMBER.to_string(), "user_id".to_string()] {
+        assert!(!body.to_string().contains(&user), "{body}");
+    }
     assert_no_pings(&body["data"]);
     bot.stop().await;
 }
@@ -730,5 +763,129 @@ async fn fact_ids_are_autocompleted_for_moderators_only() {
             .is_none_or(|c| c.is_empty()),
         "{body}"
     );
+    bot.stop().await;
+}
+
+/// The command names in a registration request's body.
+fn registered_names(body: &Value) -> Vec<String> {
+    body.as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|c| c["name"].as_str().map(str::to_string))
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn fact_is_registered_only_in_the_home_server_and_refused_from_any_other() {
+    let bot = Bot::start().await;
+    let global = bot
+        .fake
+        .wait_for("global registration", |r| {
+            r.method == "PUT"
+                && r.path == format!("/api/v10/applications/{}/commands", fake::APP_ID)
+        })
+        .await;
+    let names = registered_names(&global.body);
+    assert!(names.contains(&"ask".to_string()), "{names:?}");
+    assert!(!names.contains(&"fact".to_string()), "{names:?}");
+    let home = bot
+        .fake
+        .wait_for("registration in the home server", |r| {
+            r.method == "PUT"
+                && r.path
+                    == format!(
+                        "/api/v10/applications/{}/guilds/{GUILD_ID}/commands",
+                        fake::APP_ID
+                    )
+        })
+        .await;
+    assert_eq!(registered_names(&home.body), ["fact"]);
+
+    // From another server, by any route: an administrator there, even one who holds the
+    // moderator role, is refused privately and nothing changes.
+    let before = common::snapshot(&bot.dir);
+    let elsewhere = |interaction: Value| {
+        let interaction = fake::as_member(interaction, &[MOD_ROLE], ADMINISTRATOR | MANAGE_GUILD);
+        fake::in_guild(interaction, OTHER_GUILD)
+    };
+    for (sub, options) in every_subcommand() {
+        let command = fake::subcommand(bot.fake.id(), ADMIN, CHANNEL, "fact", sub, &options);
+        let callback = bot.fake.interact(elsewhere(command)).await;
+        assert_eq!(callback.body["type"], 4, "{sub}: {}", callback.body);
+        assert_eq!(callback.body["data"]["content"], REFUSAL, "{sub}");
+        assert_eq!(callback.body["data"]["flags"], EPHEMERAL, "{sub}");
+    }
+    let form = new_fact_form("tass-2024-02-29-lavrov");
+    let submit = fake::modal_submit(bot.fake.id(), ADMIN, CHANNEL, "tbm:add", &pairs(&form));
+    let callback = bot.fake.interact(elsewhere(submit)).await;
+    assert_eq!(callback.body["data"]["content"], REFUSAL);
+    assert_eq!(callback.body["data"]["flags"], EPHEMERAL);
+    let version = talks_bot::store::Store::open(&bot.dir)
+        .unwrap()
+        .show("meeting-dates")
+        .unwrap()
+        .version;
+    let message = fake::sent_message(bot.fake.id(), CHANNEL, &json!({"content": "x"}));
+    let press = fake::press(
+        bot.fake.id(),
+        ADMIN,
+        CHANNEL,
+        &format!("tbm:rm:{version}:meeting-dates"),
+        message,
+    );
+    let callback = bot.fake.interact(elsewhere(press)).await;
+    assert_eq!(callback.body["data"]["content"], REFUSAL);
+    assert_eq!(callback.body["data"]["flags"], EPHEMERAL);
+    for (sub, option) in [("edit", "id"), ("list", "topic")] {
+        let request = fake::subcommand_autocomplete(
+            bot.fake.id(),
+            ADMIN,
+            CHANNEL,
+            ("fact", sub, option),
+            "m",
+        );
+        let body = bot.fake.interact(elsewhere(request)).await.body;
+        assert!(
+            body["data"]["choices"]
+                .as_array()
+                .is_none_or(|c| c.is_empty()),
+            "{sub}: {body}"
+        );
+    }
+    let mut after = common::snapshot(&bot.dir);
+    let mut before = before;
+    for files in [&mut before, &mut after] {
+        files.remove(Path::new(".lock"));
+    }
+    assert_eq!(before, after, "nothing changed");
+    assert!(bot.fake.posts_in(LOG_CHANNEL).is_empty());
+    bot.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn without_home_servers_only_moderator_roles_may_moderate() {
+    let bot = Bot::start_with(|config| config.moderation_guilds.clear()).await;
+    let global = bot
+        .fake
+        .wait_for("global registration", |r| {
+            r.method == "PUT" && r.path.ends_with("/commands")
+        })
+        .await;
+    assert!(registered_names(&global.body).contains(&"fact".to_string()));
+    // Manage Server or Administrator, in this server or any other, grants nothing.
+    for guild in [GUILD_ID, OTHER_GUILD] {
+        let command = fake::subcommand(bot.fake.id(), ADMIN, CHANNEL, "fact", "add", &[]);
+        let command = fake::as_member(command, &[], ADMINISTRATOR | MANAGE_GUILD);
+        let callback = bot.fake.interact(fake::in_guild(command, guild)).await;
+        assert_eq!(callback.body["data"]["content"], REFUSAL, "{guild}");
+    }
+    // The moderator role does, wherever the member uses it.
+    let command = fake::subcommand(bot.fake.id(), MODERATOR, CHANNEL, "fact", "add", &[]);
+    let command = fake::as_member(command, &[MOD_ROLE], MEMBER_PERMISSIONS);
+    let callback = bot
+        .fake
+        .interact(fake::in_guild(command, OTHER_GUILD))
+        .await;
+    assert_eq!(callback.body["type"], MODAL, "{}", callback.body);
     bot.stop().await;
 }
