@@ -43,6 +43,7 @@ fn latency(c: &mut Criterion) {
         let engine = talks_bot::shared(engine);
         tokio::spawn(serve(
             config,
+            Default::default(),
             Secret::new(fake_discord::TOKEN),
             engine,
             Shards::Auto,

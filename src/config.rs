@@ -22,7 +22,31 @@ pub struct Config {
     /// working directory.
     pub knowledge: Option<PathBuf>,
     pub matching: MatchSettings,
+    pub store: StoreConfig,
     pub discord: DiscordConfig,
+}
+
+/// The `[store]` table: how changes to the fact base are made.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct StoreConfig {
+    /// Seconds a change waits for another process to finish with the knowledge folder before
+    /// it fails with "try again".
+    pub lock_timeout_seconds: f64,
+}
+
+impl Default for StoreConfig {
+    fn default() -> Self {
+        StoreConfig {
+            lock_timeout_seconds: crate::store::DEFAULT_LOCK_TIMEOUT.as_secs_f64(),
+        }
+    }
+}
+
+impl StoreConfig {
+    pub fn lock_timeout(&self) -> std::time::Duration {
+        std::time::Duration::from_secs_f64(self.lock_timeout_seconds.clamp(0.0, 600.0))
+    }
 }
 
 /// A secret that never shows in logs or Debug output.
@@ -182,6 +206,15 @@ impl Config {
         self.matching
             .validate()
             .map_err(|m| invalid("matching", m))?;
+        if !(0.0..=600.0).contains(&self.store.lock_timeout_seconds) {
+            return Err(invalid(
+                "store.lock_timeout_seconds",
+                format!(
+                    "{} is out of range; use 0 to 600 seconds",
+                    self.store.lock_timeout_seconds
+                ),
+            ));
+        }
         let d = &self.discord;
         if d.register == Registration::Guild && d.guild_id.is_none() {
             return Err(invalid(
@@ -213,7 +246,7 @@ impl Config {
             ));
         }
         if let Some(base) = &d.api_base {
-            if !(base.starts_with("http://") || base.starts_with("https://")) {
+            if !crate::knowledge::content::is_http_url(base) {
                 return Err(invalid(
                     "discord.api_base",
                     format!("`{base}` is not an http(s) URL; leave it out to use Discord itself"),

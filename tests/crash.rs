@@ -114,7 +114,7 @@ fn crash_child_writer() {
             },
             _ => {
                 let id = EDITED[rng.below(EDITED.len() as u64) as usize];
-                store.undo(id, actor.clone(), None).map(drop)
+                common::undo_latest(&store, id, actor.clone(), None).map(drop)
             }
         };
         match result {

@@ -254,7 +254,9 @@ async fn fact_add_opens_a_form_whose_submission_is_saved_journaled_announced_and
     let bot = Bot::start().await;
     let registered = bot
         .fake
-        .wait_for("registration", |r| r.method == "PUT")
+        .wait_for("registration in the moderation server", |r| {
+            r.method == "PUT" && r.path.contains(&format!("/guilds/{GUILD_ID}/"))
+        })
         .await;
     let fact = registered
         .body
@@ -597,13 +599,31 @@ async fn remove_asks_first_and_undo_brings_the_fact_back() {
         "{again}"
     );
 
+    // Undo asks first too, with a button for that change; two moderators pressing undo on it
+    // revert it once, and the second is told it was already undone.
     let (uid, undo) = bot.fact(MODERATOR, true, "undo", &[("id", id)]);
-    bot.fake.dispatch("INTERACTION_CREATE", undo);
-    let followup = bot.fake.followup(uid).await.body;
+    let reply = bot.fake.interact(undo).await.body;
+    assert_eq!(reply["data"]["flags"], EPHEMERAL);
+    let undo_button = button_ids(&reply["data"])[0].clone();
+    assert!(undo_button.starts_with("tbm:undo:1:"), "{undo_button}");
+    assert!(!path.exists(), "nothing undone before the confirmation");
+    let (first, press) = bot.press(MODERATOR, true, &undo_button);
+    bot.fake.dispatch("INTERACTION_CREATE", press);
+    let (second, press) = bot.press(ADMIN, true, &undo_button);
+    bot.fake.dispatch("INTERACTION_CREATE", press);
+    let mut answers = Vec::new();
+    for pid in [first, second] {
+        let body = bot.fake.original_edit(pid).await.body;
+        answers.push(body["content"].as_str().unwrap().to_string());
+    }
+    answers.sort();
+    assert!(answers[0].starts_with("Done"), "{answers:?}");
     assert!(
-        followup["content"].as_str().unwrap().starts_with("Done"),
-        "{followup}"
+        answers[1].starts_with("Nothing was undone") && answers[1].contains("already undone"),
+        "{answers:?}"
     );
+    assert_eq!(journal(&bot.dir).len(), 2, "one undo");
+    let _ = uid;
     let restored = std::fs::read_to_string(&path).expect("restored");
     assert!(restored.contains(&format!("id = \"{id}\"")), "{restored}");
     log_post(&bot.fake, 2).await;

@@ -20,7 +20,7 @@ use std::time::{Duration, SystemTime};
 use poise::serenity_prelude as serenity;
 use serenity::{GatewayIntents, GuildId};
 
-use crate::config::{DiscordConfig, Registration, Secret};
+use crate::config::{DiscordConfig, Registration, Secret, StoreConfig};
 use crate::engine::SharedEngine;
 
 pub use data::{Context, Data, Error};
@@ -112,6 +112,7 @@ pub fn intents(config: &DiscordConfig) -> GatewayIntents {
 /// Runs the bot until `shutdown` completes or the gateway fails.
 pub async fn serve(
     config: DiscordConfig,
+    store: StoreConfig,
     token: Secret,
     engine: SharedEngine,
     shards: Shards,
@@ -129,7 +130,7 @@ pub async fn serve(
     if let Some(warning) = moderation::access::startup_warning(&config) {
         tracing::warn!("{warning}");
     }
-    let store = moderation::open_store(&engine).await;
+    let store = moderation::open_store(&engine, store.lock_timeout()).await;
     let watched = engine.clone();
     let log_channel = config.moderator_log_channel;
     let data = Data {
@@ -299,6 +300,7 @@ async fn on_error(error: poise::FrameworkError<'_, Data, Error>) {
 /// Builds a tokio runtime and serves until SIGINT or SIGTERM: the binary's `serve` command.
 pub fn run(
     config: DiscordConfig,
+    store: StoreConfig,
     token: Secret,
     engine: SharedEngine,
     shards: Shards,
@@ -307,7 +309,14 @@ pub fn run(
         .enable_all()
         .build()
         .map_err(ServeError::Runtime)?;
-    runtime.block_on(serve(config, token, engine, shards, shutdown_signal()))
+    runtime.block_on(serve(
+        config,
+        store,
+        token,
+        engine,
+        shards,
+        shutdown_signal(),
+    ))
 }
 
 /// Completes on SIGINT (Ctrl-C) or, on Unix, SIGTERM.

@@ -8,7 +8,8 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use talks_bot::knowledge::{Citation, Fact};
-use talks_bot::store::{Entry, JOURNAL_FILE};
+use talks_bot::store::{Change, Entry, JOURNAL_FILE};
+use talks_bot::{Actor, Store, StoreError};
 
 /// The repository's knowledge folder (read only).
 pub fn shipped() -> PathBuf {
@@ -90,4 +91,15 @@ pub fn new_fact(id: &str) -> Fact {
             note: None,
         }],
     }
+}
+
+/// Undoes the latest change to `id` that is not undone yet (what `fact undo ID` does).
+pub fn undo_latest(
+    store: &Store,
+    id: &str,
+    actor: Actor,
+    reason: Option<&str>,
+) -> Result<Change, StoreError> {
+    let target = store.undo_target(id)?;
+    store.undo(id, target.seq, actor, reason)
 }

@@ -42,6 +42,7 @@ impl Serving {
         };
         let task = tokio::spawn(serve(
             config,
+            Default::default(),
             Secret::new(fake::TOKEN),
             talks_bot::shared(engine),
             shards,

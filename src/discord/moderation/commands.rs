@@ -16,8 +16,8 @@ use super::access::{may_moderate, REFUSAL};
 use super::drafts::Pending;
 use super::form::{self, FormText, ModId};
 use super::interactions::title;
-use super::log_channel::{announce, change_text};
-use super::{actor, UNAVAILABLE};
+use super::log_channel::change_text;
+use super::UNAVAILABLE;
 use crate::reload::{self};
 use crate::store::{Entry, Store, StoreError};
 use crate::text::cut;
@@ -106,7 +106,7 @@ async fn read_fact<T: Send + 'static>(
 /// A store error as a command error: a refusal is shown as it is, a failure logged by
 /// `on_error` and answered with an apology.
 fn command_error(error: StoreError) -> Error {
-    if error.is_refusal() {
+    if error.is_refusal() || error.is_busy() {
         user_error(cut(&error.to_string(), limits::CONTENT).into_owned())
     } else {
         Box::new(error)
@@ -196,42 +196,17 @@ pub async fn remove(
     #[description = "Why, for the journal and the log channel"] reason: Option<String>,
 ) -> Result<(), Error> {
     let (id, shown) = read_fact(ctx, &id, Store::show).await?;
-    let reason = reason.filter(|r| !r.trim().is_empty()).map(|r| {
-        ctx.data()
-            .moderation
-            .drafts
-            .put(ctx.author().id.get(), Pending::Reason(r), Instant::now())
-    });
+    let reason = keep_reason(ctx, reason);
     let confirm = ModId::Remove {
         id: id.clone(),
         base: shown.version,
         reason,
-    }
-    .custom_id()
-    .ok_or_else(|| {
-        user_error("That id is too long for a Discord button; use `talks-bot fact remove`.")
-    })?;
+    };
     let text = format!(
         "Remove `{id}` (“{}”)? Members stop getting this answer at once; `/fact undo {id}` brings it back.",
         cut(&shown.fact.question, 300)
     );
-    let buttons = CreateActionRow::Buttons(vec![
-        CreateButton::new(confirm)
-            .label("Remove")
-            .style(ButtonStyle::Danger),
-        CreateButton::new(ModId::Cancel.custom_id().unwrap_or_default())
-            .label("Cancel")
-            .style(ButtonStyle::Secondary),
-    ]);
-    ctx.send(
-        poise::CreateReply::default()
-            .content(cut(&text, limits::CONTENT))
-            .components(vec![buttons])
-            .ephemeral(true)
-            .allowed_mentions(no_pings()),
-    )
-    .await?;
-    Ok(())
+    confirm_with_buttons(ctx, &text, confirm, "Remove").await
 }
 
 /// Show a fact as stored, with its sources
@@ -300,7 +275,7 @@ pub async fn history(
     say(ctx, &history_text(&id, &entries)).await
 }
 
-/// Undo the latest change to a fact
+/// Undo the latest change to a fact (asks you to confirm)
 #[poise::command(slash_command, guild_only)]
 pub async fn undo(
     ctx: Context<'_>,
@@ -309,15 +284,58 @@ pub async fn undo(
     id: String,
     #[description = "Why, for the journal and the log channel"] reason: Option<String>,
 ) -> Result<(), Error> {
-    let store = moderator(ctx)?;
-    ctx.defer_ephemeral().await?;
-    let id = id.trim().to_string();
-    let who = actor(ctx.author());
-    let change = blocking(&store, move |s| s.undo(&id, who, reason.as_deref()))
-        .await
-        .map_err(command_error)?;
-    say(ctx, &format!("Done. {}", change_text(&change.entry))).await?;
-    announce(ctx.http(), &ctx.data().config, &change.entry).await;
+    let (id, target) = read_fact(ctx, &id, Store::undo_target).await?;
+    let reason = keep_reason(ctx, reason);
+    // The button carries the change it undoes: two moderators pressing undo on one change
+    // revert it once, and the second is told it was already undone.
+    let confirm = ModId::Undo {
+        id: id.clone(),
+        seq: target.seq,
+        reason,
+    };
+    let text = format!(
+        "Undo this change to `{id}`? {}",
+        cut(&change_text(&target), 1500)
+    );
+    confirm_with_buttons(ctx, &text, confirm, "Undo").await
+}
+
+/// Keeps a non-empty reason for the confirmation button (which has no room for it).
+fn keep_reason(ctx: Context<'_>, reason: Option<String>) -> Option<String> {
+    reason.filter(|r| !r.trim().is_empty()).map(|r| {
+        ctx.data()
+            .moderation
+            .drafts
+            .put(ctx.author().id.get(), Pending::Reason(r), Instant::now())
+    })
+}
+
+/// Asks privately to confirm `action` with a button labelled `label`, or cancel.
+async fn confirm_with_buttons(
+    ctx: Context<'_>,
+    text: &str,
+    action: ModId,
+    label: &str,
+) -> Result<(), Error> {
+    let confirm = action.custom_id().ok_or_else(|| {
+        user_error("That id is too long for a Discord button; use `talks-bot fact` instead.")
+    })?;
+    let buttons = CreateActionRow::Buttons(vec![
+        CreateButton::new(confirm)
+            .label(label)
+            .style(ButtonStyle::Danger),
+        CreateButton::new(ModId::Cancel.custom_id().unwrap_or_default())
+            .label("Cancel")
+            .style(ButtonStyle::Secondary),
+    ]);
+    ctx.send(
+        poise::CreateReply::default()
+            .content(cut(text, limits::CONTENT))
+            .components(vec![buttons])
+            .ephemeral(true)
+            .allowed_mentions(no_pings()),
+    )
+    .await?;
     Ok(())
 }
 

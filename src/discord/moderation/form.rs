@@ -270,7 +270,13 @@ pub enum ModId {
         base: Version,
         reason: Option<String>,
     },
-    /// Cancels a removal.
+    /// Confirms undoing journal change `seq` to fact `id`; the reason, if any, under `reason`.
+    Undo {
+        id: String,
+        seq: u64,
+        reason: Option<String>,
+    },
+    /// Cancels a removal or an undo.
     Cancel,
 }
 
@@ -291,6 +297,16 @@ impl ModId {
                 base,
                 reason: Some(key),
             } => format!("{PREFIX}rm:{base}:{id}:{key}"),
+            ModId::Undo {
+                id,
+                seq,
+                reason: None,
+            } => format!("{PREFIX}undo:{seq}:{id}"),
+            ModId::Undo {
+                id,
+                seq,
+                reason: Some(key),
+            } => format!("{PREFIX}undo:{seq}:{id}:{key}"),
             ModId::Cancel => format!("{PREFIX}cancel"),
         };
         (id.chars().count() <= limits::CUSTOM_ID).then_some(id)
@@ -324,6 +340,16 @@ impl ModId {
             ["rm", base, id, key] if word(id) && word(key) => Some(ModId::Remove {
                 id: id.to_string(),
                 base: base.parse().ok()?,
+                reason: Some(key.to_string()),
+            }),
+            ["undo", seq, id] if word(id) => Some(ModId::Undo {
+                id: id.to_string(),
+                seq: seq.parse().ok()?,
+                reason: None,
+            }),
+            ["undo", seq, id, key] if word(id) && word(key) => Some(ModId::Undo {
+                id: id.to_string(),
+                seq: seq.parse().ok()?,
                 reason: Some(key.to_string()),
             }),
             _ => None,

@@ -118,7 +118,7 @@ async fn save_form(store: &Arc<Store>, target: ModId, text: FormText, who: Actor
         Ok(Err(Why::Form(problem))) => {
             Verdict::Refused(format!("Nothing was saved: {problem}."), Some(for_retry))
         }
-        Ok(Err(Why::Store(error))) if error.is_refusal() => {
+        Ok(Err(Why::Store(error))) if error.is_refusal() || error.is_busy() => {
             // After a stale refusal the reopened form starts from the version now on disk: the
             // moderator has seen what changed and decides again.
             let retry = match (&error, for_retry) {
@@ -221,58 +221,26 @@ pub async fn on_press(
             Ok(())
         }
         ModId::Remove { id, base, reason } => {
-            let reason = match reason {
-                None => None,
-                Some(key) => match data.moderation.drafts.get(&key, user, Instant::now()) {
-                    Some(Pending::Reason(reason)) => Some(reason),
-                    _ => {
-                        return respond_press(
-                            ctx,
-                            press,
-                            "This confirmation has expired. Run `/fact remove` again.",
-                        )
-                        .await
-                    }
-                },
-            };
-            let Some(store) = data.moderation.store.clone() else {
-                return respond_press(ctx, press, UNAVAILABLE).await;
-            };
-            let defer = CreateInteractionResponse::Defer(
-                CreateInteractionResponseMessage::new().ephemeral(true),
-            );
-            if let Err(error) = press.create_response(&ctx.http, defer).await {
-                tracing::error!(interaction = %press.id, %error, "could not acknowledge a button");
-                return Ok(());
-            }
-            let who = actor(&press.user);
-            let outcome = match blocking(&store, move |s| {
-                s.remove(&id, base, who, reason.as_deref())
+            confirmed(
+                ctx,
+                data,
+                press,
+                reason,
+                "removed",
+                move |s, who, reason| s.remove(&id, base, who, reason),
+            )
+            .await
+        }
+        ModId::Undo { id, seq, reason } => {
+            confirmed(ctx, data, press, reason, "undone", move |s, who, reason| {
+                s.undo(&id, seq, who, reason)
             })
             .await
-            {
-                Ok(change) => Verdict::Done(Box::new(change)),
-                Err(error) if error.is_refusal() => {
-                    Verdict::Refused(format!("Nothing was removed: {error}"), None)
-                }
-                Err(error) => {
-                    tracing::error!(%error, "a removal failed");
-                    Verdict::Failed(None)
-                }
-            };
-            let (content, _) = finish(ctx, data, user, outcome, None).await;
-            let edit = EditInteractionResponse::new()
-                .content(content)
-                .allowed_mentions(no_pings());
-            if let Err(error) = press.edit_response(&ctx.http, edit).await {
-                tracing::error!(interaction = %press.id, %error, "could not answer a button");
-            }
-            Ok(())
         }
         ModId::Cancel => {
             let update = CreateInteractionResponse::UpdateMessage(
                 CreateInteractionResponseMessage::new()
-                    .content("Cancelled: nothing was removed.")
+                    .content("Cancelled: nothing was changed.")
                     .components(Vec::new())
                     .allowed_mentions(no_pings()),
             );
@@ -283,6 +251,61 @@ pub async fn on_press(
         }
         ModId::Add | ModId::Edit { .. } => respond_press(ctx, press, GONE).await,
     }
+}
+
+/// A confirmed removal or undo: the kept reason looked up, the press deferred, the store call
+/// made, the outcome answered (and announced).
+async fn confirmed(
+    ctx: &serenity::Context,
+    data: &Data,
+    press: &ComponentInteraction,
+    reason: Option<String>,
+    done: &'static str,
+    call: impl FnOnce(&Store, Actor, Option<&str>) -> Result<Change, StoreError> + Send + 'static,
+) -> Result<(), Error> {
+    let user = press.user.id.get();
+    let reason = match reason {
+        None => None,
+        Some(key) => match data.moderation.drafts.get(&key, user, Instant::now()) {
+            Some(Pending::Reason(reason)) => Some(reason),
+            _ => {
+                return respond_press(
+                    ctx,
+                    press,
+                    "This confirmation has expired. Run the command again.",
+                )
+                .await
+            }
+        },
+    };
+    let Some(store) = data.moderation.store.clone() else {
+        return respond_press(ctx, press, UNAVAILABLE).await;
+    };
+    let defer =
+        CreateInteractionResponse::Defer(CreateInteractionResponseMessage::new().ephemeral(true));
+    if let Err(error) = press.create_response(&ctx.http, defer).await {
+        tracing::error!(interaction = %press.id, %error, "could not acknowledge a button");
+        return Ok(());
+    }
+    let who = actor(&press.user);
+    let outcome = match blocking(&store, move |s| call(s, who, reason.as_deref())).await {
+        Ok(change) => Verdict::Done(Box::new(change)),
+        Err(error) if error.is_refusal() || error.is_busy() => {
+            Verdict::Refused(format!("Nothing was {done}: {error}"), None)
+        }
+        Err(error) => {
+            tracing::error!(%error, "a confirmed change failed");
+            Verdict::Failed(None)
+        }
+    };
+    let (content, _) = finish(ctx, data, user, outcome, None).await;
+    let edit = EditInteractionResponse::new()
+        .content(content)
+        .allowed_mentions(no_pings());
+    if let Err(error) = press.edit_response(&ctx.http, edit).await {
+        tracing::error!(interaction = %press.id, %error, "could not answer a button");
+    }
+    Ok(())
 }
 
 fn ephemeral(text: &str) -> CreateInteractionResponse {

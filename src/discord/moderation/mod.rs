@@ -27,6 +27,7 @@ pub mod interactions;
 pub mod log_channel;
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use poise::serenity_prelude as serenity;
 
@@ -65,10 +66,10 @@ impl Moderation {
 
 /// Opens the store over the engine's knowledge folder, swapping changes into `engine`; `None`
 /// (logged) if it cannot be opened.
-pub async fn open_store(engine: &SharedEngine) -> Option<Arc<Store>> {
+pub async fn open_store(engine: &SharedEngine, lock_timeout: Duration) -> Option<Arc<Store>> {
     let dir = engine.load().knowledge().dir().to_path_buf();
     let shared = engine.clone();
-    let opened = tokio::task::spawn_blocking(move || Store::open(dir)).await;
+    let opened = tokio::task::spawn_blocking(move || Store::open_with(dir, lock_timeout)).await;
     match opened {
         Ok(Ok(store)) => {
             if !store.recovered_at_open().is_clean() {
