@@ -140,6 +140,10 @@ struct Plan {
     candidate: KnowledgeBase,
 }
 
+/// A file as it was before a change: its bytes, `Some(None)` if it did not exist, `None` if it
+/// could not be read as a file.
+type Before = Option<Option<Vec<u8>>>;
+
 /// How often a writer looks again while another holds the lock.
 const LOCK_POLL: Duration = Duration::from_millis(10);
 
@@ -605,11 +609,15 @@ impl Store {
             .map(|s| self.source_path(&s.id))
             .collect();
         paths.push(self.fact_path(&entry.fact));
-        let mut before = Vec::new();
-        for path in paths {
-            let bytes = fsio::read_optional(&path).map_err(|e| StoreError::io(&path, e))?;
-            before.push((path, bytes));
-        }
+        // A path that cannot be read as a file (a folder in its place, say) is not ours: it
+        // is left alone on the way back.
+        let before: Vec<_> = paths
+            .into_iter()
+            .map(|path| {
+                let bytes = fsio::read_optional(&path).ok();
+                (path, bytes)
+            })
+            .collect();
         let journal_len = std::fs::metadata(&journal_path).map_or(0, |m| m.len());
         phase("pending", &entry.fact);
         let json = serde_json::to_vec(&entry)
@@ -651,12 +659,11 @@ impl Store {
     /// Puts back the files of a change that failed half-way (each as it was, or removed if it
     /// was not there; anything that is not one of our files is left alone), cuts the journal
     /// back to `journal_len`, and only then removes the marker.
-    fn roll_back(&self, before: &[(PathBuf, Option<Vec<u8>>)], journal_len: u64) -> io::Result<()> {
+    fn roll_back(&self, before: &[(PathBuf, Before)], journal_len: u64) -> io::Result<()> {
         for (path, bytes) in before {
-            let now = match fsio::read_optional(path) {
-                Ok(now) => now,
-                // Not a file of ours (a folder in its place, say): nothing we wrote is there.
-                Err(_) => continue,
+            let (Some(bytes), Ok(now)) = (bytes, fsio::read_optional(path)) else {
+                // Not a file of ours: nothing we wrote is there.
+                continue;
             };
             match (bytes, now) {
                 (Some(old), Some(now)) if *old == now => {}
