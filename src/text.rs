@@ -112,7 +112,8 @@ fn fold_words(text: &str) -> Vec<String> {
                     push_word(&mut words, &mut word);
                 }
             });
-            if !any && !c.is_alphanumeric() {
+            // A combining mark with no precomposed form ("ope͓ned") stays inside its word.
+            if !any && !c.is_alphanumeric() && !is_combining_mark(c) {
                 push_word(&mut words, &mut word);
             }
         }
@@ -644,6 +645,12 @@ mod tests {
         let cleaned = clean_input(&long);
         assert!(cleaned.truncated);
         assert_eq!(cleaned.text.chars().count(), MAX_INPUT_CHARS);
+    }
+
+    #[test]
+    fn combining_marks_without_a_precomposed_form_do_not_split_words() {
+        assert_eq!(fold("ope\u{353}ned"), "opened");
+        assert_eq!(fold("La\u{301}vrov"), "lavrov");
     }
 
     #[test]

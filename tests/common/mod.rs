@@ -40,6 +40,25 @@ fn copy_dir(from: &Path, to: &Path) {
     }
 }
 
+/// An empty folder for the whole test binary, to run `talks-bot` in: no `config.toml` there,
+/// so a developer's own configuration never reaches a test.
+pub fn empty_dir() -> &'static Path {
+    static DIR: std::sync::OnceLock<tempfile::TempDir> = std::sync::OnceLock::new();
+    DIR.get_or_init(|| tempfile::tempdir().expect("temp dir")).path()
+}
+
+/// `talks-bot` over the shipped knowledge, run in [`empty_dir`] (hermetic: the defaults, not
+/// whatever `config.toml` the repository root holds), without `RUST_LOG`.
+pub fn talks_bot() -> std::process::Command {
+    let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_talks-bot"));
+    command
+        .current_dir(empty_dir())
+        .env_remove("RUST_LOG")
+        .arg("--knowledge")
+        .arg(shipped());
+    command
+}
+
 /// The journal's entries, oldest first (none if there is no journal yet).
 pub fn journal_lines(dir: &Path) -> Vec<Entry> {
     fs::read_to_string(dir.join(JOURNAL_FILE))
