@@ -278,8 +278,14 @@ note = "ping <@&123>"
         assert!(fact.contains(wanted), "{wanted}:\n{fact}");
     }
     let source = problems_of(&dir, "hostile-source.toml").join("\n");
-    assert!(source.contains("3: the text holds a Markdown masked link"), "{source}");
-    assert!(source.contains("4: the text contains mention syntax"), "{source}");
+    assert!(
+        source.contains("3: the text holds a Markdown masked link"),
+        "{source}"
+    );
+    assert!(
+        source.contains("4: the text contains mention syntax"),
+        "{source}"
+    );
 }
 
 #[test]
@@ -294,7 +300,10 @@ fn an_unreadable_or_linked_file_is_reported_and_the_rest_still_checked() {
     std::os::unix::fs::symlink(dir.join("facts/loop-a.toml"), dir.join("facts/loop-b.toml"))
         .unwrap();
     assert!(problems_of(&dir, "latin1.toml")[0].contains("not UTF-8"));
-    assert!(!problems_of(&dir, "no-source.toml").is_empty(), "the others are still checked");
+    assert!(
+        !problems_of(&dir, "no-source.toml").is_empty(),
+        "the others are still checked"
+    );
     for link in ["dangling.toml", "loop-a.toml", "loop-b.toml"] {
         let problems = problems_of(&dir, link);
         assert!(
@@ -311,7 +320,10 @@ fn an_unreadable_or_linked_file_is_reported_and_the_rest_still_checked() {
         .unwrap();
     assert_eq!(output.status.code(), Some(1));
     let stdout = String::from_utf8_lossy(&output.stdout);
-    assert!(stdout.contains("latin1.toml") && stdout.contains("dangling.toml"), "{stdout}");
+    assert!(
+        stdout.contains("latin1.toml") && stdout.contains("dangling.toml"),
+        "{stdout}"
+    );
 }
 
 #[test]
@@ -327,12 +339,19 @@ fn ask_and_chat_never_print_a_control_character_from_the_knowledge() {
     let engine = talks_bot::Engine::new(kb, talks_bot::MatchSettings::default());
     let mut out = Vec::new();
     talks_bot::cli::ask(&engine, "what did the chair say", false, &mut out).unwrap();
-    talks_bot::cli::chat(&engine, &b"what did the chair say\n/topics\n"[..], &mut out, false)
-        .unwrap();
+    talks_bot::cli::chat(
+        &engine,
+        &b"what did the chair say\n/topics\n"[..],
+        &mut out,
+        false,
+    )
+    .unwrap();
     let text = String::from_utf8(out).unwrap();
     assert!(text.contains("rush"), "{text}");
     assert!(
-        !text.chars().any(|c| c.is_control() && c != '\n' && c != '\t'),
+        !text
+            .chars()
+            .any(|c| c.is_control() && c != '\n' && c != '\t'),
         "{text:?}"
     );
 }

@@ -44,7 +44,8 @@ fn copy_dir(from: &Path, to: &Path) {
 /// so a developer's own configuration never reaches a test.
 pub fn empty_dir() -> &'static Path {
     static DIR: std::sync::OnceLock<tempfile::TempDir> = std::sync::OnceLock::new();
-    DIR.get_or_init(|| tempfile::tempdir().expect("temp dir")).path()
+    DIR.get_or_init(|| tempfile::tempdir().expect("temp dir"))
+        .path()
 }
 
 /// `talks-bot` over the shipped knowledge, run in [`empty_dir`] (hermetic: the defaults, not
