@@ -12,10 +12,10 @@ use std::time::Duration;
 
 use serde_json::{json, Value};
 
+use support::discord_limits::limit_violations;
 use support::fake_discord::{self as fake, FakeDiscord, From, BOT_ID, GUILD_ID};
 use support::serving::{self, Serving};
 use talks_bot::config::{DiscordConfig, Registration};
-use talks_bot::discord::render::limit_violations;
 use talks_bot::discord::Shards;
 use talks_bot::knowledge::{Citation, Fact, KnowledgeBase, Source};
 use talks_bot::{Engine, MatchSettings};
@@ -523,6 +523,29 @@ async fn buttons_record_votes_and_answer_follow_ups() {
     assert_eq!(feedback[0]["user_id"], "9");
     assert!(feedback[0]["time"].as_str().unwrap().starts_with("20"));
 
+    // One vote per member per answer: pressing again, or the other button, changes the
+    // member's vote and adds no line; another member's vote is a line of its own.
+    for (user, custom_id) in [
+        (9, "tb:up:meeting-participants"),
+        (9, "tb:down:meeting-participants"),
+        (11, "tb:up:meeting-participants"),
+    ] {
+        bot.fake
+            .interact(fake::press(
+                bot.fake.id(),
+                user,
+                CHANNEL,
+                custom_id,
+                sent.clone(),
+            ))
+            .await;
+    }
+    let feedback = bot.feedback();
+    assert_eq!(feedback.len(), 2, "{feedback:?}");
+    let mine: Vec<&Value> = feedback.iter().filter(|f| f["user_id"] == "9").collect();
+    assert_eq!(mine.len(), 1);
+    assert_eq!(mine[0]["vote"], "not_helpful");
+
     let follow_up = custom_ids(&reply.body)
         .into_iter()
         .find(|id| id.starts_with("tb:ask:"))
@@ -573,7 +596,123 @@ async fn buttons_record_votes_and_answer_follow_ups() {
             EPHEMERAL
         );
     }
-    assert_eq!(bot.feedback().len(), 1);
+    assert_eq!(bot.feedback().len(), 2);
+    bot.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn follow_up_and_suggestion_buttons_count_against_the_cooldown() {
+    let bot = Bot::start(|c| c.user_cooldown_seconds = 3600.0).await;
+    let reply = bot.fake.ask(bot.mention(7, "who took part?")).await;
+    let sent = fake::sent_message(bot.fake.id(), CHANNEL, &reply.body);
+    let follow_up = custom_ids(&reply.body)
+        .into_iter()
+        .find(|id| id.starts_with("tb:ask:"))
+        .expect("a follow-up");
+    // A "did you mean" suggestion from another member's question.
+    let unsure = bot.fake.ask(bot.mention(8, UNSURE)).await;
+    let suggestion = custom_ids(&unsure.body)
+        .into_iter()
+        .find(|id| id.starts_with("tb:ask:"))
+        .expect("a suggestion");
+    let unsure_sent = fake::sent_message(bot.fake.id(), CHANNEL, &unsure.body);
+    for (custom_id, message) in [(&follow_up, &sent), (&suggestion, &unsure_sent)] {
+        let response = bot
+            .fake
+            .interact(fake::press(
+                bot.fake.id(),
+                7,
+                CHANNEL,
+                custom_id,
+                message.clone(),
+            ))
+            .await;
+        let data = &response.body["data"];
+        assert!(
+            data["content"]
+                .as_str()
+                .unwrap_or("")
+                .starts_with("Please wait"),
+            "{custom_id}: {data}"
+        );
+        assert_eq!(data["flags"].as_u64().unwrap() & EPHEMERAL, EPHEMERAL);
+    }
+    bot.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_channel_cooldown_holds_for_every_member_of_the_channel() {
+    let bot = Bot::start(|c| c.channel_cooldown_seconds = 3600.0).await;
+    bot.fake.ask(bot.mention(7, "who took part?")).await;
+    // Another member in the same channel: no answer, a ⏳ on the message instead.
+    let second = bot.mention(8, "who opened the meeting?");
+    let second_id = second["id"].as_str().unwrap().to_string();
+    bot.fake.dispatch("MESSAGE_CREATE", second);
+    bot.fake
+        .wait_for("the ⏳ reaction", |r| {
+            r.method == "PUT"
+                && r.path
+                    .contains(&format!("/messages/{second_id}/reactions/"))
+        })
+        .await;
+    // In another channel the same member is answered.
+    let elsewhere = fake::message(
+        bot.fake.id(),
+        From::member(8, CHANNEL + 1),
+        &mention("who opened the meeting?"),
+        true,
+    );
+    bot.fake.ask(elsewhere).await;
+    assert!(bot
+        .replies()
+        .iter()
+        .all(|r| r.replies_to() != Some(&second_id)));
+    bot.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn answer_dms_and_answer_mentions_turn_each_off() {
+    // DMs off: a DM gets nothing, a mention is still answered.
+    let bot = Bot::start(|c| c.answer_dms = false).await;
+    let dm = fake::message(bot.fake.id(), From::dm(8), "who took part?", false);
+    let dm_id = dm["id"].as_str().unwrap().to_string();
+    bot.fake.dispatch("MESSAGE_CREATE", dm);
+    // Two answered round trips after it: the DM's handler has long run by then.
+    for _ in 0..2 {
+        bot.fake.ask(bot.mention(9, "who took part?")).await;
+    }
+    assert!(bot.replies().iter().all(|r| r.replies_to() != Some(&dm_id)));
+    assert!(!bot
+        .fake
+        .requests()
+        .iter()
+        .any(|r| r.path.contains("/channels/50008/")));
+    bot.stop().await;
+
+    // Mentions off: a mention gets nothing, a DM is still answered.
+    let bot = Bot::start(|c| c.answer_mentions = false).await;
+    let mentioned = bot.mention(9, "who took part?");
+    let mentioned_id = mentioned["id"].as_str().unwrap().to_string();
+    bot.fake.dispatch("MESSAGE_CREATE", mentioned);
+    for _ in 0..2 {
+        bot.fake
+            .ask(fake::message(
+                bot.fake.id(),
+                From::dm(8),
+                "who took part?",
+                false,
+            ))
+            .await;
+    }
+    assert!(bot
+        .replies()
+        .iter()
+        .all(|r| r.replies_to() != Some(&mentioned_id)));
+    assert!(!bot
+        .fake
+        .requests()
+        .iter()
+        .any(|r| r.path.contains("/reactions/")));
     bot.stop().await;
 }
 
@@ -924,6 +1063,81 @@ async fn a_burst_of_1000_messages_is_answered_in_full_and_leaves_nothing_behind(
         ids,
         "every message answered"
     );
+}
+
+/// Worst-case text for the matcher: Discord's longest message, of many distinct long words
+/// that each need typo correction.
+fn worst_case_question(seed: usize) -> String {
+    let mut text = String::new();
+    let mut n = seed;
+    while text.chars().count() < 1990 {
+        n = n
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        text.push_str(&format!("lavrovv{:x}moskow ", n % 100_000));
+    }
+    text.chars().take(1990).collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_burst_from_one_member_gets_one_answer_and_one_reaction_and_the_others_are_answered() {
+    const BURST: usize = 200;
+    let bot = Bot::start(|c| c.user_cooldown_seconds = 3600.0).await;
+    let mut burst = Vec::new();
+    for i in 0..BURST {
+        let message = bot.message(7, &mention(&worst_case_question(i)), true);
+        burst.push(message["id"].as_str().unwrap().to_string());
+        bot.fake.dispatch("MESSAGE_CREATE", message);
+    }
+    // Other members in another channel are answered, each once.
+    for user in 20..30u64 {
+        let message = fake::message(
+            bot.fake.id(),
+            From::member(user, CHANNEL + 1),
+            &mention("who took part?"),
+            true,
+        );
+        let reply = bot.fake.ask(message).await;
+        assert!(footer(&reply.body).contains("meeting-participants"));
+    }
+    // The member in the burst: one answer (or decline) and one ⏳, whatever the order.
+    bot.fake
+        .wait_until(
+            Duration::from_secs(60),
+            "the burst's reply and reaction",
+            |reqs| {
+                let replies = reqs
+                    .iter()
+                    .filter(|r| r.is_message_post())
+                    .filter(|r| {
+                        r.replies_to()
+                            .is_some_and(|id| burst.iter().any(|b| b == id))
+                    })
+                    .count();
+                let reactions = reqs
+                    .iter()
+                    .filter(|r| r.path.contains("/reactions/"))
+                    .count();
+                (replies == 1 && reactions == 1).then_some(())
+            },
+        )
+        .await;
+    let fake = bot.stop().await;
+    let replies = fake
+        .requests()
+        .iter()
+        .filter(|r| {
+            r.replies_to()
+                .is_some_and(|id| burst.iter().any(|b| b == id))
+        })
+        .count();
+    assert_eq!(replies, 1, "one answer for the whole burst");
+    let reactions = fake
+        .requests()
+        .iter()
+        .filter(|r| r.path.contains("/reactions/"))
+        .count();
+    assert_eq!(reactions, 1, "one reaction per cooldown window");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -10,11 +10,11 @@ use std::time::Duration;
 
 use serde_json::{json, Value};
 
+use support::discord_limits::limit_violations;
 use support::fake_discord::{self as fake, FakeDiscord, From, BOT_ID, GUILD_ID};
 use support::serving::{self, Serving};
 use talks_bot::config::DiscordConfig;
 use talks_bot::discord::moderation::REFUSAL;
-use talks_bot::discord::render::limit_violations;
 use talks_bot::discord::Shards;
 use talks_bot::{Engine, MatchSettings};
 
@@ -715,17 +715,24 @@ async fn show_list_and_unanswered_fit_discord() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_broken_file_on_disk_is_reported_in_the_log_channel_and_by_reload() {
     let bot = Bot::start().await;
-    let question = "When was the intra-Palestinian meeting in Moscow held?";
-    let good = bot.ask(question).await.to_string();
-    std::fs::write(
-        bot.dir.join("facts/broken.toml"),
-        "id = \"broken\"\nthis is not toml\n",
-    )
-    .unwrap();
+    let question = Engine::load(&bot.dir, MatchSettings::default())
+        .unwrap()
+        .fact("lavrov-opening")
+        .unwrap()
+        .question
+        .clone();
+    let good = bot.ask(&question).await.to_string();
+    // A change that would alter this very answer, in a file that no longer passes the check
+    // (it pings): were the broken base swapped in, the answer would show it.
+    let path = bot.dir.join("facts/lavrov-opening.toml");
+    let original = std::fs::read_to_string(&path).unwrap();
+    let broken = original.replacen("answer = \"\"\"\n", "answer = \"\"\"\nBROKEN <@123>. ", 1);
+    assert_ne!(broken, original);
+    std::fs::write(&path, &broken).unwrap();
     let log = log_post_with(&bot.fake, "do not pass the check").await;
     let text = log["content"].as_str().unwrap();
     assert!(
-        text.contains("do not pass the check") && text.contains("broken.toml"),
+        text.contains("do not pass the check") && text.contains("lavrov-opening.toml"),
         "{text}"
     );
     assert_no_pings(&log);
@@ -742,10 +749,12 @@ async fn a_broken_file_on_disk_is_reported_in_the_log_channel_and_by_reload() {
         "{reply}"
     );
     // Still answering from the last good base.
-    let again = bot.ask(question).await.to_string();
-    assert!(again.contains("29 February") && good.contains("29 February"));
+    let again = bot.ask(&question).await.to_string();
+    assert!(good.contains("fact lavrov-opening"), "{good}");
+    assert_eq!(again, good.replace(&id_of(&good), &id_of(&again)));
+    assert!(!again.contains("BROKEN"), "{again}");
 
-    std::fs::remove_file(bot.dir.join("facts/broken.toml")).unwrap();
+    std::fs::write(&path, &original).unwrap();
     let fixed = log_post_with(&bot.fake, "pass the check again").await;
     assert!(
         fixed["content"]
@@ -784,6 +793,15 @@ async fn fact_ids_are_autocompleted_for_moderators_only() {
         "{body}"
     );
     bot.stop().await;
+}
+
+/// The message id a reply answers (which differs between two asks of one question).
+fn id_of(body: &str) -> String {
+    let value: Value = serde_json::from_str(body).unwrap();
+    value["message_reference"]["message_id"]
+        .as_str()
+        .unwrap_or("")
+        .to_string()
 }
 
 /// The command names in a registration request's body.
