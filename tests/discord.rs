@@ -1269,6 +1269,14 @@ fn the_example_config_parses_and_documents_every_option() {
     );
     assert_eq!(config.discord.answer_mentions, defaults.answer_mentions);
     assert_eq!(config.matching, MatchSettings::default());
+    assert_eq!(
+        config.discord.feedback_retention_days,
+        defaults.feedback_retention_days
+    );
+    assert_eq!(
+        config.store.lock_timeout(),
+        talks_bot::store::DEFAULT_LOCK_TIMEOUT
+    );
     assert!(
         config.discord.api_base.is_none(),
         "production talks to Discord itself"
@@ -1286,12 +1294,16 @@ fn the_example_config_parses_and_documents_every_option() {
         "answer_mentions",
         "answer_dms",
         "answer_channels",
+        "moderation_guilds",
         "moderator_roles",
         "moderator_log_channel",
         "user_cooldown_seconds",
         "channel_cooldown_seconds",
         "feedback_log",
+        "feedback_retention_days",
         "api_base",
+        "[store]",
+        "lock_timeout_seconds",
     ] {
         assert!(
             text.contains(key),

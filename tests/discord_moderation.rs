@@ -927,3 +927,79 @@ async fn without_home_servers_only_moderator_roles_may_moderate() {
     assert_eq!(callback.body["type"], MODAL, "{}", callback.body);
     bot.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn hostile_text_in_any_form_field_or_source_url_is_refused_and_nothing_changes() {
+    let bot = Bot::start().await;
+    let before = files_without_lock(&bot.dir);
+    // (input, how to spoil it, the text the refusal names)
+    let spoil: Vec<(usize, Box<dyn Fn(&str) -> String>, &str)> = vec![
+        (
+            0,
+            Box::new(|q| q.replacen("?", " <@123>?", 1)),
+            "mention syntax",
+        ),
+        (
+            0,
+            Box::new(|q| format!("{q}\nping @here")),
+            "mention syntax",
+        ),
+        (1, Box::new(|a| format!("{a} <@&55>")), "mention syntax"),
+        (
+            1,
+            Box::new(|a| format!("{a} [TASS](https://evil.example)")),
+            "masked link",
+        ),
+        (
+            1,
+            Box::new(|a| format!("{a}\u{1b}[2J")),
+            "control character",
+        ),
+        (
+            2,
+            Box::new(|t| t.replacen("The meeting", "The meeting @everyone", 1)),
+            "mention syntax",
+        ),
+        (2, Box::new(|t| format!("{t}\n<#4000>")), "mention syntax"),
+        (
+            2,
+            Box::new(|t| t.replacen("The meeting", "The meeting\u{202e}", 1)),
+            "direction override",
+        ),
+        (
+            3,
+            Box::new(|_| "https://example.org/<@123>".into()),
+            "mention syntax",
+        ),
+        (
+            3,
+            Box::new(|s| format!("{s}\nnote: ask <@123>")),
+            "mention syntax",
+        ),
+        (
+            4,
+            Box::new(|_| "because @everyone".into()),
+            "mention syntax",
+        ),
+    ];
+    for (input, change, says) in spoil {
+        let mut form = new_fact_form("tass-2024-02-29-lavrov");
+        form[input].1 = change(&form[input].1);
+        let reply = bot.submit_and_wait("tbm:add", &pairs(&form)).await;
+        let content = reply["content"].as_str().unwrap();
+        assert!(
+            content.starts_with("Nothing was saved") && content.contains(says),
+            "{}: {content}",
+            form[input].0
+        );
+        assert_no_pings(&reply);
+    }
+    assert_eq!(files_without_lock(&bot.dir), before, "nothing changed");
+    bot.stop().await;
+}
+
+fn files_without_lock(dir: &Path) -> std::collections::BTreeMap<PathBuf, Vec<u8>> {
+    let mut files = common::snapshot(dir);
+    files.remove(Path::new(".lock"));
+    files
+}
