@@ -933,7 +933,8 @@ async fn hostile_text_in_any_form_field_or_source_url_is_refused_and_nothing_cha
     let bot = Bot::start().await;
     let before = files_without_lock(&bot.dir);
     // (input, how to spoil it, the text the refusal names)
-    let spoil: Vec<(usize, Box<dyn Fn(&str) -> String>, &str)> = vec![
+    type Spoil = Box<dyn Fn(&str) -> String>;
+    let spoil: Vec<(usize, Spoil, &str)> = vec![
         (
             0,
             Box::new(|q| q.replacen("?", " <@123>?", 1)),

@@ -17,6 +17,10 @@ use crate::knowledge::{Fact, KnowledgeBase};
 use crate::text::cut;
 
 /// Discord's limits, from its API documentation.
+mod ids;
+
+pub use ids::Action;
+
 pub mod limits {
     pub const CONTENT: usize = 2000;
     pub const TITLE: usize = 256;
@@ -52,58 +56,6 @@ pub const DECLINE_HINT: &str = "Use `/topics` to see what I can answer.";
 const GREEN: u32 = 0x2e_8b_57;
 const AMBER: u32 = 0xd9_a4_41;
 const GREY: u32 = 0x70_80_90;
-
-/// What a button does when pressed; carried in its custom id.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Action {
-    /// A vote on the answer with this fact.
-    Vote { helpful: bool, fact_id: String },
-    /// Answer with this fact (a follow-up question or a "did you mean" suggestion).
-    Ask { fact_id: String },
-    /// None of the suggestions fit.
-    NoneOfThese,
-}
-
-impl Action {
-    /// The custom id, or `None` if it would be over Discord's 100 characters.
-    pub fn custom_id(&self) -> Option<String> {
-        let id = match self {
-            Action::Vote {
-                helpful: true,
-                fact_id,
-            } => format!("tb:up:{fact_id}"),
-            Action::Vote {
-                helpful: false,
-                fact_id,
-            } => format!("tb:down:{fact_id}"),
-            Action::Ask { fact_id } => format!("tb:ask:{fact_id}"),
-            Action::NoneOfThese => "tb:none".to_string(),
-        };
-        (id.chars().count() <= limits::CUSTOM_ID).then_some(id)
-    }
-
-    /// Reads a custom id; `None` for anything this bot did not make. The fact id is not
-    /// trusted: the caller checks that it names a fact.
-    pub fn parse(custom_id: &str) -> Option<Action> {
-        let rest = custom_id.strip_prefix("tb:")?;
-        let (kind, fact) = rest.split_once(':').unwrap_or((rest, ""));
-        let valid_fact = !fact.is_empty()
-            && fact
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_'));
-        match kind {
-            "up" | "down" if valid_fact => Some(Action::Vote {
-                helpful: kind == "up",
-                fact_id: fact.to_string(),
-            }),
-            "ask" if valid_fact => Some(Action::Ask {
-                fact_id: fact.to_string(),
-            }),
-            "none" if fact.is_empty() => Some(Action::NoneOfThese),
-            _ => None,
-        }
-    }
-}
 
 /// A reply ready to send as a message, a command reply or an interaction response.
 #[derive(Debug, Clone, Default)]
@@ -565,7 +517,7 @@ pub fn choices<'a>(
 /// The limit oracle of the tests (tests/support/discord_limits.rs), with its own table of
 /// Discord's limits, so that a wrong constant above is caught rather than shared.
 #[cfg(test)]
-#[path = "../../tests/support/discord_limits.rs"]
+#[path = "../../../tests/support/discord_limits.rs"]
 mod discord_limits;
 
 #[cfg(test)]
@@ -679,45 +631,6 @@ mod tests {
         )));
         assert_within_limits(&body(&about(kb, Some(1_709_164_800))));
         assert_within_limits(&body(&help()));
-    }
-
-    #[test]
-    fn custom_ids_round_trip_and_strangers_are_refused() {
-        for action in [
-            Action::Vote {
-                helpful: true,
-                fact_id: "meeting-dates".into(),
-            },
-            Action::Vote {
-                helpful: false,
-                fact_id: "meeting-dates".into(),
-            },
-            Action::Ask {
-                fact_id: "lavrov_opening-2".into(),
-            },
-            Action::NoneOfThese,
-        ] {
-            assert_eq!(Action::parse(&action.custom_id().unwrap()), Some(action));
-        }
-        for id in [
-            "",
-            "tb:",
-            "tb:up:",
-            "tb:ask:../x",
-            "tb:none:x",
-            "other:up:x",
-            "tb:boom:x",
-            "tb:ask:a b",
-        ] {
-            assert_eq!(Action::parse(id), None, "{id}");
-        }
-        assert_eq!(
-            Action::Ask {
-                fact_id: "x".repeat(100)
-            }
-            .custom_id(),
-            None
-        );
     }
 
     #[test]
