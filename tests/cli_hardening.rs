@@ -185,3 +185,20 @@ fn a_combining_mark_does_not_split_a_word() {
     assert_eq!(marked["fact_id"], plain["fact_id"]);
     assert_eq!(marked["confidence"], plain["confidence"]);
 }
+
+#[test]
+fn absurd_shard_counts_are_refused_at_once() {
+    for (shards, total, says) in [
+        ("0..4294967295", "4294967295", "out of range"),
+        ("0..1", "0", "--total 0"),
+        ("0..4096", "8192", "at most 256"),
+    ] {
+        let output = with_args(&["serve", "--shards", shards, "--total", total])
+            .env("DISCORD_TOKEN", "not-used")
+            .output()
+            .unwrap();
+        assert_eq!(output.status.code(), Some(2), "{shards} of {total}");
+        let err = stderr(&output);
+        assert!(err.contains(says), "{shards} of {total}: {err}");
+    }
+}

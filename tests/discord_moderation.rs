@@ -1004,3 +1004,37 @@ fn files_without_lock(dir: &Path) -> std::collections::BTreeMap<PathBuf, Vec<u8>
     files.remove(Path::new(".lock"));
     files
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn feedback_older_than_the_retention_is_dropped_at_start() {
+    let old = talks_bot::store::rfc3339(
+        std::time::SystemTime::now() - Duration::from_secs(40 * 24 * 3600),
+    );
+    let recent = talks_bot::store::rfc3339(std::time::SystemTime::now());
+    let lines = [
+        format!(
+            r#"{{"time":"{old}","fact_id":null,"question":"An old question?","vote":"unanswered","user_id":"1"}}"#
+        ),
+        format!(
+            r#"{{"time":"{recent}","fact_id":null,"question":"A recent question?","vote":"unanswered","user_id":"2"}}"#
+        ),
+    ];
+    let mut feedback = None;
+    let bot = Bot::start_with(|config| {
+        config.feedback_retention_days = 30;
+        std::fs::write(&config.feedback_log, lines.join("\n") + "\n").unwrap();
+        feedback = Some(config.feedback_log.clone());
+    })
+    .await;
+    let (_, unanswered) = bot.fact(MODERATOR, true, "unanswered", &[]);
+    let body = bot.fake.interact(unanswered).await.body;
+    let description = body["data"]["embeds"][0]["description"].as_str().unwrap();
+    assert!(description.contains("A recent question?"), "{description}");
+    assert!(!description.contains("An old question?"), "{description}");
+    let kept = std::fs::read_to_string(feedback.unwrap()).unwrap();
+    assert!(
+        !kept.contains("An old question?"),
+        "deleted from the file: {kept}"
+    );
+    bot.stop().await;
+}

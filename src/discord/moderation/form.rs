@@ -317,11 +317,8 @@ impl ModId {
     pub fn parse(custom_id: &str) -> Option<ModId> {
         let rest = custom_id.strip_prefix(PREFIX)?;
         let parts: Vec<&str> = rest.split(':').collect();
-        let word = |s: &str| {
-            !s.is_empty()
-                && s.bytes()
-                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
-        };
+        // Fact ids and draft keys are both ids in shape (see `content::is_id`).
+        let word = crate::knowledge::content::is_id;
         match parts.as_slice() {
             ["add"] => Some(ModId::Add),
             ["cancel"] => Some(ModId::Cancel),
