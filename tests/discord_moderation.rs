@@ -13,7 +13,7 @@ use serde_json::{json, Value};
 use support::discord_limits::limit_violations;
 use support::fake_discord::{self as fake, FakeDiscord, From, BOT_ID, GUILD_ID};
 use support::serving::{self, Serving};
-use talks_bot::config::DiscordConfig;
+use talks_bot::config::{DiscordConfig, StoreConfig};
 use talks_bot::discord::moderation::REFUSAL;
 use talks_bot::discord::Shards;
 use talks_bot::{Engine, MatchSettings};
@@ -48,6 +48,13 @@ impl Bot {
     }
 
     async fn start_with(configure: impl FnOnce(&mut DiscordConfig)) -> Bot {
+        Bot::start_with_store(configure, StoreConfig::default()).await
+    }
+
+    async fn start_with_store(
+        configure: impl FnOnce(&mut DiscordConfig),
+        store: StoreConfig,
+    ) -> Bot {
         let tmp = common::copy_knowledge();
         let dir = tmp.path().join("knowledge");
         let engine = Engine::load(&dir, MatchSettings::default()).expect("the copy loads");
@@ -60,7 +67,7 @@ impl Bot {
             ..serving::config(&fake)
         };
         configure(&mut config);
-        let serving = Serving::start(&fake, engine, Shards::Auto, config).await;
+        let serving = Serving::start_with_store(&fake, engine, Shards::Auto, config, store).await;
         Bot {
             fake,
             serving,
@@ -1036,5 +1043,35 @@ async fn feedback_older_than_the_retention_is_dropped_at_start() {
         !kept.contains("An old question?"),
         "deleted from the file: {kept}"
     );
+    bot.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_change_while_another_process_holds_the_folder_is_told_to_try_again() {
+    let store = StoreConfig {
+        lock_timeout_seconds: 0.2,
+    };
+    let bot = Bot::start_with_store(|_| {}, store).await;
+    let held = std::fs::OpenOptions::new()
+        .write(true)
+        .open(bot.dir.join(".lock"))
+        .unwrap();
+    held.lock().unwrap();
+    let form = new_fact_form("tass-2024-02-29-lavrov");
+    let reply = bot.submit_and_wait("tbm:add", &pairs(&form)).await;
+    let content = reply["content"].as_str().unwrap();
+    assert!(
+        content.contains("being changed by another process; try again"),
+        "{content}"
+    );
+    // Reading goes on meanwhile.
+    let (_, show) = bot.fact(MODERATOR, true, "show", &[("id", "meeting-dates")]);
+    let body = bot.fake.interact(show).await.body;
+    assert_eq!(body["data"]["flags"], EPHEMERAL);
+    assert!(body["data"]["embeds"][0]["description"]
+        .as_str()
+        .unwrap()
+        .contains("meeting-dates"));
+    held.unlock().unwrap();
     bot.stop().await;
 }

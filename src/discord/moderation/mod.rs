@@ -19,12 +19,12 @@
 //! Store calls block on fsync, so they run on `spawn_blocking`; a form submission or button is
 //! deferred first, so Discord's three seconds never run out.
 
-pub mod access;
-pub mod commands;
+pub(crate) mod access;
+pub(crate) mod commands;
 pub mod drafts;
 pub mod form;
-pub mod interactions;
-pub mod log_channel;
+pub(crate) mod interactions;
+pub(crate) mod log_channel;
 
 use std::sync::Arc;
 use std::time::Duration;
