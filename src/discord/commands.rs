@@ -36,9 +36,9 @@ pub async fn ask(
 ) -> Result<(), Error> {
     take_cooldown(ctx)?;
     // The submitted text is matched again: an autocomplete choice is only a suggestion.
-    let (reply, outcome) = answer_question(&ctx.data().engine.load(), &question, Origin::Command);
+    let (reply, handled) = answer_question(&ctx.data().engine.load(), &question, Origin::Command);
     ctx.send(reply.to_command_reply(false)).await?;
-    note_declined(ctx.data(), outcome, &question, ctx.author().id.get()).await;
+    note_declined(ctx.data(), handled, &question, ctx.author().id.get()).await;
     Ok(())
 }
 
@@ -108,10 +108,10 @@ pub async fn answer_message(ctx: Context<'_>, message: serenity::Message) -> Res
     if question.is_empty() {
         return Err(user_error("That message has no text I can read."));
     }
-    let (reply, outcome) =
+    let (reply, handled) =
         answer_question(&ctx.data().engine.load(), &question, Origin::MessageCommand);
     // An answer is for everyone; a refusal only for the member who asked for it.
-    ctx.send(reply.to_command_reply(!outcome.answered)).await?;
+    ctx.send(reply.to_command_reply(!handled.answered)).await?;
     Ok(())
 }
 

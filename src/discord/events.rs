@@ -13,6 +13,7 @@ use super::feedback::{Feedback, Vote};
 use super::moderation;
 use super::render::{self, Action, Reply};
 use crate::answer::{Answer, Outcome};
+use crate::engine::Engine;
 
 /// What became of a question, without borrowing the engine snapshot (so it can be passed on
 /// across an await).
@@ -31,7 +32,6 @@ impl Handled {
         }
     }
 }
-use crate::engine::Engine;
 
 /// The reaction a member over the cooldown gets on their message, once per cooldown window.
 pub const WAIT_REACTION: char = '\u{23f3}';
@@ -148,7 +148,7 @@ async fn on_message(ctx: &serenity::Context, data: &Data, message: &Message) -> 
     if let Err(refusal) = cooldown {
         return over_cooldown(ctx, message, origin, refusal).await;
     }
-    let (reply, outcome) = {
+    let (reply, handled) = {
         let engine = data.engine.load();
         let answer = engine.ask(&question);
         if matches!(origin, Origin::Channel) {
@@ -169,7 +169,7 @@ async fn on_message(ctx: &serenity::Context, data: &Data, message: &Message) -> 
     {
         tracing::error!(channel = %message.channel_id, message_id = %message.id, %error, "could not send a reply");
     }
-    note_declined(data, outcome, &question, user).await;
+    note_declined(data, handled, &question, user).await;
     Ok(())
 }
 
@@ -217,7 +217,6 @@ async fn on_press(
                 Vote::NotHelpful
             };
             let recorded = record(data, press, Some(fact_id), vote).await;
-            // One vote per member per answer: a second press replaces the first.
             (
                 Reply::text(if recorded {
                     "Thanks for your feedback!"

@@ -7,7 +7,9 @@
 //! - carries the version (a hash of the file, see [`Version`]) it was based on, and is refused
 //!   with a field-by-field diff if the fact changed since;
 //! - runs under an exclusive file lock on `knowledge/.lock` (several processes may share the
-//!   folder) and an in-process mutex (many tasks may share one [`Store`]);
+//!   folder) and an in-process mutex (many tasks may share one [`Store`]), each waited for at
+//!   most the lock timeout ([`StoreError::Busy`] then); reading ([`Store::reader`], `show`,
+//!   `history`) takes neither;
 //! - is journaled in `knowledge/journal.jsonl` (see [`Entry`]) and written atomically.
 //!
 //! # Crash safety
@@ -18,6 +20,10 @@
 //! 3. the entry is appended to the journal (O_APPEND, one write, fsync);
 //! 4. `.pending.json` is removed.
 //!
+//! If a step after 1 fails (disk full, an I/O error), the change is rolled back before the error
+//! is returned: the files it overwrote are put back, the journal cut back to where it was, and
+//! only then the marker removed; so a change reported as failed never lands later.
+//!
 //! Recovery runs when a store is opened and at the start of every change, under the lock: it
 //! deletes temporaries a crash left, cuts a torn last journal line, and if `.pending.json`
 //! exists it completes that change (rewrites its files, appends its journal entry unless the
@@ -25,6 +31,8 @@
 //! store has opened the folder, every file is either before or after the change and the
 //! journal's last entry for each fact is what its file holds. Without the marker, recovery
 //! never guesses from file contents, so a `git pull` or an editor is never "rolled forward".
+//! A marker that does not parse, or names a path not made of ids, is reported
+//! ([`StoreError::BadPending`]) and never obeyed.
 
 mod diff;
 mod error;
@@ -914,7 +922,8 @@ fn undo_target<'a>(entries: &'a [Entry], id: &str) -> Option<&'a Entry> {
     None
 }
 
-/// Marks a step of a change for tracing (the crash test reads these to tell where a kill hit).
+/// Marks a step of a change for tracing (the crash test pauses its writer at these to kill it
+/// at a chosen step).
 fn phase(name: &'static str, fact: &str) {
     tracing::trace!(target: "talks_bot::store::phase", phase = name, fact, "store phase");
 }
