@@ -65,19 +65,8 @@ pub fn clean_input(raw: &str) -> CleanInput {
     CleanInput { text, truncated }
 }
 
-fn is_invisible(c: char) -> bool {
-    matches!(c,
-        '\u{00AD}' | '\u{034F}' | '\u{061C}' | '\u{115F}' | '\u{1160}' | '\u{17B4}' | '\u{17B5}'
-        | '\u{180B}'..='\u{180F}' | '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}'
-        | '\u{2060}'..='\u{206F}' | '\u{FE00}'..='\u{FE0F}' | '\u{FEFF}' | '\u{FFF9}'..='\u{FFFB}'
-        | '\u{E0000}'..='\u{E007F}')
-}
-
-/// True when text holds Discord mention syntax that could ping: `@everyone`, `@here`, `<@…>`.
-pub fn contains_mention(text: &str) -> bool {
-    let lower = text.to_lowercase();
-    lower.contains("@everyone") || lower.contains("@here") || lower.contains("<@")
-}
+pub use crate::knowledge::content::contains_mention;
+use crate::knowledge::content::is_invisible;
 
 /// Folds text to lower-case words of letters and digits separated by single spaces, as
 /// English reads it (other scripts by their own rules): `"Lavrov's al-Mālikī"` becomes
@@ -640,14 +629,6 @@ mod tests {
         let cleaned = clean_input(&long);
         assert!(cleaned.truncated);
         assert_eq!(cleaned.text.chars().count(), MAX_INPUT_CHARS);
-    }
-
-    #[test]
-    fn mentions_are_spotted() {
-        assert!(contains_mention("hi @everyone"));
-        assert!(contains_mention("ping <@123>"));
-        assert!(contains_mention("ping <@&123>"));
-        assert!(!contains_mention("mail me at a@b.c"));
     }
 
     #[test]
