@@ -79,8 +79,7 @@ pub fn fold(text: &str) -> String {
 /// by the language of its script. Two spellings with one key are the same thing to the matcher.
 pub fn match_key(text: &str) -> String {
     let lang = detect::script_language(text).unwrap_or(Lang::EN);
-    let terms = Analyzer::new(lang, &[]).key(text);
-    terms.join(" ")
+    Analyzer::plain(lang).key(text).join(" ")
 }
 
 /// Articles of Arabic names written in Latin letters ("al-Maliki", "El Alamein"), dropped
@@ -149,40 +148,47 @@ impl Default for Analyzer {
     }
 }
 
-impl Analyzer {
-    pub fn new(lang: Lang, aliases: &[Alias]) -> Self {
-        let mut plain = Analyzer {
+/// The analysers without aliases, one per language, built once.
+static PLAIN: std::sync::LazyLock<Vec<Analyzer>> = std::sync::LazyLock::new(|| {
+    let generic: HashSet<String> = Lang::all()
+        .flat_map(|l| {
+            let rules = l.rules();
+            rules
+                .generic_words()
+                .iter()
+                .map(move |w| rules.stem(rules.strip_prefix(w)))
+        })
+        .collect();
+    Lang::all()
+        .map(|lang| Analyzer {
             lang,
             lexicon: lexicon(lang),
-            generic: HashSet::new(),
+            generic: generic.clone(),
             aliases: HashMap::new(),
             spelling_words: Vec::new(),
-        };
-        plain.generic = Lang::all()
-            .flat_map(|l| {
-                let rules = l.rules();
-                rules
-                    .generic_words()
-                    .iter()
-                    .map(move |w| rules.stem(rules.strip_prefix(w)))
-            })
-            .collect();
+        })
+        .collect()
+});
+
+impl Analyzer {
+    pub fn new(lang: Lang, aliases: &[Alias]) -> Self {
+        let plain = Analyzer::plain(lang);
         if aliases.is_empty() {
-            return plain;
+            return plain.clone();
         }
         // Names are read as English reads them, in every language, so that each is one set
         // of terms across the indexes.
-        let english = if lang == Lang::EN {
-            plain.clone()
-        } else {
-            Analyzer::new(Lang::EN, &[])
-        };
-        let (aliases, spelling_words) = alias_table(&plain, &english, aliases);
+        let (aliases, spelling_words) = alias_table(plain, Analyzer::plain(Lang::EN), aliases);
         Analyzer {
             aliases,
             spelling_words,
-            ..plain
+            ..plain.clone()
         }
+    }
+
+    /// The analyser of a language without aliases (how a spelling itself is read).
+    pub fn plain(lang: Lang) -> &'static Analyzer {
+        &PLAIN[lang.index()]
     }
 
     pub fn lang(&self) -> Lang {
