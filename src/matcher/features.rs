@@ -74,10 +74,15 @@ pub struct Features {
     pub focus_phrased: f32,
     /// The fact does not hold the question's focus at all.
     pub focus_missing: f32,
+    /// How much more of the question this fact covers than the best other candidate does
+    /// (negative when another covers more), in [-1, 1].
+    pub cover_gap: f32,
+    /// The same for the best phrasing's share covered.
+    pub recall_gap: f32,
 }
 
 /// How many features there are.
-pub const COUNT: usize = 24;
+pub const COUNT: usize = 26;
 
 impl Features {
     /// Computes the features of `ranked[i]` for a query.
@@ -195,6 +200,29 @@ impl Features {
             missing_top,
             focus_phrased: f32::from(focus == Some(Some(true))),
             focus_missing: f32::from(focus == Some(None)),
+            cover_gap: 0.0,
+            recall_gap: 0.0,
+        }
+    }
+
+    /// Fills in the features that compare each candidate with the others.
+    pub(crate) fn compare(all: &mut [Features]) {
+        let covers: Vec<f32> = all
+            .iter()
+            .map(|f| f.covered_phrased + f.covered_answer)
+            .collect();
+        let recalls: Vec<f32> = all.iter().map(|f| f.phrase_recall).collect();
+        let best_other = |values: &[f32], i: usize| {
+            values
+                .iter()
+                .enumerate()
+                .filter(|&(j, _)| j != i)
+                .map(|(_, &v)| v)
+                .fold(0f32, f32::max)
+        };
+        for (i, f) in all.iter_mut().enumerate() {
+            f.cover_gap = (covers[i] - best_other(&covers, i)).clamp(-1.0, 1.0);
+            f.recall_gap = (recalls[i] - best_other(&recalls, i)).clamp(-1.0, 1.0);
         }
     }
 
@@ -225,6 +253,8 @@ impl Features {
             missing_top,
             focus_phrased,
             focus_missing,
+            cover_gap,
+            recall_gap,
         } = *self;
         [
             ("covered_phrased", covered_phrased),
@@ -251,6 +281,8 @@ impl Features {
             ("missing_top", missing_top),
             ("focus_phrased", focus_phrased),
             ("focus_missing", focus_missing),
+            ("cover_gap", cover_gap),
+            ("recall_gap", recall_gap),
         ]
     }
 
@@ -261,7 +293,7 @@ impl Features {
 
     /// Builds features from values in the order of [`Features::named`].
     pub fn from_values(v: [f32; COUNT]) -> Features {
-        let [covered_phrased, covered_answer, missing_plain, missing_name, unknown, unknown_count, names_only, plain_covered, has_plain, name_covered, has_name, phrase_recall, phrase_precision, margin, top, kind_match, kind_miss, corrected, length, specificity, generic_missing, missing_top, focus_phrased, focus_missing] =
+        let [covered_phrased, covered_answer, missing_plain, missing_name, unknown, unknown_count, names_only, plain_covered, has_plain, name_covered, has_name, phrase_recall, phrase_precision, margin, top, kind_match, kind_miss, corrected, length, specificity, generic_missing, missing_top, focus_phrased, focus_missing, cover_gap, recall_gap] =
             v;
         Features {
             covered_phrased,
@@ -288,6 +320,8 @@ impl Features {
             missing_top,
             focus_phrased,
             focus_missing,
+            cover_gap,
+            recall_gap,
         }
     }
 }
