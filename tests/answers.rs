@@ -172,7 +172,7 @@ fn disagreements_cite_each_side() {
         "meeting-end-date",
         "meeting-faction-count",
         "meeting-unprecedented",
-        "resignation-timing",
+        "shtayyeh-resignation",
     ] {
         let answer = engine().answer_fact(id).expect(id);
         let fact = answer.fact().unwrap();
