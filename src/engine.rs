@@ -376,8 +376,16 @@ impl Engine {
 
     /// Answers with a known fact directly (a pressed follow-up or suggestion button).
     pub fn answer_fact(&self, id: &str) -> Option<Answer<'_>> {
+        self.answer_fact_in(id, Lang::EN)
+    }
+
+    /// [`Engine::answer_fact`] in a language: the reply to a button on an answer in that
+    /// language (the fact's translation, or English with a note).
+    pub fn answer_fact_in(&self, id: &str, lang: Lang) -> Option<Answer<'_>> {
         let fact = self.kb.fact(id)?;
-        let mut answer = Answer::new(&self.kb, fact.question.clone(), false);
+        let question = crate::answer::question_in(&self.kb, fact, lang).to_string();
+        let mut answer = Answer::new(&self.kb, question, false);
+        answer.language = lang;
         answer.outcome = Outcome::Answered(fact);
         answer.confidence = 1.0;
         answer.related = self.related(fact);
