@@ -226,7 +226,7 @@ pub fn missing_from(english: &str, translated: &str, lang: Lang, aliases: &[Alia
     let english_words = fold(english);
     let translated_words = format!(" {} ", fold(translated));
     for (month, name) in crate::text::language::MONTHS_EN.iter().enumerate() {
-        if contains_word(&english_words, name) {
+        if names_a_date(&english_words, name) {
             let forms = lang.rules().month_names()[month];
             if !forms
                 .iter()
@@ -236,7 +236,7 @@ pub fn missing_from(english: &str, translated: &str, lang: Lang, aliases: &[Alia
             }
         }
     }
-    for alias in aliases {
+    for alias in aliases.iter().filter(|a| is_name(a)) {
         let latin = std::iter::once(&alias.name).chain(&alias.spellings);
         let named = latin
             .filter(|s| s.is_ascii())
@@ -305,6 +305,28 @@ fn group_digits(text: &str) -> String {
     out
 }
 
+/// Whether an alias group is a name (a person, group, place: capitalised, "Sergei Lavrov")
+/// rather than everyday words the matcher treats alike ("bloodshed": "fighting", "violence")
+/// or a month (dates are checked as dates).
+fn is_name(alias: &Alias) -> bool {
+    let folded = fold(&alias.name);
+    alias.name.chars().next().is_some_and(char::is_uppercase)
+        && !crate::text::language::MONTHS_EN.contains(&folded.as_str())
+}
+
+/// Whether folded text writes a month as part of a date: next to a number ("29 February",
+/// "February 2024", "May 2011"), so that the verb "may" is not May.
+fn names_a_date(folded: &str, month: &str) -> bool {
+    let words: Vec<&str> = folded.split(' ').collect();
+    let number = |w: Option<&&str>| {
+        w.is_some_and(|w| w.chars().all(|c| c.is_ascii_digit()) && !w.is_empty())
+    };
+    words.iter().enumerate().any(|(i, w)| {
+        *w == month
+            && (number(words.get(i + 1)) || i.checked_sub(1).is_some_and(|j| number(words.get(j))))
+    })
+}
+
 fn contains_word(folded: &str, word: &str) -> bool {
     !word.is_empty() && format!(" {folded} ").contains(&format!(" {word} "))
 }
@@ -358,6 +380,32 @@ mod tests {
         );
         let missing = missing_from(en, "Il a parlé le 29 février 2024.", fr, &aliases);
         assert_eq!(missing, ["the name Sergei Lavrov"]);
+    }
+
+    #[test]
+    fn only_dates_and_names_are_required() {
+        let fr = Lang::from_code("fr").unwrap();
+        let aliases = [
+            alias("bloodshed", &["fighting", "violence"]),
+            alias("February", &["feb"]),
+        ];
+        // "may" the verb is no month; an everyday word group is no name.
+        let en = "The two may describe different rounds; the fighting went on.";
+        assert!(missing_from(
+            en,
+            "Les deux décrivent peut-être des tours différents.",
+            fr,
+            &aliases
+        )
+        .is_empty());
+        // A month in a date still is.
+        let missing = missing_from(
+            "It opened in February 2024.",
+            "Elle s'est ouverte en 2024.",
+            fr,
+            &aliases,
+        );
+        assert_eq!(missing, ["the month February"]);
     }
 
     #[test]
