@@ -380,6 +380,8 @@ fn alias_table(
     let mut spelling_words = Vec::new();
     let mut table: AliasTable = HashMap::new();
     let mut single: HashMap<String, Option<Token>> = HashMap::new();
+    // (word as typed, its stem, the name's term) for each word that becomes a spelling alone.
+    let mut single_words: Vec<(String, String, String)> = Vec::new();
     let mut name_stems: HashSet<String> = HashSet::new();
     for alias in aliases {
         let name: Vec<Token> = english.words_and_terms(&alias.name);
@@ -396,17 +398,39 @@ fn alias_table(
             if key.is_empty() || key == name_key {
                 continue;
             }
-            if let ([(word, _)], [(_, target)]) =
-                (&analyzer.words_and_terms(spelling)[..], &name[..])
-            {
-                spelling_words.push((word.clone(), target.text.clone()));
+            match (&analyzer.words_and_terms(spelling)[..], &name[..]) {
+                ([(word, _)], [(_, target)]) => {
+                    spelling_words.push((word.clone(), target.text.clone()));
+                }
+                // One word for a longer name ("Shtayeh" for "Mohammad Shtayyeh"): typo
+                // correction may reach it as the name's word it is closest to, if close.
+                ([(word, _)], words) => {
+                    let nearest = words
+                        .iter()
+                        .map(|(w, t)| (strsim::osa_distance(word, w), t))
+                        .min_by_key(|(d, _)| *d);
+                    if let Some((d, target)) = nearest {
+                        if d <= 2 {
+                            spelling_words.push((word.clone(), target.text.clone()));
+                        }
+                    }
+                }
+                _ => {}
             }
             // "Marzook" alone should mean "Marzouk" too, and "لافروف" "Lavrov": where a
             // spelling has as many words as its name, each word that differs becomes a
             // spelling of the name's word in its place. A word claimed for two different
             // words is ambiguous and left alone.
             if key.len() == name.len() {
+                let words = analyzer.words(spelling);
                 for i in (0..key.len()).filter(|&i| key[i] != name_key[i]) {
+                    if words.len() == key.len() {
+                        single_words.push((
+                            words[i].clone(),
+                            key[i].clone(),
+                            name[i].1.text.clone(),
+                        ));
+                    }
                     single
                         .entry(key[i].clone())
                         .and_modify(|target| {
@@ -421,6 +445,16 @@ fn alias_table(
                 .entry(key[0].clone())
                 .or_default()
                 .push((key, name.clone()));
+        }
+    }
+    // A word that became a spelling alone is one typo correction may reach ("shtaye" for
+    // "Shtayeh"), when its name was not claimed twice.
+    for (word, stem, target) in single_words {
+        if single
+            .get(&stem)
+            .is_some_and(|t| t.as_ref().is_some_and(|t| t.1.text == target))
+        {
+            spelling_words.push((word, target));
         }
     }
     for (stem, target) in single {
