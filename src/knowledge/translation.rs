@@ -224,7 +224,13 @@ pub fn missing_from(english: &str, translated: &str, lang: Lang, aliases: &[Alia
         }
     }
     let english_words = fold(english);
-    let translated_words = format!(" {} ", fold(translated));
+    // Read as its own language reads it: "l'OLP" is "olp" in French.
+    let translated_words = format!(
+        " {} ",
+        crate::text::Analyzer::plain(lang)
+            .words(translated)
+            .join(" ")
+    );
     for (month, name) in crate::text::language::MONTHS_EN.iter().enumerate() {
         if names_a_date(&english_words, name) {
             let forms = lang.rules().month_names()[month];
@@ -275,7 +281,15 @@ fn numbers(text: &str) -> BTreeSet<String> {
     let folded = fold(&group_digits(text));
     folded
         .split(' ')
-        .filter(|w| !w.is_empty() && w.chars().all(|c| c.is_ascii_digit()))
+        .filter_map(|w| {
+            // Ordinals count as their number: "1st", "1er", "2nd".
+            let digits: String = w.chars().take_while(char::is_ascii_digit).collect();
+            let rest = w.len() - digits.len();
+            (!digits.is_empty()
+                && rest <= 3
+                && w[digits.len()..].chars().all(|c| c.is_alphabetic()))
+            .then_some(digits)
+        })
         .map(|w| w.trim_start_matches('0').to_string())
         .map(|w| if w.is_empty() { "0".to_string() } else { w })
         .collect()
@@ -357,6 +371,9 @@ mod tests {
         assert_eq!(numbers("environ 30 000 morts le 29 février 2024"), want);
         assert_eq!(numbers("circa 30.000 morti il 29 febbraio 2024"), want);
         assert_eq!(numbers("نحو ٣٠٠٠٠ قتيل في ٢٩ فبراير ٢٠٢٤"), want);
+        let first: BTreeSet<String> = ["1"].map(String::from).into();
+        assert_eq!(numbers("le 1er mars"), first);
+        assert_eq!(numbers("on the 1st"), first);
     }
 
     #[test]

@@ -176,6 +176,15 @@ impl Analyzer {
         if aliases.is_empty() {
             return plain.clone();
         }
+        // Names (capitalised: "Sergei Lavrov", "Hamas") hold in every language; groups of
+        // everyday words ("bloodshed": "fighting", "violence") are English synonyms, and in
+        // another language their spellings are other words ("premier" is "first" in French).
+        let aliases: Vec<Alias> = aliases
+            .iter()
+            .filter(|a| lang == Lang::EN || a.name.chars().next().is_some_and(char::is_uppercase))
+            .cloned()
+            .collect();
+        let aliases = &aliases[..];
         // Names are read as English reads them, in every language, so that each is one set
         // of terms across the indexes.
         let (aliases, spelling_words) = alias_table(plain, Analyzer::plain(Lang::EN), aliases);
@@ -221,6 +230,10 @@ impl Analyzer {
         'outer: while i < tokens.len() {
             if let Some(candidates) = self.aliases.get(&tokens[i].0 .1.text) {
                 for (key, name) in candidates {
+                    // A one-word spelling never takes a stop word: French "un" is not the UN.
+                    if key.len() == 1 && tokens[i].1 {
+                        continue;
+                    }
                     let fits = key.len() <= tokens.len() - i
                         && key
                             .iter()
@@ -423,7 +436,14 @@ fn alias_table(
             // words is ambiguous and left alone.
             if key.len() == name.len() {
                 let words = analyzer.words(spelling);
-                for i in (0..key.len()).filter(|&i| key[i] != name_key[i]) {
+                // A stop word or a two-letter word ("de" in "Conseil de sécurité") is no
+                // spelling of anything on its own.
+                let own = |i: usize| {
+                    words.get(i).is_some_and(|w| {
+                        w.chars().count() > 2 && !analyzer.lexicon.contains_key(w.as_str())
+                    })
+                };
+                for i in (0..key.len()).filter(|&i| key[i] != name_key[i] && own(i)) {
                     if words.len() == key.len() {
                         single_words.push((
                             words[i].clone(),
@@ -587,6 +607,31 @@ mod tests {
             want,
             "Latin letters in an Arabic question"
         );
+    }
+
+    #[test]
+    fn spellings_do_not_take_other_languages_words() {
+        let aliases = [
+            alias("United Nations", &["UN"]),
+            alias("prime minister", &["premier"]),
+            alias("Security Council", &["Conseil de sécurité"]),
+        ];
+        let fr = Analyzer::new(lang("fr"), &aliases);
+        let en = Analyzer::new(Lang::EN, &aliases);
+        assert!(
+            !texts(&fr, "un premier jour")
+                .iter()
+                .any(|t| t == "nation" || t == "minist"),
+            "{:?}",
+            texts(&fr, "un premier jour")
+        );
+        assert!(
+            texts(&en, "the UN").contains(&"nation".to_string()),
+            "{:?}",
+            texts(&en, "the UN")
+        );
+        assert!(texts(&en, "the premier").contains(&"minist".to_string()));
+        assert!(!texts(&fr, "de la réunion").contains(&"security".to_string()));
     }
 
     #[test]
