@@ -250,7 +250,11 @@ impl Engine {
             }
             let ranked = index.search(words, &self.model, MAX_SUGGESTIONS + 1);
             let confidence = ranked.first().map_or(0.0, |s| s.confidence);
-            if Some(lang) == hint && confidence >= self.settings.threshold {
+            // The language the member probably writes (the hint, else the detector's first
+            // guess: English when nothing tells) keeps a reading good enough to answer; the
+            // others only compete when it is not.
+            let preferred = hint.unwrap_or(detection.candidates[0]);
+            if lang == preferred && confidence >= self.settings.threshold {
                 return Some(Read {
                     lang,
                     ranked: Ranked::Facts(ranked),
