@@ -33,12 +33,15 @@ pub struct StoreConfig {
     /// Seconds a change waits for another process to finish with the knowledge folder before
     /// it fails with "try again".
     pub lock_timeout_seconds: f64,
+    /// Also commit each change to the git repository that holds the knowledge folder.
+    pub git_commit: bool,
 }
 
 impl Default for StoreConfig {
     fn default() -> Self {
         StoreConfig {
             lock_timeout_seconds: crate::store::DEFAULT_LOCK_TIMEOUT.as_secs_f64(),
+            git_commit: false,
         }
     }
 }
@@ -46,6 +49,20 @@ impl Default for StoreConfig {
 impl StoreConfig {
     pub fn lock_timeout(&self) -> std::time::Duration {
         std::time::Duration::from_secs_f64(self.lock_timeout_seconds.clamp(0.0, 600.0))
+    }
+
+    /// Opens the store over `dir` for changes, as this table says (the lock timeout, git
+    /// commits): the one way both front ends open it.
+    pub fn open(
+        &self,
+        dir: impl Into<PathBuf>,
+    ) -> Result<crate::store::Store, crate::store::StoreError> {
+        let store = crate::store::Store::open_with(dir, self.lock_timeout())?;
+        if self.git_commit {
+            store.with_git_commits()
+        } else {
+            Ok(store)
+        }
     }
 }
 

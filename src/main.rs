@@ -95,6 +95,10 @@ enum Command {
     },
     /// Add, edit, remove, show and undo facts; every change is checked and journaled
     Fact {
+        /// Who makes the change, for the journal [default: $USER, else $LOGNAME; with neither,
+        /// a change is refused until a name is given]
+        #[arg(long = "as", value_name = "NAME", global = true)]
+        as_name: Option<String>,
         #[command(subcommand)]
         action: FactAction,
     },
@@ -214,7 +218,9 @@ fn run(args: Args) -> Result<bool, CliError> {
     let mut out = stdout.lock();
     let command = match args.command {
         Command::Check => return cli::check(&dir, &mut out),
-        Command::Fact { action } => return fact(&dir, &config, action, &mut out),
+        Command::Fact { as_name, action } => {
+            return fact(&dir, &config, as_name.as_deref(), action, &mut out)
+        }
         Command::Serve { shards, total } => return serve(config, &dir, shards.as_deref(), total),
         command => command,
     };
@@ -289,19 +295,28 @@ fn run(args: Args) -> Result<bool, CliError> {
 fn fact(
     dir: &Path,
     config: &Config,
+    as_name: Option<&str>,
     action: FactAction,
     out: &mut impl Write,
 ) -> Result<bool, CliError> {
     let err = &mut io::stderr().lock();
     // Reading takes no lock and writes nothing (it works while another process writes, and
-    // on a full disk); changes wait for the lock at most the configured time.
-    let store = match &action {
-        FactAction::Show { .. } | FactAction::History { .. } => Store::reader(dir)?,
-        _ => Store::open_with(dir, config.store.lock_timeout())?,
+    // on a full disk); changes wait for the lock at most the configured time, and say who.
+    if let FactAction::Show { id } = &action {
+        return cli::fact::show(&Store::reader(dir)?, id, out, err);
+    }
+    if let FactAction::History { id, json } = &action {
+        return cli::fact::history(&Store::reader(dir)?, id, *json, out, err);
+    }
+    let who = match cli::fact::operator(as_name) {
+        Ok(who) => who,
+        Err(message) => return cli::fact::refuse(&message, err),
     };
+    let store = config.store.open(dir)?;
     match action {
         FactAction::Add { file, reason } => cli::fact::add(
             &store,
+            who,
             &cli::fact::read_input(&file)?,
             reason.as_deref(),
             out,
@@ -316,6 +331,7 @@ fn fact(
             let text = cli::fact::read_input(&file)?;
             cli::fact::edit(
                 &store,
+                who,
                 &id,
                 &text,
                 base_version,
@@ -328,12 +344,11 @@ fn fact(
             id,
             base_version,
             reason,
-        } => cli::fact::remove(&store, &id, base_version, reason.as_deref(), out, err),
-        FactAction::Show { id } => cli::fact::show(&store, &id, out, err),
-        FactAction::History { id, json } => cli::fact::history(&store, &id, json, out, err),
+        } => cli::fact::remove(&store, who, &id, base_version, reason.as_deref(), out, err),
         FactAction::Undo { id, change, reason } => {
-            cli::fact::undo(&store, &id, change, reason.as_deref(), out, err)
+            cli::fact::undo(&store, who, &id, change, reason.as_deref(), out, err)
         }
+        FactAction::Show { .. } | FactAction::History { .. } => unreachable!("handled above"),
     }
 }
 

@@ -638,3 +638,69 @@ fn undo_is_refused_after_an_outside_edit() {
         "nothing was restored"
     );
 }
+
+#[test]
+fn an_edit_keeps_the_comments_and_layout_of_a_hand_written_file() {
+    let (_tmp, dir, store) = open_copy();
+    let path = store.fact_path("meeting-dates");
+    let house = fs::read_to_string(&path).unwrap();
+    // A moderator's notes, written by hand in the file.
+    let hand = format!(
+        "# Checked against TASS and Pluralia, March 2024.\n{}",
+        house
+    )
+    .replacen(
+        "alternates = [\n",
+        "alternates = [\n  # as asked on the server\n",
+        1,
+    )
+    .replacen(
+        "\n[[sources]]\n",
+        "\n# the first source is the main one\n[[sources]]\n",
+        1,
+    );
+    fs::write(&path, &hand).unwrap();
+    let shown = store.show("meeting-dates").unwrap();
+    let mut fact = shown.fact.clone();
+    fact.alternates
+        .push("what were the dates of the moscow meeting".into());
+    fact.keywords.retain(|k| k != "date");
+    let change = store
+        .edit(
+            "meeting-dates",
+            fact.clone(),
+            shown.version,
+            mod_alice(),
+            None,
+        )
+        .unwrap();
+    let text = fs::read_to_string(&path).unwrap();
+    for comment in [
+        "# Checked against TASS and Pluralia, March 2024.\n",
+        "  # as asked on the server\n",
+        "# the first source is the main one\n[[sources]]",
+    ] {
+        assert!(text.contains(comment), "{comment:?} was dropped:\n{text}");
+    }
+    assert_eq!(parse_fact(&text).unwrap(), fact);
+    assert_eq!(change.version, Some(Version::of(text.as_bytes())));
+    assert_eq!(
+        store.show("meeting-dates").unwrap().version,
+        change.version.unwrap()
+    );
+    // Undo restores the fact and keeps the comments too: the file is as it was by hand.
+    common::undo_latest(&store, "meeting-dates", mod_alice(), None).unwrap();
+    assert_eq!(fs::read_to_string(&path).unwrap(), hand);
+    // Unchanged is told from the fact, not the text.
+    let shown = store.show("meeting-dates").unwrap();
+    assert!(matches!(
+        store.edit(
+            "meeting-dates",
+            shown.fact,
+            shown.version,
+            mod_alice(),
+            None
+        ),
+        Err(StoreError::Unchanged { .. })
+    ));
+}

@@ -130,7 +130,7 @@ pub async fn serve(
     if let Some(warning) = moderation::access::startup_warning(&config) {
         tracing::warn!("{warning}");
     }
-    let store = moderation::open_store(&engine, store.lock_timeout()).await;
+    let store = moderation::open_store(&engine, &store).await;
     let watched = engine.clone();
     let log_channel = config.moderator_log_channel;
     let data = Data {

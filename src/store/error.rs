@@ -77,6 +77,8 @@ pub enum StoreError {
         source: io::Error,
         rollback: io::Error,
     },
+    #[error("`[store] git_commit` is on, but {message} (the knowledge folder `{}`); run `git init` there, or turn git_commit off", dir.display())]
+    Git { dir: PathBuf, message: String },
     #[error("the knowledge folder is being changed by another process; try again")]
     Busy { dir: PathBuf },
     #[error("the change in progress `{}` is not valid ({message}), so it was not completed; move it aside after checking the folder", path.display())]
@@ -101,6 +103,7 @@ impl StoreError {
                 | StoreError::Journal { .. }
                 | StoreError::Busy { .. }
                 | StoreError::BadPending { .. }
+                | StoreError::Git { .. }
         )
     }
 

@@ -37,6 +37,7 @@
 mod diff;
 mod error;
 mod fsio;
+mod git;
 mod ids;
 mod journal;
 mod toml_out;
@@ -60,7 +61,7 @@ pub use diff::{changes_text, diff_facts, FieldChange};
 pub use error::StoreError;
 pub use ids::suggest_id;
 pub use journal::{rfc3339, Action, Actor, Entry};
-pub use toml_out::{fact_to_toml, source_to_toml};
+pub use toml_out::{fact_to_toml, source_to_toml, update_fact_toml};
 pub use version::{BadVersion, Version};
 
 /// The journal, in the knowledge folder.
@@ -87,6 +88,8 @@ pub struct Change {
     pub entry: Entry,
     /// The fact's new version; None when it was removed.
     pub version: Option<Version>,
+    /// With `[store] git_commit`: why the change, which stands, could not be committed to git.
+    pub git_error: Option<String>,
 }
 
 /// What recovery found and repaired.
@@ -120,6 +123,8 @@ pub struct Store {
     clock: Clock,
     engine: Option<SharedEngine>,
     recovered: Recovery,
+    /// `[store] git_commit`: the repository each change is committed to.
+    git: Option<git::Repo>,
 }
 
 impl fmt::Debug for Store {
@@ -190,6 +195,7 @@ impl Store {
             clock: Arc::new(SystemTime::now),
             engine: None,
             recovered: Recovery::default(),
+            git: None,
         })
     }
 
@@ -198,6 +204,19 @@ impl Store {
     pub fn with_engine(mut self, engine: SharedEngine) -> Store {
         self.engine = Some(engine);
         self
+    }
+
+    /// Commits every change (its fact file, the sources it created and the journal) to the git
+    /// repository that holds the knowledge folder, with the member or operator as author and
+    /// the reason as message. Refused if the folder is not in a git work tree.
+    pub fn with_git_commits(mut self) -> Result<Store, StoreError> {
+        self.git = Some(
+            git::Repo::find(&self.dir).map_err(|message| StoreError::Git {
+                dir: self.dir.clone(),
+                message,
+            })?,
+        );
+        Ok(self)
     }
 
     /// Takes the time of changes from `clock` instead of the system clock.
@@ -281,7 +300,7 @@ impl Store {
         }
         let (kb, problems) = self.load_base(id)?;
         let sources_added = url_sources(&mut fact, kb.sources(), &actor);
-        if fact_to_toml(&fact) == current.toml {
+        if fact == current.fact {
             return Err(StoreError::Unchanged { id: id.to_string() });
         }
         let candidate = candidate(&kb, Some(id), Some(&fact), &sources_added);
@@ -384,10 +403,11 @@ impl Store {
         };
         let path = self.fact_path(id);
         let on_disk = fsio::read_optional(&path).map_err(|e| StoreError::io(&path, e))?;
-        let expected = target.after.as_ref().map(fact_to_toml);
-        if on_disk.as_deref() != expected.as_deref().map(str::as_bytes) {
+        // Compared as facts: comments or spacing changed by hand are kept by the undo.
+        let on_disk = on_disk.map(|bytes| parse_shown(&path, bytes)).transpose()?;
+        if on_disk.as_ref().map(|shown| &shown.fact) != target.after.as_ref() {
             let changes = match (on_disk, &target.after) {
-                (Some(bytes), Some(after)) => diff_facts(after, &parse_shown(&path, bytes)?.fact),
+                (Some(shown), Some(after)) => diff_facts(after, &shown.fact),
                 _ => Vec::new(),
             };
             return Err(StoreError::ChangedOutside {
@@ -579,9 +599,15 @@ impl Store {
         Ok((report, last_seq))
     }
 
-    /// Writes the files of a change: new sources, then the fact. With `if_different`, files that
-    /// already hold the right bytes are left alone (recovery).
-    fn write_files(&self, entry: &Entry, if_different: bool) -> Result<(), StoreError> {
+    /// Writes the files of a change: new sources, then the fact (edited in place, see
+    /// [`update_fact_toml`]), and tells the fact's new version. With `if_different`, files that
+    /// already hold the right bytes are left alone (recovery: editing the file in place again
+    /// gives the same bytes, whether the crash came before or after it was written).
+    fn write_files(
+        &self,
+        entry: &Entry,
+        if_different: bool,
+    ) -> Result<Option<Version>, StoreError> {
         let write = |path: &Path, text: String| -> Result<(), StoreError> {
             if if_different
                 && fsio::read_optional(path).ok().flatten().as_deref() == Some(text.as_bytes())
@@ -597,8 +623,18 @@ impl Store {
         phase("write-fact", &entry.fact);
         let path = self.fact_path(&entry.fact);
         match &entry.after {
-            Some(fact) => write(&path, fact_to_toml(fact)),
-            None => fsio::remove_durably(&path).map_err(|e| StoreError::io(&path, e)),
+            Some(fact) => {
+                let old = fsio::read_optional(&path)
+                    .ok()
+                    .flatten()
+                    .and_then(|bytes| String::from_utf8(bytes).ok());
+                let text = update_fact_toml(old.as_deref(), fact);
+                let version = Version::of(text.as_bytes());
+                write(&path, text).map(|()| Some(version))
+            }
+            None => fsio::remove_durably(&path)
+                .map(|()| None)
+                .map_err(|e| StoreError::io(&path, e)),
         }
     }
 
@@ -631,24 +667,29 @@ impl Store {
         let json = serde_json::to_vec(&entry)
             .map_err(|e| StoreError::io(&pending, io::Error::other(e)))?;
         fsio::write_atomic(&pending, &json).map_err(|e| StoreError::io(&pending, e))?;
-        let written = self.write_files(&entry, false).and_then(|()| {
+        let written = self.write_files(&entry, false).and_then(|version| {
             phase("journal", &entry.fact);
-            journal::append(&journal_path, &entry).map_err(|e| StoreError::io(&journal_path, e))
+            journal::append(&journal_path, &entry)
+                .map(|()| version)
+                .map_err(|e| StoreError::io(&journal_path, e))
         });
-        if let Err(error) = written {
-            tracing::error!(%error, fact = %entry.fact, "a change failed while it was written; putting the files back");
-            return Err(match self.roll_back(&before, journal_len) {
-                Ok(()) => error,
-                Err(rollback) => match error {
-                    StoreError::Io { path, source } => StoreError::Interrupted {
-                        path,
-                        source,
-                        rollback,
+        let version = match written {
+            Ok(version) => version,
+            Err(error) => {
+                tracing::error!(%error, fact = %entry.fact, "a change failed while it was written; putting the files back");
+                return Err(match self.roll_back(&before, journal_len) {
+                    Ok(()) => error,
+                    Err(rollback) => match error {
+                        StoreError::Io { path, source } => StoreError::Interrupted {
+                            path,
+                            source,
+                            rollback,
+                        },
+                        other => other,
                     },
-                    other => other,
-                },
-            });
-        }
+                });
+            }
+        };
         phase("clear-pending", &entry.fact);
         fsio::remove_durably(&pending).map_err(|e| StoreError::io(&pending, e))?;
         phase("done", &entry.fact);
@@ -657,11 +698,24 @@ impl Store {
             let settings = engine.load().settings();
             engine.store(Arc::new(Engine::new(candidate, settings)));
         }
-        let version = entry
-            .after
-            .as_ref()
-            .map(|f| Version::of(fact_to_toml(f).as_bytes()));
-        Ok(Change { entry, version })
+        let git_error = self.git.as_ref().and_then(|repo| {
+            let mut paths: Vec<PathBuf> = entry
+                .sources_added
+                .iter()
+                .map(|s| self.source_path(&s.id))
+                .collect();
+            paths.extend([self.fact_path(&entry.fact), journal_path]);
+            let committed = repo.commit(&paths, &entry);
+            if let Err(error) = &committed {
+                tracing::error!(%error, seq = entry.seq, "the change stands but could not be committed to git");
+            }
+            committed.err()
+        });
+        Ok(Change {
+            entry,
+            version,
+            git_error,
+        })
     }
 
     /// Puts back the files of a change that failed half-way (each as it was, or removed if it
