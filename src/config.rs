@@ -24,6 +24,26 @@ pub struct Config {
     pub matching: MatchSettings,
     pub store: StoreConfig,
     pub discord: DiscordConfig,
+    pub metrics: MetricsConfig,
+    /// How log lines are written to standard error.
+    pub log_format: LogFormat,
+}
+
+/// `log_format`: lines for people, or one JSON object a line for log shippers.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LogFormat {
+    #[default]
+    Text,
+    Json,
+}
+
+/// The `[metrics]` table: Prometheus metrics and the health check of `serve`.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct MetricsConfig {
+    /// Where to serve `/metrics` and `/healthz` (e.g. `127.0.0.1:9100`); off when absent.
+    pub listen: Option<std::net::SocketAddr>,
 }
 
 /// The `[store]` table: how changes to the fact base are made.
@@ -311,6 +331,28 @@ mod tests {
         let err =
             Config::parse("[discord]\nregister = \"guild\"\n", Path::new("c.toml")).unwrap_err();
         assert!(err.to_string().contains("guild_id"), "{err}");
+    }
+
+    #[test]
+    fn metrics_and_the_log_format_are_read_and_checked() {
+        let config = Config::parse(
+            "log_format = \"json\"\n[metrics]\nlisten = \"127.0.0.1:9100\"\n",
+            Path::new("c.toml"),
+        )
+        .unwrap();
+        assert_eq!(config.log_format, LogFormat::Json);
+        assert_eq!(
+            config.metrics.listen,
+            Some("127.0.0.1:9100".parse().unwrap())
+        );
+        let defaults = Config::parse("", Path::new("c.toml")).unwrap();
+        assert_eq!(defaults.log_format, LogFormat::Text);
+        assert_eq!(defaults.metrics.listen, None, "off by default");
+        let err =
+            Config::parse("[metrics]\nlisten = \"localhost\"\n", Path::new("c.toml")).unwrap_err();
+        assert!(err.to_string().contains("c.toml:2"), "{err}");
+        let err = Config::parse("log_format = \"xml\"\n", Path::new("c.toml")).unwrap_err();
+        assert!(err.to_string().contains("json"), "{err}");
     }
 
     #[test]

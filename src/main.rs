@@ -5,11 +5,11 @@ use std::io::{self, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, Parser, Subcommand};
 use tracing_subscriber::EnvFilter;
 
 use talks_bot::cli::{self, CliError};
-use talks_bot::config::{Config, TOKEN_ENV};
+use talks_bot::config::{Config, LogFormat, TOKEN_ENV};
 use talks_bot::discord::{self, Shards};
 use talks_bot::{Engine, Store};
 
@@ -92,6 +92,17 @@ enum Command {
         /// The total number of shards of the bot, with --shards
         #[arg(long, value_name = "N", requires = "shards")]
         total: Option<u32>,
+    },
+    /// Print the URL that adds the bot to a server (scopes and permissions included)
+    Invite {
+        /// The application id [default: read from the token, DISCORD_TOKEN or [discord] token]
+        #[arg(long, value_name = "ID")]
+        client_id: Option<u64>,
+    },
+    /// Print a shell completion script: talks-bot completions bash > /etc/bash_completion.d/talks-bot
+    Completions {
+        /// The shell
+        shell: clap_complete::Shell,
     },
     /// Add, edit, remove, show and undo facts; every change is checked and journaled
     Fact {
@@ -183,19 +194,20 @@ fn parse_lang(code: &str) -> Result<talks_bot::text::Lang, String> {
 
 fn main() -> ExitCode {
     let args = Args::parse();
-    // The bot logs one line per question at info; the terminal commands only warnings.
-    let default_filter = match args.command {
-        Command::Serve { .. } => "warn,talks_bot=info",
-        _ => "warn",
+    if let Command::Completions { shell } = args.command {
+        // Needs neither the configuration nor the knowledge.
+        clap_complete::generate(shell, &mut Args::command(), "talks-bot", &mut io::stdout());
+        return ExitCode::SUCCESS;
+    }
+    let config = match Config::load(args.config.as_deref()) {
+        Ok(config) => config,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(2);
+        }
     };
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(default_filter)),
-        )
-        .with_writer(io::stderr)
-        .with_ansi(io::stderr().is_terminal())
-        .init();
-    match run(args) {
+    start_tracing(&args.command, config.log_format);
+    match run(args, config) {
         Ok(true) => ExitCode::SUCCESS,
         Ok(false) => ExitCode::from(1),
         // A closed pipe (`talks-bot facts | head`) is the reader's choice, not an error.
@@ -207,9 +219,25 @@ fn main() -> ExitCode {
     }
 }
 
-fn run(args: Args) -> Result<bool, CliError> {
-    let config =
-        Config::load(args.config.as_deref()).map_err(|e| CliError::Failed(e.to_string()))?;
+/// Logs to standard error: `RUST_LOG`, else one line per question at info for the bot and
+/// only warnings for the terminal commands; as text, or JSON lines (`log_format = "json"`).
+fn start_tracing(command: &Command, format: LogFormat) {
+    let default_filter = match command {
+        Command::Serve { .. } => "warn,talks_bot=info",
+        _ => "warn",
+    };
+    let filter =
+        EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(default_filter));
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(io::stderr);
+    match format {
+        LogFormat::Json => builder.json().with_current_span(false).init(),
+        LogFormat::Text => builder.with_ansi(io::stderr().is_terminal()).init(),
+    }
+}
+
+fn run(args: Args, config: Config) -> Result<bool, CliError> {
     let dir = args
         .knowledge
         .or(config.knowledge.clone())
@@ -222,6 +250,7 @@ fn run(args: Args) -> Result<bool, CliError> {
             return fact(&dir, &config, as_name.as_deref(), action, &mut out)
         }
         Command::Serve { shards, total } => return serve(config, &dir, shards.as_deref(), total),
+        Command::Invite { client_id } => return invite(&config, client_id, &mut out),
         command => command,
     };
     let engine = Engine::load(&dir, config.matching)?;
@@ -250,9 +279,13 @@ fn run(args: Args) -> Result<bool, CliError> {
             Ok(true)
         }
         Command::Chat => {
+            let look = cli::chat::Look::for_stdout();
             let stdin = io::stdin();
-            let prompt = stdin.is_terminal();
-            cli::chat(&engine, stdin.lock(), &mut out, prompt)?;
+            if stdin.is_terminal() {
+                cli::chat::chat_terminal(&engine, &mut out, look)?;
+            } else {
+                cli::chat::chat_with(&engine, stdin.lock(), &mut out, false, look)?;
+            }
             Ok(true)
         }
         Command::Facts { json } => {
@@ -286,7 +319,11 @@ fn run(args: Args) -> Result<bool, CliError> {
             cli::train(&engine, &train, &dev, file.as_deref(), &mut out)?;
             Ok(true)
         }
-        Command::Check | Command::Fact { .. } | Command::Serve { .. } => {
+        Command::Check
+        | Command::Fact { .. }
+        | Command::Serve { .. }
+        | Command::Invite { .. }
+        | Command::Completions { .. } => {
             unreachable!("handled above")
         }
     }
@@ -377,10 +414,35 @@ fn serve(
     discord::run(
         config.discord,
         config.store,
+        &config.metrics,
         token,
         talks_bot::shared(engine),
         shards,
     )
     .map_err(|e| CliError::Failed(e.to_string()))?;
+    Ok(true)
+}
+
+/// `talks-bot invite`: the URL that adds the bot to a server.
+fn invite(config: &Config, client_id: Option<u64>, out: &mut impl Write) -> Result<bool, CliError> {
+    let id = match client_id {
+        Some(id) => id,
+        None => {
+            let token = config.token(std::env::var(TOKEN_ENV).ok()).ok_or_else(|| {
+                CliError::Failed(format!(
+                    "no application id: pass --client-id ID (the developer portal's General \
+                     Information > Application ID), or set {TOKEN_ENV} to read it from the token"
+                ))
+            })?;
+            discord::invite::client_id(&token).ok_or_else(|| {
+                CliError::Failed(
+                    "the token does not have the shape of a Discord bot token, so the \
+                     application id cannot be read from it; pass --client-id ID"
+                        .into(),
+                )
+            })?
+        }
+    };
+    writeln!(out, "{}", discord::invite::url(id))?;
     Ok(true)
 }

@@ -2,7 +2,7 @@
 //! presses (votes, follow-ups, "did you mean" suggestions, "None of these"). Each event runs
 //! in its own task (serenity spawns one per event), so a slow or failing one blocks nothing.
 
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use poise::serenity_prelude as serenity;
 use serenity::{ComponentInteraction, CreateInteractionResponse, FullEvent, Interaction, Message};
@@ -50,6 +50,20 @@ pub enum Origin {
     Button,
 }
 
+impl Origin {
+    /// The `origin` label of the questions metric.
+    pub fn name(self) -> &'static str {
+        match self {
+            Origin::Mention => "mention",
+            Origin::Dm => "dm",
+            Origin::Channel => "channel",
+            Origin::Command => "command",
+            Origin::MessageCommand => "message_command",
+            Origin::Button => "button",
+        }
+    }
+}
+
 /// The poise event handler.
 pub async fn handle(
     framework: poise::FrameworkContext<'_, Data, Error>,
@@ -77,8 +91,9 @@ pub async fn handle(
 /// Answers a question with a snapshot of the engine, logging the outcome (the question itself
 /// only at debug level). The outcome is passed on (to [`note_declined`]), never asked again.
 pub fn answer_question(engine: &Engine, question: &str, origin: Origin) -> (Reply, Handled) {
+    let started = Instant::now();
     let answer = engine.ask(question);
-    log_answer(&answer, origin);
+    log_answer(&answer, origin, started.elapsed());
     (render::answer(&answer), Handled::of(&answer))
 }
 
@@ -95,7 +110,9 @@ pub async fn note_declined(data: &Data, handled: Handled, question: &str, user: 
     }
 }
 
-fn log_answer(answer: &Answer<'_>, origin: Origin) {
+/// Logs a question's outcome and counts it (with the time `took` to answer it) in the metrics.
+fn log_answer(answer: &Answer<'_>, origin: Origin, took: Duration) {
+    crate::metrics::question(origin.name(), answer.outcome.name(), took);
     tracing::info!(
         origin = ?origin,
         outcome = %answer.outcome.name(),
@@ -150,7 +167,9 @@ async fn on_message(ctx: &serenity::Context, data: &Data, message: &Message) -> 
     }
     let (reply, handled) = {
         let engine = data.engine.load();
+        let started = Instant::now();
         let answer = engine.ask(&question);
+        let took = started.elapsed();
         if matches!(origin, Origin::Channel) {
             if !answer.is_answered() {
                 return Ok(());
@@ -159,7 +178,7 @@ async fn on_message(ctx: &serenity::Context, data: &Data, message: &Message) -> 
                 return over_cooldown(ctx, message, origin, refusal).await;
             }
         }
-        log_answer(&answer, origin);
+        log_answer(&answer, origin, took);
         (render::answer(&answer), Handled::of(&answer))
     };
     if let Err(error) = message
@@ -235,11 +254,12 @@ async fn on_press(
             let cooldown =
                 data.cooldowns
                     .take(press.user.id.get(), press.channel_id.get(), Instant::now());
+            let started = Instant::now();
             match (cooldown, engine.answer_fact(&fact_id)) {
                 (Err(refusal), _) => (Reply::text(&refusal.wait.note()), true),
                 (Ok(()), None) => (Reply::text(GONE), true),
                 (Ok(()), Some(answer)) => {
-                    log_answer(&answer, Origin::Button);
+                    log_answer(&answer, Origin::Button, started.elapsed());
                     (render::answer(&answer), false)
                 }
             }
