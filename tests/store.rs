@@ -641,7 +641,7 @@ fn undo_is_refused_after_an_outside_edit() {
 
 #[test]
 fn an_edit_keeps_the_comments_and_layout_of_a_hand_written_file() {
-    let (_tmp, dir, store) = open_copy();
+    let (_tmp, _dir, store) = open_copy();
     let path = store.fact_path("meeting-dates");
     let house = fs::read_to_string(&path).unwrap();
     // A moderator's notes, written by hand in the file.
@@ -702,5 +702,33 @@ fn an_edit_keeps_the_comments_and_layout_of_a_hand_written_file() {
             None
         ),
         Err(StoreError::Unchanged { .. })
+    ));
+}
+
+#[test]
+fn a_phrasing_is_added_as_an_alternate_through_a_checked_journaled_edit() {
+    let (_tmp, _dir, store) = open_copy();
+    let before = store.show("meeting-dates").unwrap().fact;
+    let change = store
+        .add_phrasing(
+            "meeting-dates",
+            "  when  did they  meet ",
+            mod_alice(),
+            Some("from the queue"),
+        )
+        .unwrap();
+    let after = store.show("meeting-dates").unwrap().fact;
+    assert_eq!(after.alternates.last().unwrap(), "when did they meet");
+    assert_eq!(after.alternates.len(), before.alternates.len() + 1);
+    assert_eq!(change.entry.action, Action::Edit);
+    assert_eq!(change.entry.reason.as_deref(), Some("from the queue"));
+    assert!(matches!(
+        store.add_phrasing("meeting-dates", "WHEN did they meet", mod_alice(), None),
+        Err(StoreError::Unchanged { .. })
+    ));
+    // Checked like any edit: mention syntax is refused.
+    assert!(matches!(
+        store.add_phrasing("meeting-dates", "hey @everyone", mod_alice(), None),
+        Err(StoreError::Invalid { .. })
     ));
 }

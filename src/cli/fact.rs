@@ -62,6 +62,7 @@ pub fn add(
 /// `fact edit ID --file F [--base-version V]`. Without `--base-version` the version comes from
 /// the `# version:` line `show` wrote at the top of the file, and failing that it is the current
 /// one, which skips the stale-version check (a note on `err` says so).
+#[allow(clippy::too_many_arguments)]
 pub fn edit(
     store: &Store,
     who: Actor,

@@ -7,7 +7,7 @@ use std::time::{Instant, SystemTime, UNIX_EPOCH};
 use poise::serenity_prelude as serenity;
 
 use super::data::{user_error, Context, Data, Error};
-use super::events::{answer_question, note_declined, question_text, Origin};
+use super::events::{answer_question, note_outcome, question_text, Origin};
 use super::render::{self, Reply};
 
 /// The name of the moderators' command group (registered only in `moderation_guilds` when set).
@@ -38,7 +38,7 @@ pub async fn ask(
     // The submitted text is matched again: an autocomplete choice is only a suggestion.
     let (reply, handled) = answer_question(&ctx.data().engine.load(), &question, Origin::Command);
     ctx.send(reply.to_command_reply(false)).await?;
-    note_declined(ctx.data(), handled, &question, ctx.author().id.get()).await;
+    note_outcome(ctx.data(), handled, &question, ctx.author().id.get()).await;
     Ok(())
 }
 

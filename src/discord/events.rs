@@ -17,18 +17,25 @@ use crate::engine::Engine;
 
 /// What became of a question, without borrowing the engine snapshot (so it can be passed on
 /// across an await).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Handled {
     pub answered: bool,
-    /// Declined, or only suggestions: noted for `/fact unanswered`.
-    pub unanswered: bool,
+    /// What the feedback log notes: the fact answered (for `/fact stats`), a decline or only
+    /// suggestions (for the review queue); nothing for greetings, help and empty messages.
+    noted: Option<(Vote, Option<String>)>,
 }
 
 impl Handled {
     fn of(answer: &Answer<'_>) -> Handled {
+        let noted = match answer.outcome {
+            Outcome::Answered(fact) => Some((Vote::Answered, Some(fact.id.clone()))),
+            Outcome::Declined => Some((Vote::Declined, None)),
+            Outcome::Unsure => Some((Vote::Unsure, None)),
+            _ => None,
+        };
         Handled {
             answered: answer.is_answered(),
-            unanswered: matches!(answer.outcome, Outcome::Declined | Outcome::Unsure),
+            noted,
         }
     }
 }
@@ -97,16 +104,23 @@ pub fn answer_question(engine: &Engine, question: &str, origin: Origin) -> (Repl
     (render::answer(&answer), Handled::of(&answer))
 }
 
-/// Notes a question the bot declined (or only offered suggestions for) in the feedback log,
-/// for `/fact unanswered`. Greetings, help and empty messages are not noted; a failure is
-/// logged.
-pub async fn note_declined(data: &Data, handled: Handled, question: &str, user: u64) {
-    if !handled.unanswered {
+/// Notes what became of a question in the feedback log: a question the bot declined (or only
+/// offered suggestions for) for the review queue (`/fact unanswered`), and the fact of an
+/// answer, without the question or the member, for `/fact stats`. Greetings, help and empty
+/// messages are not noted; a failure is logged.
+pub async fn note_outcome(data: &Data, handled: Handled, question: &str, user: u64) {
+    let Some((vote, fact)) = handled.noted else {
         return;
-    }
-    let feedback = Feedback::now(Vote::Declined, user, question, None);
+    };
+    let feedback = match vote {
+        Vote::Answered => Feedback {
+            user_id: String::new(),
+            ..Feedback::now(vote, 0, "", fact)
+        },
+        _ => Feedback::now(vote, user, question, fact),
+    };
     if let Err(error) = data.feedback.record(&feedback).await {
-        tracing::error!(path = %data.feedback.path().display(), %error, "could not note a declined question");
+        tracing::error!(path = %data.feedback.path().display(), %error, "could not note a question's outcome");
     }
 }
 
@@ -188,7 +202,7 @@ async fn on_message(ctx: &serenity::Context, data: &Data, message: &Message) -> 
     {
         tracing::error!(channel = %message.channel_id, message_id = %message.id, %error, "could not send a reply");
     }
-    note_declined(data, handled, &question, user).await;
+    note_outcome(data, handled, &question, user).await;
     Ok(())
 }
 
@@ -260,7 +274,13 @@ async fn on_press(
                 (Ok(()), None) => (Reply::text(GONE), true),
                 (Ok(()), Some(answer)) => {
                     log_answer(&answer, Origin::Button, started.elapsed());
-                    (render::answer(&answer), false)
+                    let reply = render::answer(&answer);
+                    drop(answer);
+                    if is_suggestion(press) {
+                        // "Did you mean" X for Q: Q is a candidate phrasing of X.
+                        record(data, press, Some(fact_id), Vote::Picked).await;
+                    }
+                    (reply, false)
                 }
             }
         }
@@ -272,8 +292,23 @@ async fn on_press(
     Ok(())
 }
 
+/// Whether a pressed button is on a "did you mean" message (the one with "None of these"),
+/// rather than a follow-up under an answer.
+fn is_suggestion(press: &ComponentInteraction) -> bool {
+    press.message.components.iter().any(|row| {
+        row.components.iter().any(|c| match c {
+            serenity::ActionRowComponent::Button(button) => matches!(
+                &button.data,
+                serenity::ButtonKind::NonLink { custom_id, .. }
+                    if Action::parse(custom_id) == Some(Action::NoneOfThese)
+            ),
+            _ => false,
+        })
+    })
+}
+
 /// Records a vote (replacing the member's earlier vote on the same answer) or a "None of
-/// these"; false (and logged) when the log cannot be written.
+/// these" or a picked suggestion; false (and logged) when the log cannot be written.
 async fn record(
     data: &Data,
     press: &ComponentInteraction,
@@ -287,7 +322,7 @@ async fn record(
     };
     let written = match vote {
         Vote::Helpful | Vote::NotHelpful => data.feedback.vote(&feedback).await,
-        Vote::Unanswered | Vote::Declined => data.feedback.record(&feedback).await,
+        _ => data.feedback.record(&feedback).await,
     };
     if let Err(error) = written {
         tracing::error!(path = %data.feedback.path().display(), %error, "could not write the feedback log");

@@ -319,6 +319,29 @@ impl Store {
         self.commit(Plan { entry, candidate })
     }
 
+    /// Adds `phrasing` (spacing tidied) to fact `id`'s alternates: an edit like any other,
+    /// checked and journaled, from the version on disk now. Refused as unchanged if the fact
+    /// already has that phrasing (case aside).
+    pub fn add_phrasing(
+        &self,
+        id: &str,
+        phrasing: &str,
+        actor: Actor,
+        reason: Option<&str>,
+    ) -> Result<Change, StoreError> {
+        let shown = self.show(id)?;
+        let phrasing = phrasing.split_whitespace().collect::<Vec<_>>().join(" ");
+        let mut fact = shown.fact;
+        let known = std::iter::once(&fact.question)
+            .chain(&fact.alternates)
+            .any(|p| p.to_lowercase() == phrasing.to_lowercase());
+        if known {
+            return Err(StoreError::Unchanged { id: id.to_string() });
+        }
+        fact.alternates.push(phrasing);
+        self.edit(id, fact, shown.version, actor, reason)
+    }
+
     /// Removes fact `id`, if it is still at version `base`. Refused while other facts list it
     /// under `related` (the store never edits facts the moderator did not name).
     #[tracing::instrument(level = "info", skip_all, fields(fact = id, actor = %actor))]

@@ -25,6 +25,9 @@ pub mod drafts;
 pub mod form;
 pub(crate) mod interactions;
 pub(crate) mod log_channel;
+pub(crate) mod pages;
+pub(crate) mod queue;
+pub(crate) mod stats;
 
 use std::sync::Arc;
 
