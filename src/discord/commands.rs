@@ -33,11 +33,20 @@ pub async fn ask(
     #[description = "Your question, in your own words"]
     #[autocomplete = "complete_question"]
     question: String,
+    #[description = "Only you see the answer (declines and suggestions are private unless false)"]
+    private: Option<bool>,
 ) -> Result<(), Error> {
     take_cooldown(ctx)?;
     // The submitted text is matched again: an autocomplete choice is only a suggestion.
     let (reply, handled) = answer_question(&ctx.data().engine.load(), &question, Origin::Command);
-    ctx.send(reply.to_command_reply(false)).await?;
+    // Only the asker needs a decline or "did you mean"; an answer is public unless asked.
+    let private = private.unwrap_or(!handled.answered);
+    let reply = if private {
+        reply
+    } else {
+        reply.deletable_by(ctx.author().id.get())
+    };
+    ctx.send(reply.to_command_reply(private)).await?;
     note_outcome(ctx.data(), handled, &question, ctx.author().id.get()).await;
     Ok(())
 }
@@ -110,7 +119,13 @@ pub async fn answer_message(ctx: Context<'_>, message: serenity::Message) -> Res
     }
     let (reply, handled) =
         answer_question(&ctx.data().engine.load(), &question, Origin::MessageCommand);
-    // An answer is for everyone; a refusal only for the member who asked for it.
+    // An answer is for everyone (and its asker may delete it); a refusal only for the member
+    // who asked for it.
+    let reply = if handled.answered {
+        reply.deletable_by(ctx.author().id.get())
+    } else {
+        reply
+    };
     ctx.send(reply.to_command_reply(!handled.answered)).await?;
     Ok(())
 }

@@ -43,6 +43,9 @@ impl Handled {
 /// The reaction a member over the cooldown gets on their message, once per cooldown window.
 pub const WAIT_REACTION: char = '\u{23f3}';
 
+/// How long after an answer its asker (or a moderator) may delete it with its button.
+pub const DELETE_WINDOW: Duration = Duration::from_secs(5 * 60);
+
 /// What a member sees when something failed on our side.
 pub const APOLOGY: &str = "Sorry, something went wrong on my side. Please try again in a moment.";
 
@@ -193,7 +196,10 @@ async fn on_message(ctx: &serenity::Context, data: &Data, message: &Message) -> 
             }
         }
         log_answer(&answer, origin, took);
-        (render::answer(&answer), Handled::of(&answer))
+        (
+            render::answer(&answer).deletable_by(user),
+            Handled::of(&answer),
+        )
     };
     if let Err(error) = message
         .channel_id
@@ -233,6 +239,9 @@ async fn on_press(
     press: &ComponentInteraction,
 ) -> Result<(), Error> {
     const GONE: &str = "That answer is no longer in my fact base.";
+    if let Some(Action::Delete { asker }) = Action::parse(&press.data.custom_id) {
+        return delete_answer(ctx, data, press, asker).await;
+    }
     let engine = data.engine.load_full();
     let (reply, ephemeral) = match Action::parse(&press.data.custom_id) {
         // Not one of ours (or from an older version): say so rather than leave it spinning.
@@ -264,6 +273,7 @@ async fn on_press(
             let thanks = "Thanks. I've noted the question so that moderators can add an answer.";
             (Reply::text(if recorded { thanks } else { APOLOGY }), true)
         }
+        Some(Action::Delete { .. }) => unreachable!("handled above"),
         Some(Action::Ask { fact_id }) => {
             let cooldown =
                 data.cooldowns
@@ -274,7 +284,7 @@ async fn on_press(
                 (Ok(()), None) => (Reply::text(GONE), true),
                 (Ok(()), Some(answer)) => {
                     log_answer(&answer, Origin::Button, started.elapsed());
-                    let reply = render::answer(&answer);
+                    let reply = render::answer(&answer).deletable_by(press.user.id.get());
                     drop(answer);
                     if is_suggestion(press) {
                         // "Did you mean" X for Q: Q is a candidate phrasing of X.
@@ -288,6 +298,45 @@ async fn on_press(
     let response = CreateInteractionResponse::Message(reply.to_interaction(ephemeral));
     if let Err(error) = press.create_response(&ctx.http, response).await {
         tracing::error!(interaction = %press.id, custom_id = %press.data.custom_id, %error, "could not answer a button");
+    }
+    Ok(())
+}
+
+/// "Delete" under an answer: the member who asked, or a moderator, within [`DELETE_WINDOW`] of
+/// the answer; anyone else, or later, is told why not, privately.
+async fn delete_answer(
+    ctx: &serenity::Context,
+    data: &Data,
+    press: &ComponentInteraction,
+    asker: u64,
+) -> Result<(), Error> {
+    let may = press.user.id.get() == asker
+        || moderation::may_moderate(press.member.as_ref(), press.guild_id, &data.config);
+    let age =
+        serenity::Timestamp::now().unix_timestamp() - press.message.timestamp.unix_timestamp();
+    let text = if !may {
+        "Only the member who asked (or a moderator) can delete this answer."
+    } else if age > DELETE_WINDOW.as_secs() as i64 {
+        "An answer can be deleted only in the first 5 minutes; ask a moderator to remove it."
+    } else {
+        match press
+            .channel_id
+            .delete_message(&ctx.http, press.message.id)
+            .await
+        {
+            Ok(()) => {
+                tracing::info!(user = %press.user.id, message_id = %press.message.id, "answer deleted");
+                "Deleted."
+            }
+            Err(error) => {
+                tracing::error!(message_id = %press.message.id, %error, "could not delete an answer");
+                APOLOGY
+            }
+        }
+    };
+    let response = CreateInteractionResponse::Message(Reply::text(text).to_interaction(true));
+    if let Err(error) = press.create_response(&ctx.http, response).await {
+        tracing::error!(interaction = %press.id, %error, "could not answer a delete button");
     }
     Ok(())
 }

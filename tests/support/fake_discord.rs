@@ -540,6 +540,7 @@ fn route(state: &State, method: &str, path: &str, body: &Value) -> (u16, Option<
         }
         ("POST", ["interactions", _, _, "callback"]) => (204, None),
         ("PUT", ["channels", _, "messages", _, "reactions", _, "@me"]) => (204, None),
+        ("DELETE", ["channels", _, "messages", _]) => (204, None),
         ("POST", ["webhooks", _, _]) | ("PATCH", ["webhooks", _, _, "messages", _]) => {
             new_message("1")
         }

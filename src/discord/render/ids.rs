@@ -13,6 +13,8 @@ pub enum Action {
     Ask { fact_id: String },
     /// None of the suggestions fit.
     NoneOfThese,
+    /// Delete this answer: the member `asker` who asked (or a moderator) may, for a while.
+    Delete { asker: u64 },
 }
 
 impl Action {
@@ -29,6 +31,7 @@ impl Action {
             } => format!("tb:down:{fact_id}"),
             Action::Ask { fact_id } => format!("tb:ask:{fact_id}"),
             Action::NoneOfThese => "tb:none".to_string(),
+            Action::Delete { asker } => format!("tb:del:{asker}"),
         };
         (id.chars().count() <= limits::CUSTOM_ID).then_some(id)
     }
@@ -48,6 +51,7 @@ impl Action {
                 fact_id: fact.to_string(),
             }),
             "none" if fact.is_empty() => Some(Action::NoneOfThese),
+            "del" => fact.parse().ok().map(|asker| Action::Delete { asker }),
             _ => None,
         }
     }
@@ -72,6 +76,7 @@ mod tests {
                 fact_id: "lavrov-opening-2".into(),
             },
             Action::NoneOfThese,
+            Action::Delete { asker: 42 },
         ] {
             assert_eq!(Action::parse(&action.custom_id().unwrap()), Some(action));
         }
@@ -85,6 +90,8 @@ mod tests {
             "tb:boom:x",
             "tb:ask:a b",
             "tb:ask:Lavrov_Opening",
+            "tb:del:x",
+            "tb:del:",
         ] {
             assert_eq!(Action::parse(id), None, "{id}");
         }

@@ -105,6 +105,32 @@ impl Reply {
         }
     }
 
+    /// With a "Delete" button for `asker` (see [`Action::Delete`]), in the last row of buttons
+    /// with room, else in a row of its own (if Discord allows one more).
+    pub fn deletable_by(mut self, asker: u64) -> Reply {
+        let Some(id) = (Action::Delete { asker }).custom_id() else {
+            return self;
+        };
+        let button = CreateButton::new(id)
+            .label("Delete")
+            .style(ButtonStyle::Secondary);
+        let rows = self.components.len();
+        let room = self.components.iter_mut().rev().find_map(|row| match row {
+            CreateActionRow::Buttons(buttons) if buttons.len() < limits::BUTTONS_PER_ROW => {
+                Some(buttons)
+            }
+            _ => None,
+        });
+        match room {
+            Some(buttons) => buttons.push(button),
+            None if rows < limits::ROWS => {
+                self.components.push(CreateActionRow::Buttons(vec![button]))
+            }
+            None => {}
+        }
+        self
+    }
+
     /// As a reply to a member's message.
     pub fn to_message(&self, reply_to: &serenity::Message) -> CreateMessage {
         fill!(CreateMessage::new().reference_message(reply_to), self)
