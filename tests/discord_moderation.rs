@@ -1471,3 +1471,47 @@ async fn stats_search_and_paged_lists() {
     );
     bot.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn history_pages_with_buttons_instead_of_cutting() {
+    let bot = Bot::start().await;
+    // Another process (the CLI, say) makes many changes with long reasons.
+    let store = talks_bot::Store::open(&bot.dir).unwrap();
+    for i in 0..16 {
+        let reason = format!("change {i}: {}", "a long explanation ".repeat(12));
+        store
+            .add_phrasing(
+                "meeting-dates",
+                &format!("when was meeting number {i}"),
+                talks_bot::Actor::discord(7, "alice"),
+                Some(&reason),
+            )
+            .unwrap();
+    }
+    let (_, history) = bot.fact(MODERATOR, true, "history", &[("id", "meeting-dates")]);
+    let first = bot.fake.interact(history).await.body["data"].clone();
+    assert_fits(&first);
+    let embed = &first["embeds"][0];
+    assert_eq!(embed["footer"]["text"], "Page 1 of 2");
+    let description = embed["description"].as_str().unwrap();
+    assert!(
+        description.starts_with("#16 edit"),
+        "newest first: {description}"
+    );
+    let ids = button_ids(&first);
+    assert!(
+        ids.contains(&"tbm:pg:hist:1:meeting-dates".to_string()),
+        "{ids:?}"
+    );
+    let (_, next) = bot.press_on("tbm:pg:hist:1:meeting-dates", &first);
+    let second = bot.fake.interact(next).await.body;
+    assert_eq!(second["type"], UPDATE_MESSAGE);
+    assert_fits(&second["data"]);
+    let page = &second["data"]["embeds"][0];
+    assert_eq!(page["footer"]["text"], "Page 2 of 2");
+    let all = format!("{description}\n{}", page["description"].as_str().unwrap());
+    for seq in 1..=16 {
+        assert!(all.contains(&format!("#{seq} edit")), "#{seq} is on a page");
+    }
+    bot.stop().await;
+}

@@ -404,3 +404,91 @@ fn the_systemd_unit_passes_systemd_analyze_verify() {
         .unwrap();
     assert!(help.status.success(), "{help:?}");
 }
+
+/// `talks-bot chat` at a real terminal (tmux): Home and the arrow keys edit the line, Up
+/// recalls the last question, the history is saved, answers are wrapped at the width.
+#[test]
+fn chat_at_a_terminal_edits_lines_keeps_history_and_wraps() {
+    if Command::new("tmux").arg("-V").output().is_err() {
+        eprintln!("skipped: tmux is not installed, so chat is not tried at a terminal");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let socket = dir.path().join("tmux.sock");
+    let tmux = |args: &[&str]| {
+        Command::new("tmux")
+            .arg("-S")
+            .arg(&socket)
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    let program = format!(
+        "env -u NO_COLOR XDG_STATE_HOME={} TERM=xterm {} --knowledge {} chat",
+        dir.path().display(),
+        env!("CARGO_BIN_EXE_talks-bot"),
+        common::shipped().display()
+    );
+    let started = tmux(&[
+        "new-session",
+        "-d",
+        "-s",
+        "chat",
+        "-x",
+        "70",
+        "-y",
+        "50",
+        &program,
+    ]);
+    assert!(started.status.success(), "{started:?}");
+    let screen = || text(&tmux(&["capture-pane", "-p", "-J", "-t", "chat"]).stdout);
+    let wait_for = |what: &str, done: &dyn Fn(&str) -> bool| {
+        let deadline = std::time::Instant::now() + Duration::from_secs(20);
+        loop {
+            let shown = screen();
+            if done(&shown) {
+                return shown;
+            }
+            assert!(
+                std::time::Instant::now() < deadline,
+                "{what}; the screen:\n{shown}"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    };
+    wait_for("the prompt", &|s| s.contains("> "));
+    // "took part?", then Home and "who ": only a line editor puts the words in front.
+    tmux(&["send-keys", "-t", "chat", "-l", "took part?"]);
+    tmux(&["send-keys", "-t", "chat", "Home"]);
+    tmux(&["send-keys", "-t", "chat", "-l", "who "]);
+    tmux(&["send-keys", "-t", "chat", "Enter"]);
+    let answered = |s: &str| s.matches("[fact meeting-participants").count();
+    wait_for("an answer", &|s| answered(s) == 1);
+    // Up recalls the question; Enter asks it again.
+    tmux(&["send-keys", "-t", "chat", "Up"]);
+    tmux(&["send-keys", "-t", "chat", "Enter"]);
+    let shown = wait_for("the recalled question answered", &|s| answered(s) == 2);
+    assert!(shown.contains("> who took part?"), "{shown}");
+    // Wrapped at the terminal's width by the program at spaces (joined lines are no wider
+    // than 70, but for a single word longer than that, such as a URL, which is kept whole).
+    for line in shown.lines() {
+        assert!(
+            line.chars().count() <= 70 || !line.trim().contains(' '),
+            "{line:?} is wider than the terminal"
+        );
+    }
+    assert!(
+        shown.lines().any(|l| l.chars().count() > 60),
+        "the width is used: {shown}"
+    );
+    tmux(&["send-keys", "-t", "chat", "-l", "/quit"]);
+    tmux(&["send-keys", "-t", "chat", "Enter"]);
+    let history = dir.path().join("talks-bot/history");
+    let deadline = std::time::Instant::now() + Duration::from_secs(20);
+    while !history.exists() && std::time::Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let kept = std::fs::read_to_string(&history).expect("the history is saved");
+    assert!(kept.contains("who took part?"), "{kept}");
+    let _ = tmux(&["kill-server"]);
+}
