@@ -99,7 +99,7 @@ pub async fn handle(
 }
 
 /// Answers a question with a snapshot of the engine, logging the outcome (the question itself
-/// only at debug level). The outcome is passed on (to [`note_declined`]), never asked again.
+/// only at debug level). The outcome is passed on (to [`note_outcome`]), never asked again.
 pub fn answer_question(engine: &Engine, question: &str, origin: Origin) -> (Reply, Handled) {
     let started = Instant::now();
     let answer = engine.ask(question);
@@ -285,7 +285,6 @@ async fn on_press(
                 (Ok(()), Some(answer)) => {
                     log_answer(&answer, Origin::Button, started.elapsed());
                     let reply = render::answer(&answer).deletable_by(press.user.id.get());
-                    drop(answer);
                     if is_suggestion(press) {
                         // "Did you mean" X for Q: Q is a candidate phrasing of X.
                         record(data, press, Some(fact_id), Vote::Picked).await;

@@ -85,7 +85,7 @@ pub async fn on_modal(
     if let (Verdict::Done(change), Some(entry)) = (&outcome, &queued) {
         // "New fact" from the review queue: the question leaves it.
         let fact = Some(change.entry.fact.clone());
-        queue::resolve_as(
+        queue::resolve(
             data,
             submit.user.id.get(),
             &entry.question,

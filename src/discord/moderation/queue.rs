@@ -202,7 +202,14 @@ pub async fn on_press(
     let entry = queue[page].clone();
     match action {
         ModId::Dismiss { .. } => {
-            resolve(data, press, &entry, Vote::Dismissed, None).await;
+            resolve(
+                data,
+                press.user.id.get(),
+                &entry.question,
+                Vote::Dismissed,
+                None,
+            )
+            .await;
             let queue = data.feedback.unanswered().await?;
             let text = format!("Dismissed “{}”.", cut(&entry.question, 200));
             update(
@@ -280,14 +287,28 @@ async fn add_phrasing(
     let text = match changed {
         Ok(change) => {
             announce(&ctx.http, &data.config, &change.entry).await;
-            resolve(data, press, entry, Vote::Resolved, Some(id.to_string())).await;
+            resolve(
+                data,
+                press.user.id.get(),
+                &entry.question,
+                Vote::Resolved,
+                Some(id.to_string()),
+            )
+            .await;
             format!(
                 "Added “{}” as a phrasing of `{id}`; members get that answer at once.",
                 cut(&entry.question, 200)
             )
         }
         Err(StoreError::Unchanged { .. }) => {
-            resolve(data, press, entry, Vote::Resolved, Some(id.to_string())).await;
+            resolve(
+                data,
+                press.user.id.get(),
+                &entry.question,
+                Vote::Resolved,
+                Some(id.to_string()),
+            )
+            .await;
             format!("`{id}` already has that phrasing; the question leaves the queue.")
         }
         Err(error) if error.is_refusal() || error.is_busy() => {
@@ -306,19 +327,8 @@ async fn add_phrasing(
     Ok(())
 }
 
-/// Notes in the feedback log that a moderator took the entry out of the queue.
-pub async fn resolve(
-    data: &Data,
-    press: &ComponentInteraction,
-    entry: &Unanswered,
-    vote: Vote,
-    fact: Option<String>,
-) {
-    resolve_as(data, press.user.id.get(), &entry.question, vote, fact).await
-}
-
-/// [`resolve`] by the member `user`, for the question as grouped in the queue.
-pub async fn resolve_as(data: &Data, user: u64, question: &str, vote: Vote, fact: Option<String>) {
+/// Notes in the feedback log that moderator `user` took `question` out of the queue.
+pub async fn resolve(data: &Data, user: u64, question: &str, vote: Vote, fact: Option<String>) {
     let line = Feedback::now(vote, user, question, fact);
     if let Err(error) = data.feedback.record(&line).await {
         tracing::error!(path = %data.feedback.path().display(), %error, "could not note a queue decision");
