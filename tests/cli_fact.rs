@@ -222,7 +222,7 @@ fn run_as(dir: &Path, args: &[&str], user: Option<&str>, logname: Option<&str>) 
 fn the_journal_records_who_and_a_change_without_a_name_is_refused() {
     let tmp = common::copy_knowledge();
     let dir = tmp.path().join("knowledge");
-    let remove = ["fact", "remove", "bogdanov-relieved"];
+    let remove = ["fact", "remove", "hamas-bogdanov-side-meeting"];
     // No --as, no $USER, no $LOGNAME: refused (exit 1), nothing written.
     let before = common::snapshot(&dir);
     let out = run_as(&dir, &remove, None, None);
@@ -240,7 +240,13 @@ fn the_journal_records_who_and_a_change_without_a_name_is_refused() {
     // A name that breaks the content rules is refused too.
     let out = run_as(
         &dir,
-        &["fact", "--as", "@everyone", "remove", "bogdanov-relieved"],
+        &[
+            "fact",
+            "--as",
+            "@everyone",
+            "remove",
+            "hamas-bogdanov-side-meeting",
+        ],
         None,
         None,
     );
@@ -252,9 +258,14 @@ fn the_journal_records_who_and_a_change_without_a_name_is_refused() {
     );
     // Reading needs no name.
     assert_eq!(
-        run_as(&dir, &["fact", "show", "bogdanov-relieved"], None, None)
-            .status
-            .code(),
+        run_as(
+            &dir,
+            &["fact", "show", "hamas-bogdanov-side-meeting"],
+            None,
+            None
+        )
+        .status
+        .code(),
         Some(0)
     );
 
@@ -266,7 +277,7 @@ fn the_journal_records_who_and_a_change_without_a_name_is_refused() {
         &[
             "fact",
             "undo",
-            "bogdanov-relieved",
+            "hamas-bogdanov-side-meeting",
             "--as",
             "Alice Moderator",
         ],
@@ -276,7 +287,7 @@ fn the_journal_records_who_and_a_change_without_a_name_is_refused() {
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     let out = run_as(
         &dir,
-        &["fact", "remove", "bogdanov-relieved"],
+        &["fact", "remove", "hamas-bogdanov-side-meeting"],
         Some("env-user"),
         None,
     );

@@ -1,5 +1,5 @@
 //! Events that are not commands: messages (mentions, DMs, configured channels) and button
-//! presses (votes, follow-ups, "did you mean" suggestions, "None of these"). Each event runs
+//! presses (votes, follow-ups, "did you mean" suggestions, "None of these", "Delete"). Each event runs
 //! in its own task (serenity spawns one per event), so a slow or failing one blocks nothing.
 
 use std::time::{Duration, Instant};
@@ -11,15 +11,19 @@ use super::cooldown::Refusal;
 use super::data::{Data, Error};
 use super::feedback::{Feedback, Vote};
 use super::moderation;
-use super::render::{self, Action, Reply};
+use super::render::{self, Action, Voice};
 use crate::answer::{Answer, Outcome};
-use crate::engine::Engine;
+use crate::engine::{Engine, Reading};
+use crate::messages::{fill, messages};
+use crate::text::Lang;
 
 /// What became of a question, without borrowing the engine snapshot (so it can be passed on
 /// across an await).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Handled {
     pub answered: bool,
+    /// The language of the reply (for the labels added to it, such as "Delete").
+    pub lang: Lang,
     /// What the feedback log notes: the fact answered (for `/fact stats`), a decline or only
     /// suggestions (for the review queue); nothing for greetings, help and empty messages.
     noted: Option<(Vote, Option<String>)>,
@@ -35,6 +39,7 @@ impl Handled {
         };
         Handled {
             answered: answer.is_answered(),
+            lang: answer.language,
             noted,
         }
     }
@@ -47,7 +52,9 @@ pub const WAIT_REACTION: char = '\u{23f3}';
 pub const DELETE_WINDOW: Duration = Duration::from_secs(5 * 60);
 
 /// What a member sees when something failed on our side.
-pub const APOLOGY: &str = "Sorry, something went wrong on my side. Please try again in a moment.";
+pub fn apology(lang: Lang) -> &'static str {
+    &messages(lang).discord.apology
+}
 
 /// Where a question came from, for the logs.
 #[derive(Debug, Clone, Copy)]
@@ -100,9 +107,14 @@ pub async fn handle(
 
 /// Answers a question with a snapshot of the engine, logging the outcome (the question itself
 /// only at debug level). The outcome is passed on (to [`note_outcome`]), never asked again.
-pub fn answer_question(engine: &Engine, question: &str, origin: Origin) -> (Reply, Handled) {
+pub fn answer_question(
+    engine: &Engine,
+    question: &str,
+    reading: Reading,
+    origin: Origin,
+) -> (render::Reply, Handled) {
     let started = Instant::now();
-    let answer = engine.ask(question);
+    let answer = engine.ask_with(question, reading);
     log_answer(&answer, origin, started.elapsed());
     (render::answer(&answer), Handled::of(&answer))
 }
@@ -133,6 +145,7 @@ fn log_answer(answer: &Answer<'_>, origin: Origin, took: Duration) {
     tracing::info!(
         origin = ?origin,
         outcome = %answer.outcome.name(),
+        language = %answer.language,
         fact = %answer.fact().map_or("-", |f| f.id.as_str()),
         confidence = format_args!("{:.2}", answer.confidence),
         "question"
@@ -197,7 +210,7 @@ async fn on_message(ctx: &serenity::Context, data: &Data, message: &Message) -> 
         }
         log_answer(&answer, origin, took);
         (
-            render::answer(&answer).deletable_by(user),
+            render::answer(&answer).deletable_by(user, answer.language),
             Handled::of(&answer),
         )
     };
@@ -238,53 +251,61 @@ async fn on_press(
     data: &Data,
     press: &ComponentInteraction,
 ) -> Result<(), Error> {
-    const GONE: &str = "That answer is no longer in my fact base.";
-    if let Some(Action::Delete { asker }) = Action::parse(&press.data.custom_id) {
-        return delete_answer(ctx, data, press, asker).await;
+    if let Some(Action::Delete { asker, lang }) = Action::parse(&press.data.custom_id) {
+        return delete_answer(ctx, data, press, asker, lang).await;
     }
     let engine = data.engine.load_full();
-    let (reply, ephemeral) = match Action::parse(&press.data.custom_id) {
+    let action = Action::parse(&press.data.custom_id);
+    // The answer's language, carried by the button; the member's locale for a stranger.
+    let lang = action.as_ref().map_or_else(
+        || Lang::from_discord_locale(&press.locale).unwrap_or(Lang::EN),
+        Action::lang,
+    );
+    let voice = Voice::of(lang);
+    let texts = &voice.m.discord;
+    let (reply, ephemeral) = match action {
         // Not one of ours (or from an older version): say so rather than leave it spinning.
-        None => (
-            Reply::text("That button no longer works. Ask me again?"),
-            true,
-        ),
+        None => (voice.reply(&texts.old_button), true),
         Some(Action::Vote { fact_id, .. }) if engine.fact(&fact_id).is_none() => {
-            (Reply::text(GONE), true)
+            (voice.reply(&texts.gone), true)
         }
-        Some(Action::Vote { helpful, fact_id }) => {
+        Some(Action::Vote {
+            helpful, fact_id, ..
+        }) => {
             let vote = if helpful {
                 Vote::Helpful
             } else {
                 Vote::NotHelpful
             };
             let recorded = record(data, press, Some(fact_id), vote).await;
-            (
-                Reply::text(if recorded {
-                    "Thanks for your feedback!"
-                } else {
-                    APOLOGY
-                }),
-                true,
-            )
+            let text = if recorded {
+                &texts.thanks_vote
+            } else {
+                &texts.apology
+            };
+            (voice.reply(text), true)
         }
-        Some(Action::NoneOfThese) => {
+        Some(Action::NoneOfThese { .. }) => {
             let recorded = record(data, press, None, Vote::Unanswered).await;
-            let thanks = "Thanks. I've noted the question so that moderators can add an answer.";
-            (Reply::text(if recorded { thanks } else { APOLOGY }), true)
+            let text = if recorded {
+                &texts.thanks_noted
+            } else {
+                &texts.apology
+            };
+            (voice.reply(text), true)
         }
         Some(Action::Delete { .. }) => unreachable!("handled above"),
-        Some(Action::Ask { fact_id }) => {
+        Some(Action::Ask { fact_id, lang }) => {
             let cooldown =
                 data.cooldowns
                     .take(press.user.id.get(), press.channel_id.get(), Instant::now());
             let started = Instant::now();
-            match (cooldown, engine.answer_fact(&fact_id)) {
-                (Err(refusal), _) => (Reply::text(&refusal.wait.note()), true),
-                (Ok(()), None) => (Reply::text(GONE), true),
+            match (cooldown, engine.answer_fact_in(&fact_id, lang)) {
+                (Err(refusal), _) => (voice.reply(&refusal.wait.note(lang)), true),
+                (Ok(()), None) => (voice.reply(&texts.gone), true),
                 (Ok(()), Some(answer)) => {
                     log_answer(&answer, Origin::Button, started.elapsed());
-                    let reply = render::answer(&answer).deletable_by(press.user.id.get());
+                    let reply = render::answer(&answer).deletable_by(press.user.id.get(), lang);
                     if is_suggestion(press) {
                         // "Did you mean" X for Q: Q is a candidate phrasing of X.
                         record(data, press, Some(fact_id), Vote::Picked).await;
@@ -308,15 +329,21 @@ async fn delete_answer(
     data: &Data,
     press: &ComponentInteraction,
     asker: u64,
+    lang: Lang,
 ) -> Result<(), Error> {
+    let voice = Voice::of(lang);
+    let texts = &voice.m.discord;
     let may = press.user.id.get() == asker
         || moderation::may_moderate(press.member.as_ref(), press.guild_id, &data.config);
     let age =
         serenity::Timestamp::now().unix_timestamp() - press.message.timestamp.unix_timestamp();
+    let too_late;
     let text = if !may {
-        "Only the member who asked (or a moderator) can delete this answer."
+        &texts.delete_not_yours
     } else if age > DELETE_WINDOW.as_secs() as i64 {
-        "An answer can be deleted only in the first 5 minutes; ask a moderator to remove it."
+        let minutes = (DELETE_WINDOW.as_secs() / 60).to_string();
+        too_late = fill(&texts.delete_too_late, &[("minutes", &minutes)]);
+        &too_late
     } else {
         match press
             .channel_id
@@ -325,15 +352,15 @@ async fn delete_answer(
         {
             Ok(()) => {
                 tracing::info!(user = %press.user.id, message_id = %press.message.id, "answer deleted");
-                "Deleted."
+                &texts.deleted
             }
             Err(error) => {
                 tracing::error!(message_id = %press.message.id, %error, "could not delete an answer");
-                APOLOGY
+                &texts.apology
             }
         }
     };
-    let response = CreateInteractionResponse::Message(Reply::text(text).to_interaction(true));
+    let response = CreateInteractionResponse::Message(voice.reply(text).to_interaction(true));
     if let Err(error) = press.create_response(&ctx.http, response).await {
         tracing::error!(interaction = %press.id, %error, "could not answer a delete button");
     }
@@ -348,7 +375,7 @@ fn is_suggestion(press: &ComponentInteraction) -> bool {
             serenity::ActionRowComponent::Button(button) => matches!(
                 &button.data,
                 serenity::ButtonKind::NonLink { custom_id, .. }
-                    if Action::parse(custom_id) == Some(Action::NoneOfThese)
+                    if matches!(Action::parse(custom_id), Some(Action::NoneOfThese { .. }))
             ),
             _ => false,
         })

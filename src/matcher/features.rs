@@ -7,7 +7,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::index::{Index, Query, Ranked};
-use crate::text::Role;
+use crate::text::{Kind, Role};
 
 /// How much a typo-corrected word counts as covered, by edit distance.
 const FUZZY_COVER: [f32; 3] = [1.0, 0.8, 0.6];
@@ -74,10 +74,23 @@ pub struct Features {
     pub focus_phrased: f32,
     /// The fact does not hold the question's focus at all.
     pub focus_missing: f32,
+    /// How much more of the question this fact covers than the best other candidate does
+    /// (negative when another covers more), in [-1, 1].
+    pub cover_gap: f32,
+    /// The same for the best phrasing's share covered.
+    pub recall_gap: f32,
+    /// The question asks when, and the fact's answer holds no date.
+    pub no_date: f32,
+    /// The question asks how many or how much, and the fact's answer holds no number.
+    pub no_number: f32,
 }
 
+/// What a fact's answer holds, as bits: a number, a date (a year).
+pub(crate) const HAS_NUMBER: u8 = 1;
+pub(crate) const HAS_DATE: u8 = 2;
+
 /// How many features there are.
-pub const COUNT: usize = 24;
+pub const COUNT: usize = 28;
 
 impl Features {
     /// Computes the features of `ranked[i]` for a query.
@@ -91,8 +104,10 @@ impl Features {
         let mut covered_names = 0f32;
         let (mut plain_mass, mut name_mass) = (0f32, 0f32);
         let mut missing_top = 0f32;
-        // None until the first subject word is seen; then whether the fact holds it, and how.
+        // None until the first plain (not name) subject word is seen; then whether the fact
+        // holds it, and how. A question of names alone has its first name as its focus.
         let mut focus: Option<Option<bool>> = None;
+        let mut first_name: Option<Option<bool>> = None;
         for term in &query.terms {
             match term.role {
                 Role::Question(_) => continue,
@@ -123,7 +138,11 @@ impl Features {
                 plain_mass += entry.idf;
             }
             let posting = index.posting(id, fact);
-            focus.get_or_insert(posting.map(|p| p.phrased));
+            if entry.name {
+                first_name.get_or_insert(posting.map(|p| p.phrased));
+            } else {
+                focus.get_or_insert(posting.map(|p| p.phrased));
+            }
             if posting.is_none() {
                 missing_top = missing_top.max(entry.idf / index.unknown_idf);
             }
@@ -160,7 +179,9 @@ impl Features {
         } else {
             0.0
         };
+        let focus = focus.or(first_name);
         let fact_kinds = index.intents[fact];
+        let answer_has = index.answer_has[fact];
         let covered = phrased + answer;
         let covered_plain = covered - covered_names;
         let of = |part: f32, whole: f32| {
@@ -195,6 +216,34 @@ impl Features {
             missing_top,
             focus_phrased: f32::from(focus == Some(Some(true))),
             focus_missing: f32::from(focus == Some(None)),
+            cover_gap: 0.0,
+            recall_gap: 0.0,
+            no_date: f32::from(query.asked & Kind::When.bit() != 0 && answer_has & HAS_DATE == 0),
+            no_number: f32::from(
+                query.asked & (Kind::HowMany.bit() | Kind::HowMuch.bit()) != 0
+                    && answer_has & HAS_NUMBER == 0,
+            ),
+        }
+    }
+
+    /// Fills in the features that compare each candidate with the others.
+    pub(crate) fn compare(all: &mut [Features]) {
+        let covers: Vec<f32> = all
+            .iter()
+            .map(|f| f.covered_phrased + f.covered_answer)
+            .collect();
+        let recalls: Vec<f32> = all.iter().map(|f| f.phrase_recall).collect();
+        let best_other = |values: &[f32], i: usize| {
+            values
+                .iter()
+                .enumerate()
+                .filter(|&(j, _)| j != i)
+                .map(|(_, &v)| v)
+                .fold(0f32, f32::max)
+        };
+        for (i, f) in all.iter_mut().enumerate() {
+            f.cover_gap = (covers[i] - best_other(&covers, i)).clamp(-1.0, 1.0);
+            f.recall_gap = (recalls[i] - best_other(&recalls, i)).clamp(-1.0, 1.0);
         }
     }
 
@@ -225,6 +274,10 @@ impl Features {
             missing_top,
             focus_phrased,
             focus_missing,
+            cover_gap,
+            recall_gap,
+            no_date,
+            no_number,
         } = *self;
         [
             ("covered_phrased", covered_phrased),
@@ -251,6 +304,10 @@ impl Features {
             ("missing_top", missing_top),
             ("focus_phrased", focus_phrased),
             ("focus_missing", focus_missing),
+            ("cover_gap", cover_gap),
+            ("recall_gap", recall_gap),
+            ("no_date", no_date),
+            ("no_number", no_number),
         ]
     }
 
@@ -261,7 +318,7 @@ impl Features {
 
     /// Builds features from values in the order of [`Features::named`].
     pub fn from_values(v: [f32; COUNT]) -> Features {
-        let [covered_phrased, covered_answer, missing_plain, missing_name, unknown, unknown_count, names_only, plain_covered, has_plain, name_covered, has_name, phrase_recall, phrase_precision, margin, top, kind_match, kind_miss, corrected, length, specificity, generic_missing, missing_top, focus_phrased, focus_missing] =
+        let [covered_phrased, covered_answer, missing_plain, missing_name, unknown, unknown_count, names_only, plain_covered, has_plain, name_covered, has_name, phrase_recall, phrase_precision, margin, top, kind_match, kind_miss, corrected, length, specificity, generic_missing, missing_top, focus_phrased, focus_missing, cover_gap, recall_gap, no_date, no_number] =
             v;
         Features {
             covered_phrased,
@@ -288,6 +345,10 @@ impl Features {
             missing_top,
             focus_phrased,
             focus_missing,
+            cover_gap,
+            recall_gap,
+            no_date,
+            no_number,
         }
     }
 }

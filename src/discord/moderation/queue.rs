@@ -316,7 +316,7 @@ async fn add_phrasing(
         }
         Err(error) => {
             tracing::error!(%error, "adding a phrasing from the queue failed");
-            super::super::events::APOLOGY.to_string()
+            super::super::events::apology(crate::text::Lang::EN).to_string()
         }
     };
     let queue = data.feedback.unanswered().await?;
