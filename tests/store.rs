@@ -128,6 +128,8 @@ fn remove_and_undo_restore_the_fact() {
         .expect("a fact nobody relates to")
         .id
         .clone();
+    // The store does not remove translations (see the next test): they go first, by hand.
+    remove_translations(&dir, &lonely);
     let before = store.show(&lonely).unwrap();
     let removed = store
         .remove(&lonely, before.version, mod_alice(), Some("duplicate"))
@@ -142,6 +144,82 @@ fn remove_and_undo_restore_the_fact() {
     assert_eq!(
         KnowledgeBase::load(&dir).unwrap().facts().len(),
         kb.facts().len()
+    );
+}
+
+/// Deletes every translation of fact `id` in the knowledge folder `dir`.
+fn remove_translations(dir: &std::path::Path, id: &str) {
+    for lang in talks_bot::text::Lang::all() {
+        let path = dir.join(format!("translations/{}/{id}.toml", lang.code()));
+        if path.exists() {
+            fs::remove_file(path).unwrap();
+        }
+    }
+}
+
+#[test]
+fn removing_a_translated_fact_is_refused_naming_its_translations() {
+    let (_tmp, dir, store) = open_copy();
+    let id = "hamas-bogdanov-side-meeting";
+    let kb = KnowledgeBase::load(&dir).unwrap();
+    assert!(!kb.facts().iter().any(|f| f.related.iter().any(|r| r == id)));
+    let translated = kb.translations().iter().filter(|t| t.fact == id).count();
+    assert!(translated > 0, "the shipped fact has translations");
+    let files = snapshot(&dir);
+    let version = store.show(id).unwrap().version;
+    let refused = store
+        .remove(id, version, mod_alice(), None)
+        .expect_err("a translated fact is not removed");
+    match &refused {
+        StoreError::Translated { id: named, files } => {
+            assert_eq!(named, id);
+            assert_eq!(files.len(), translated);
+            assert!(
+                files.contains(&format!("translations/fr/{id}.toml")),
+                "{files:?}"
+            );
+        }
+        other => panic!("{other}"),
+    }
+    assert!(refused.is_refusal());
+    assert!(
+        refused.to_string().contains("translations/ru/"),
+        "{refused}"
+    );
+    assert_eq!(snapshot(&dir), files, "a refused change writes nothing");
+    // Left behind, they would name no fact: the folder would fail `check` and `serve` would
+    // not start. With them gone, the fact goes, and the base still loads.
+    remove_translations(&dir, id);
+    store.remove(id, version, mod_alice(), None).unwrap();
+    assert!(KnowledgeBase::load(&dir).is_ok());
+}
+
+#[test]
+fn the_engine_swapped_in_after_a_change_keeps_the_translations() {
+    let (_tmp, dir, _) = open_copy();
+    let engine = shared(Engine::load(&dir, MatchSettings::default()).unwrap());
+    let translations = engine.load().knowledge().translations().len();
+    assert!(translations > 0);
+    let store = Store::open(&dir).unwrap().with_engine(engine.clone());
+    store
+        .add_phrasing(
+            "meeting-dates",
+            "when was the get-together",
+            mod_alice(),
+            None,
+        )
+        .unwrap();
+    let now = engine.load_full();
+    assert_eq!(now.knowledge().translations().len(), translations);
+    let fr = talks_bot::text::Lang::from_code("fr").unwrap();
+    let answer = now.answer_fact_in("meeting-dates", fr).unwrap();
+    assert_eq!(
+        answer.question,
+        now.knowledge()
+            .translation(fr, "meeting-dates")
+            .unwrap()
+            .question,
+        "answered in French at once, not in English until a reload"
     );
 }
 

@@ -343,7 +343,9 @@ impl Store {
     }
 
     /// Removes fact `id`, if it is still at version `base`. Refused while other facts list it
-    /// under `related` (the store never edits facts the moderator did not name).
+    /// under `related` (the store never edits facts the moderator did not name), and while it
+    /// has translations (the store never edits those either; left behind, they would name no
+    /// fact and the folder would no longer pass `check`).
     #[tracing::instrument(level = "info", skip_all, fields(fact = id, actor = %actor))]
     pub fn remove(
         &self,
@@ -361,6 +363,7 @@ impl Store {
         }
         let (kb, problems) = self.load_base(id)?;
         still_related(id, &kb)?;
+        still_translated(id, &kb)?;
         let candidate = candidate(&kb, Some(id), None, &[]);
         validate(id, &candidate, problems)?;
         let entry = self.entry(
@@ -443,6 +446,7 @@ impl Store {
         let restored = target.before.clone();
         if restored.is_none() {
             still_related(id, &kb)?;
+            still_translated(id, &kb)?;
         }
         let candidate = candidate(
             &kb,
@@ -945,8 +949,32 @@ fn still_related(id: &str, kb: &KnowledgeBase) -> Result<(), StoreError> {
     }
 }
 
+/// Refuses to take out a fact that has translations, naming their files (relative to the
+/// knowledge folder).
+fn still_translated(id: &str, kb: &KnowledgeBase) -> Result<(), StoreError> {
+    let files: Vec<String> = kb
+        .translations()
+        .iter()
+        .filter(|t| t.fact == id)
+        .map(|t| {
+            let path = kb.translation_path(t.lang, id);
+            let path = path.strip_prefix(kb.dir()).unwrap_or(&path);
+            path.display().to_string()
+        })
+        .collect();
+    if files.is_empty() {
+        Ok(())
+    } else {
+        Err(StoreError::Translated {
+            id: id.to_string(),
+            files,
+        })
+    }
+}
+
 /// The base a change would produce: fact `replace` taken out, `fact` put in (in its place, or
-/// at the end), `sources` added.
+/// at the end), `sources` added; the translations as they are (so that they are checked, and
+/// the engine swapped in after the change still answers in every language).
 fn candidate(
     kb: &KnowledgeBase,
     replace: Option<&str>,
@@ -966,6 +994,7 @@ fn candidate(
     let mut all_sources = kb.sources().to_vec();
     all_sources.extend(sources.iter().cloned());
     KnowledgeBase::from_parts(kb.dir(), facts, all_sources, kb.aliases().to_vec())
+        .with_translations(kb.translations().to_vec())
 }
 
 /// Runs `check` on the candidate base and refuses the change if anything is wrong anywhere in
