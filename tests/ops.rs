@@ -68,6 +68,11 @@ struct Serve {
 
 impl Serve {
     fn start(fake: &FakeDiscord, extra: &str) -> Serve {
+        Serve::start_on(fake, extra, &common::shipped())
+    }
+
+    /// As [`Serve::start`], answering from the knowledge folder `knowledge`.
+    fn start_on(fake: &FakeDiscord, extra: &str, knowledge: &Path) -> Serve {
         let dir = tempfile::tempdir().unwrap();
         let config = format!(
             "{extra}\n[discord]\napi_base = \"{}\"\nuser_cooldown_seconds = 0\nfeedback_log = \"{}\"\n",
@@ -79,7 +84,7 @@ impl Serve {
         let child = tokio::process::Command::new(env!("CARGO_BIN_EXE_talks-bot"))
             .current_dir(dir.path())
             .arg("--knowledge")
-            .arg(common::shipped())
+            .arg(knowledge)
             .arg("serve")
             .env(talks_bot::config::TOKEN_ENV, fake::TOKEN)
             .env_remove("RUST_LOG")
@@ -199,6 +204,56 @@ async fn healthz_is_200_when_connected_and_questions_are_counted_in_json_logs() 
     assert_eq!(question["level"], "INFO");
     assert_eq!(question["fields"]["fact"], "meeting-participants");
     assert!(!log.contains(fake::TOKEN), "the token is never logged");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn reloads_of_the_knowledge_folder_are_counted_by_result() {
+    let fake = FakeDiscord::start().await;
+    let knowledge = common::copy_knowledge();
+    let dir = knowledge.path().join("knowledge");
+    let facts = std::fs::read_dir(dir.join("facts")).unwrap().count();
+    let port = free_port();
+    let serve = Serve::start_on(
+        &fake,
+        &format!("[metrics]\nlisten = \"127.0.0.1:{port}\""),
+        &dir,
+    );
+    fake.wait_for("command registration", |r| r.method == "PUT")
+        .await;
+    let (_, metrics) = get_until(port, "/metrics", |_, body| {
+        body.contains(&format!("talks_bot_knowledge_facts {facts}"))
+    })
+    .await;
+    assert!(
+        !metrics.contains("talks_bot_reloads_total{"),
+        "loading at start-up is no reload: {metrics}"
+    );
+    // A file changed on disk and still valid: reloaded.
+    let file = dir.join("facts/meeting-dates.toml");
+    let mut text = std::fs::read_to_string(&file).unwrap();
+    text.push_str("\n# touched by an operator\n");
+    std::fs::write(&file, text).unwrap();
+    let (_, metrics) = get_until(port, "/metrics", |_, body| {
+        body.contains("talks_bot_reloads_total{result=\"ok\"}")
+    })
+    .await;
+    assert!(!metrics.contains("result=\"failed\""), "{metrics}");
+    // A broken file: the reload fails, and the bot keeps answering from the last good base.
+    std::fs::write(dir.join("facts/broken.toml"), "this is = not [ toml").unwrap();
+    let (_, metrics) = get_until(port, "/metrics", |_, body| {
+        body.contains("talks_bot_reloads_total{result=\"failed\"} 1")
+    })
+    .await;
+    assert!(
+        metrics.contains(&format!("talks_bot_knowledge_facts {facts}")),
+        "{metrics}"
+    );
+    assert!(
+        metrics.contains("# TYPE talks_bot_reloads_total counter"),
+        "{metrics}"
+    );
+    let (status, log) = serve.stop().await;
+    assert!(status.success(), "{status}: {log}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
