@@ -38,6 +38,8 @@ impl Language for Arabic {
 
     fn help_triggers(&self) -> &'static [&'static str] {
         &[
+            "بتقدر",
+            "تقدر",
             "مرحبا",
             "مرحبتين",
             "اهلا",
@@ -56,6 +58,14 @@ impl Language for Arabic {
 
     fn help_fillers(&self) -> &'static [&'static str] {
         &[
+            "غالي",
+            "تعمل",
+            "بتعمل",
+            "اسالك",
+            "لغات",
+            "وباي",
+            "هذا",
+            "يمكنني",
             "عليكم",
             "ورحمه",
             "الله",
