@@ -998,13 +998,30 @@ fn candidate(
 }
 
 /// Runs `check` on the candidate base and refuses the change if anything is wrong anywhere in
-/// it (`problems`: those loading found).
+/// it (`problems`: those loading found). Of the translations, only fact `id`'s are checked:
+/// the change can affect no other (each is checked against its own fact), and checking all of
+/// them (names, numbers, months in every language) would make each change, which holds the
+/// lock, several times slower.
 fn validate(
     id: &str,
     candidate: &KnowledgeBase,
     mut problems: Vec<Problem>,
 ) -> Result<(), StoreError> {
-    problems.extend(check(candidate));
+    let checked = KnowledgeBase::from_parts(
+        candidate.dir(),
+        candidate.facts().to_vec(),
+        candidate.sources().to_vec(),
+        candidate.aliases().to_vec(),
+    )
+    .with_translations(
+        candidate
+            .translations()
+            .iter()
+            .filter(|t| t.fact == id)
+            .cloned()
+            .collect(),
+    );
+    problems.extend(check(&checked));
     if problems.is_empty() {
         Ok(())
     } else {
