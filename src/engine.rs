@@ -220,8 +220,9 @@ impl Engine {
 
     /// Reads a question in the detected language, or, when the detector is not sure, in each
     /// of its candidates, keeping the reading whose best fact is most likely (the first on a
-    /// tie); but the member's language (`hint`), when the text could not tell and it reads
-    /// the question well enough to answer. `None` when the question has no words at all.
+    /// tie); but the member's language (`hint`, else the detector's first guess) when the
+    /// text could not tell and that reading is good enough to answer, or when no reading is.
+    /// `None` when the question has no words at all.
     fn read(&self, question: &str, detection: &Detection, hint: Option<Lang>) -> Option<Read> {
         let tries = if detection.sure {
             &detection.candidates[..1]
@@ -229,6 +230,9 @@ impl Engine {
             &detection.candidates[..]
         };
         let mut best: Option<Read> = None;
+        // The preferred language's reading, kept when no reading is good enough to answer:
+        // "did you mean" then comes in the member's language.
+        let mut preferred_read: Option<Read> = None;
         let mut any_words = false;
         for &lang in tries {
             let index = self.index(lang);
@@ -256,10 +260,16 @@ impl Engine {
             // guess: English when nothing tells) keeps a reading good enough to answer; the
             // others only compete when it is not.
             let preferred = hint.unwrap_or(detection.candidates[0]);
-            if lang == preferred && confidence >= self.settings.threshold {
-                return Some(Read {
+            if lang == preferred {
+                if confidence >= self.settings.threshold {
+                    return Some(Read {
+                        lang,
+                        ranked: Ranked::Facts(ranked),
+                    });
+                }
+                preferred_read = Some(Read {
                     lang,
-                    ranked: Ranked::Facts(ranked),
+                    ranked: Ranked::Facts(ranked.clone()),
                 });
             }
             let better = match &best {
@@ -280,7 +290,16 @@ impl Engine {
         if !any_words {
             return None;
         }
-        best
+        let answerable = |read: &Read| match &read.ranked {
+            Ranked::Facts(ranked) => ranked
+                .first()
+                .is_some_and(|s| s.confidence >= self.settings.threshold),
+            _ => true,
+        };
+        match best {
+            Some(read) if answerable(&read) => Some(read),
+            other => preferred_read.or(other),
+        }
     }
 
     /// Answers, offers suggestions or declines on the ranked candidates.
@@ -358,11 +377,21 @@ impl Engine {
         index.explain(words, &self.model, &ids)
     }
 
-    /// The candidates for a question with their features, best first, read as [`Engine::ask`]
-    /// reads it (training, evaluation). Empty for greetings and empty questions.
-    pub fn candidates(&self, question: &str) -> Vec<Scored> {
+    /// The candidates for a question with their features, best first (training). Read in
+    /// `lang` when given, the way `ask --lang` reads, so that what training sees does not
+    /// depend on the model being trained (the automatic reading compares the model's
+    /// confidence across languages); else read as [`Engine::ask`] reads it. Empty for
+    /// greetings and empty questions.
+    pub fn candidates(&self, question: &str, lang: Option<Lang>) -> Vec<Scored> {
         let text = clean_input(question).text;
-        let detection = detect(&text, None);
+        let detection = match lang {
+            Some(lang) => Detection {
+                candidates: vec![lang],
+                sure: true,
+                unsupported: None,
+            },
+            None => detect(&text, None),
+        };
         let Some(read) = self.read(&text, &detection, None) else {
             return Vec::new();
         };
