@@ -102,7 +102,8 @@ fn entry_line(entry: &Unanswered) -> String {
 fn menu(engine: &Engine, entry: &Unanswered) -> Option<CreateSelectMenu> {
     let facts = engine.knowledge().facts();
     let likely = engine
-        .candidates(&entry.question)
+        // Read as the bot read it when it was asked (the log keeps no language).
+        .candidates(&entry.question, None)
         .into_iter()
         .map(|s| (&facts[s.fact], Some(s.confidence)));
     let picked = entry
