@@ -1261,6 +1261,22 @@ async fn the_queue_adds_a_phrasing_from_its_menu_and_the_bot_answers_it_at_once(
         .as_str()
         .unwrap()
         .contains("no longer in the queue"));
+    // The store swapped in a base without the translations (indexing them would hold the
+    // lock longer); the watcher reloads the folder, translations included, right after, and
+    // a French question is answered in French. (Last: one asked before may join the queue.)
+    let french = "Quand la réunion interpalestinienne de Moscou a-t-elle eu lieu ?";
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
+    loop {
+        let reply = bot.ask(french).await;
+        if reply["embeds"][0]["title"].as_str() == Some(french) {
+            break;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "still not answered in French: {reply}"
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
     bot.stop().await;
 }
 

@@ -195,35 +195,6 @@ fn removing_a_translated_fact_is_refused_naming_its_translations() {
 }
 
 #[test]
-fn the_engine_swapped_in_after_a_change_keeps_the_translations() {
-    let (_tmp, dir, _) = open_copy();
-    let engine = shared(Engine::load(&dir, MatchSettings::default()).unwrap());
-    let translations = engine.load().knowledge().translations().len();
-    assert!(translations > 0);
-    let store = Store::open(&dir).unwrap().with_engine(engine.clone());
-    store
-        .add_phrasing(
-            "meeting-dates",
-            "when was the get-together",
-            mod_alice(),
-            None,
-        )
-        .unwrap();
-    let now = engine.load_full();
-    assert_eq!(now.knowledge().translations().len(), translations);
-    let fr = talks_bot::text::Lang::from_code("fr").unwrap();
-    let answer = now.answer_fact_in("meeting-dates", fr).unwrap();
-    assert_eq!(
-        answer.question,
-        now.knowledge()
-            .translation(fr, "meeting-dates")
-            .unwrap()
-            .question,
-        "answered in French at once, not in English until a reload"
-    );
-}
-
-#[test]
 fn removing_a_fact_others_relate_to_is_refused() {
     let (_tmp, dir, store) = open_copy();
     let version = store.show("meeting-end-date").unwrap().version;

@@ -260,7 +260,7 @@ impl Store {
         }
         let sources_added = url_sources(&mut fact, kb.sources(), &actor);
         let candidate = candidate(&kb, None, Some(&fact), &sources_added);
-        validate(&id, &candidate, problems)?;
+        validate(&id, &candidate, &kb, problems)?;
         let entry = self.entry(
             last_seq,
             actor,
@@ -304,7 +304,7 @@ impl Store {
             return Err(StoreError::Unchanged { id: id.to_string() });
         }
         let candidate = candidate(&kb, Some(id), Some(&fact), &sources_added);
-        validate(id, &candidate, problems)?;
+        validate(id, &candidate, &kb, problems)?;
         let entry = self.entry(
             last_seq,
             actor,
@@ -365,7 +365,7 @@ impl Store {
         still_related(id, &kb)?;
         still_translated(id, &kb)?;
         let candidate = candidate(&kb, Some(id), None, &[]);
-        validate(id, &candidate, problems)?;
+        validate(id, &candidate, &kb, problems)?;
         let entry = self.entry(
             last_seq,
             actor,
@@ -454,7 +454,7 @@ impl Store {
             restored.as_ref(),
             &[],
         );
-        validate(id, &candidate, problems)?;
+        validate(id, &candidate, &kb, problems)?;
         let entry = self.entry(
             last_seq,
             actor,
@@ -973,8 +973,9 @@ fn still_translated(id: &str, kb: &KnowledgeBase) -> Result<(), StoreError> {
 }
 
 /// The base a change would produce: fact `replace` taken out, `fact` put in (in its place, or
-/// at the end), `sources` added; the translations as they are (so that they are checked, and
-/// the engine swapped in after the change still answers in every language).
+/// at the end), `sources` added. Without the translations: indexing them would hold the lock
+/// several times longer, and the file watcher reloads the whole folder, translations
+/// included, right after the change (see [`validate`] for how they are checked).
 fn candidate(
     kb: &KnowledgeBase,
     replace: Option<&str>,
@@ -994,33 +995,21 @@ fn candidate(
     let mut all_sources = kb.sources().to_vec();
     all_sources.extend(sources.iter().cloned());
     KnowledgeBase::from_parts(kb.dir(), facts, all_sources, kb.aliases().to_vec())
-        .with_translations(kb.translations().to_vec())
 }
 
-/// Runs `check` on the candidate base and refuses the change if anything is wrong anywhere in
-/// it (`problems`: those loading found). Of the translations, only fact `id`'s are checked:
-/// the change can affect no other (each is checked against its own fact), and checking all of
-/// them (names, numbers, months in every language) would make each change, which holds the
-/// lock, several times slower.
+/// Runs `check` on the candidate base with fact `id`'s translations (from `kb`, the base on
+/// disk) and refuses the change if anything is wrong anywhere in it (`problems`: those
+/// loading found). The change can affect no other translation (each is checked against its
+/// own fact), and checking all of them (names, numbers, months in every language) would make
+/// each change, which holds the lock, several times slower.
 fn validate(
     id: &str,
     candidate: &KnowledgeBase,
+    kb: &KnowledgeBase,
     mut problems: Vec<Problem>,
 ) -> Result<(), StoreError> {
-    let checked = KnowledgeBase::from_parts(
-        candidate.dir(),
-        candidate.facts().to_vec(),
-        candidate.sources().to_vec(),
-        candidate.aliases().to_vec(),
-    )
-    .with_translations(
-        candidate
-            .translations()
-            .iter()
-            .filter(|t| t.fact == id)
-            .cloned()
-            .collect(),
-    );
+    let own = kb.translations().iter().filter(|t| t.fact == id).cloned();
+    let checked = candidate.clone().with_translations(own.collect());
     problems.extend(check(&checked));
     if problems.is_empty() {
         Ok(())
