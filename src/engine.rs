@@ -111,11 +111,22 @@ impl Engine {
         let english = build_index(&kb, Lang::EN, &Default::default());
         let names = english.name_terms();
         let mut indexes = vec![english];
-        indexes.extend(
-            Lang::all()
+        // The other languages' indexes are independent of each other: built side by side on
+        // plain threads (start-up is most of what `ask` costs), joined in registry order.
+        let others: Vec<Index> = std::thread::scope(|scope| {
+            let handles: Vec<_> = Lang::all()
                 .filter(|&l| l != Lang::EN)
-                .map(|lang| build_index(&kb, lang, &names)),
-        );
+                .map(|lang| {
+                    let (kb, names) = (&kb, &names);
+                    scope.spawn(move || build_index(kb, lang, names))
+                })
+                .collect();
+            handles
+                .into_iter()
+                .map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+                .collect()
+        });
+        indexes.extend(others);
         let phrasings = kb
             .facts()
             .iter()
