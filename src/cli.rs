@@ -2,8 +2,11 @@
 //! [`Engine`] the Discord adapter uses. Each function writes to the writer it is given, so
 //! tests drive them with buffers. `talks-bot fact ...` (changing facts) is in [`fact`].
 
+pub mod chat;
 pub mod fact;
 pub mod input;
+
+pub use chat::chat;
 
 use std::io::{self, BufRead, Write};
 use std::path::Path;
@@ -87,64 +90,6 @@ pub fn ask_lines(
             },
         };
         writeln!(out, "{value}")?;
-    }
-    out.flush()
-}
-
-/// `talks-bot chat`: a question-and-answer loop until `/quit` or the end of input. The prompt
-/// is shown only when `prompt` is true (a terminal); piped input works the same without it.
-pub fn chat(
-    engine: &Engine,
-    input: impl BufRead,
-    out: &mut impl Write,
-    prompt: bool,
-) -> io::Result<()> {
-    let kb = engine.knowledge();
-    writeln!(
-        out,
-        "talks-bot: ask about the intra-Palestinian meeting in Moscow ({} facts, {} sources). Type /help for help, /quit to leave.",
-        kb.facts().len(),
-        kb.sources().len()
-    )?;
-    let mut lines = input::lines(input, MAX_LINE_BYTES);
-    loop {
-        if prompt {
-            write!(out, "\n> ")?;
-            out.flush()?;
-        }
-        let Some(line) = lines.next() else { break };
-        let line = match line? {
-            Line::Text(bytes) => bytes,
-            Line::TooLong => {
-                writeln!(
-                    out,
-                    "That line is over {MAX_LINE_BYTES} bytes, so I did not read it; ask in fewer words."
-                )?;
-                continue;
-            }
-        };
-        let text = String::from_utf8_lossy(&line);
-        let text = text.trim();
-        match text {
-            "" => continue,
-            "/quit" | "/exit" | "/q" => break,
-            "/help" => writeln!(out, "{}\n{CHAT_HINTS}", crate::answer::HELP_TEXT)?,
-            "/topics" => write!(out, "{}", printable(&topics_text(kb)))?,
-            "/sources" => write!(out, "{}", printable(&sources_text(kb)))?,
-            command if command.starts_with('/') => {
-                writeln!(out, "Unknown command {command:?}. {CHAT_HINTS}")?;
-            }
-            question => {
-                let answer = engine.ask(question);
-                write!(out, "{}", printable(&answer.to_text()))?;
-                if answer.outcome == crate::answer::Outcome::Help {
-                    writeln!(out, "{CHAT_HINTS}")?;
-                }
-            }
-        }
-        if !prompt {
-            writeln!(out)?;
-        }
     }
     out.flush()
 }

@@ -24,6 +24,26 @@ pub struct Config {
     pub matching: MatchSettings,
     pub store: StoreConfig,
     pub discord: DiscordConfig,
+    pub metrics: MetricsConfig,
+    /// How log lines are written to standard error.
+    pub log_format: LogFormat,
+}
+
+/// `log_format`: lines for people, or one JSON object a line for log shippers.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LogFormat {
+    #[default]
+    Text,
+    Json,
+}
+
+/// The `[metrics]` table: Prometheus metrics and the health check of `serve`.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct MetricsConfig {
+    /// Where to serve `/metrics` and `/healthz` (e.g. `127.0.0.1:9100`); off when absent.
+    pub listen: Option<std::net::SocketAddr>,
 }
 
 /// The `[store]` table: how changes to the fact base are made.
@@ -33,12 +53,15 @@ pub struct StoreConfig {
     /// Seconds a change waits for another process to finish with the knowledge folder before
     /// it fails with "try again".
     pub lock_timeout_seconds: f64,
+    /// Also commit each change to the git repository that holds the knowledge folder.
+    pub git_commit: bool,
 }
 
 impl Default for StoreConfig {
     fn default() -> Self {
         StoreConfig {
             lock_timeout_seconds: crate::store::DEFAULT_LOCK_TIMEOUT.as_secs_f64(),
+            git_commit: false,
         }
     }
 }
@@ -46,6 +69,20 @@ impl Default for StoreConfig {
 impl StoreConfig {
     pub fn lock_timeout(&self) -> std::time::Duration {
         std::time::Duration::from_secs_f64(self.lock_timeout_seconds.clamp(0.0, 600.0))
+    }
+
+    /// Opens the store over `dir` for changes, as this table says (the lock timeout, git
+    /// commits): the one way both front ends open it.
+    pub fn open(
+        &self,
+        dir: impl Into<PathBuf>,
+    ) -> Result<crate::store::Store, crate::store::StoreError> {
+        let store = crate::store::Store::open_with(dir, self.lock_timeout())?;
+        if self.git_commit {
+            store.with_git_commits()
+        } else {
+            Ok(store)
+        }
     }
 }
 
@@ -294,6 +331,28 @@ mod tests {
         let err =
             Config::parse("[discord]\nregister = \"guild\"\n", Path::new("c.toml")).unwrap_err();
         assert!(err.to_string().contains("guild_id"), "{err}");
+    }
+
+    #[test]
+    fn metrics_and_the_log_format_are_read_and_checked() {
+        let config = Config::parse(
+            "log_format = \"json\"\n[metrics]\nlisten = \"127.0.0.1:9100\"\n",
+            Path::new("c.toml"),
+        )
+        .unwrap();
+        assert_eq!(config.log_format, LogFormat::Json);
+        assert_eq!(
+            config.metrics.listen,
+            Some("127.0.0.1:9100".parse().unwrap())
+        );
+        let defaults = Config::parse("", Path::new("c.toml")).unwrap();
+        assert_eq!(defaults.log_format, LogFormat::Text);
+        assert_eq!(defaults.metrics.listen, None, "off by default");
+        let err =
+            Config::parse("[metrics]\nlisten = \"localhost\"\n", Path::new("c.toml")).unwrap_err();
+        assert!(err.to_string().contains("c.toml:2"), "{err}");
+        let err = Config::parse("log_format = \"xml\"\n", Path::new("c.toml")).unwrap_err();
+        assert!(err.to_string().contains("json"), "{err}");
     }
 
     #[test]

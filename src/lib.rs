@@ -13,6 +13,7 @@ pub mod eval;
 pub mod knowledge;
 pub mod matcher;
 pub mod messages;
+pub mod metrics;
 pub mod reload;
 pub mod store;
 pub mod text;

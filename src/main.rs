@@ -5,11 +5,11 @@ use std::io::{self, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, Parser, Subcommand};
 use tracing_subscriber::EnvFilter;
 
 use talks_bot::cli::{self, CliError};
-use talks_bot::config::{Config, TOKEN_ENV};
+use talks_bot::config::{Config, LogFormat, TOKEN_ENV};
 use talks_bot::discord::{self, Shards};
 use talks_bot::{Engine, Store};
 
@@ -93,8 +93,23 @@ enum Command {
         #[arg(long, value_name = "N", requires = "shards")]
         total: Option<u32>,
     },
+    /// Print the URL that adds the bot to a server (scopes and permissions included)
+    Invite {
+        /// The application id [default: read from the token, DISCORD_TOKEN or [discord] token]
+        #[arg(long, value_name = "ID")]
+        client_id: Option<u64>,
+    },
+    /// Print a shell completion script: talks-bot completions bash > /etc/bash_completion.d/talks-bot
+    Completions {
+        /// The shell
+        shell: clap_complete::Shell,
+    },
     /// Add, edit, remove, show and undo facts; every change is checked and journaled
     Fact {
+        /// Who makes the change, for the journal [default: $USER, else $LOGNAME; with neither,
+        /// a change is refused until a name is given]
+        #[arg(long = "as", value_name = "NAME", global = true)]
+        as_name: Option<String>,
         #[command(subcommand)]
         action: FactAction,
     },
@@ -179,19 +194,20 @@ fn parse_lang(code: &str) -> Result<talks_bot::text::Lang, String> {
 
 fn main() -> ExitCode {
     let args = Args::parse();
-    // The bot logs one line per question at info; the terminal commands only warnings.
-    let default_filter = match args.command {
-        Command::Serve { .. } => "warn,talks_bot=info",
-        _ => "warn",
+    if let Command::Completions { shell } = args.command {
+        // Needs neither the configuration nor the knowledge.
+        clap_complete::generate(shell, &mut Args::command(), "talks-bot", &mut io::stdout());
+        return ExitCode::SUCCESS;
+    }
+    let config = match Config::load(args.config.as_deref()) {
+        Ok(config) => config,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(2);
+        }
     };
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(default_filter)),
-        )
-        .with_writer(io::stderr)
-        .with_ansi(io::stderr().is_terminal())
-        .init();
-    match run(args) {
+    start_tracing(&args.command, config.log_format);
+    match run(args, config) {
         Ok(true) => ExitCode::SUCCESS,
         Ok(false) => ExitCode::from(1),
         // A closed pipe (`talks-bot facts | head`) is the reader's choice, not an error.
@@ -203,9 +219,25 @@ fn main() -> ExitCode {
     }
 }
 
-fn run(args: Args) -> Result<bool, CliError> {
-    let config =
-        Config::load(args.config.as_deref()).map_err(|e| CliError::Failed(e.to_string()))?;
+/// Logs to standard error: `RUST_LOG`, else one line per question at info for the bot and
+/// only warnings for the terminal commands; as text, or JSON lines (`log_format = "json"`).
+fn start_tracing(command: &Command, format: LogFormat) {
+    let default_filter = match command {
+        Command::Serve { .. } => "warn,talks_bot=info",
+        _ => "warn",
+    };
+    let filter =
+        EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(default_filter));
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(io::stderr);
+    match format {
+        LogFormat::Json => builder.json().with_current_span(false).init(),
+        LogFormat::Text => builder.with_ansi(io::stderr().is_terminal()).init(),
+    }
+}
+
+fn run(args: Args, config: Config) -> Result<bool, CliError> {
     let dir = args
         .knowledge
         .or(config.knowledge.clone())
@@ -214,8 +246,11 @@ fn run(args: Args) -> Result<bool, CliError> {
     let mut out = stdout.lock();
     let command = match args.command {
         Command::Check => return cli::check(&dir, &mut out),
-        Command::Fact { action } => return fact(&dir, &config, action, &mut out),
+        Command::Fact { as_name, action } => {
+            return fact(&dir, &config, as_name.as_deref(), action, &mut out)
+        }
         Command::Serve { shards, total } => return serve(config, &dir, shards.as_deref(), total),
+        Command::Invite { client_id } => return invite(&config, client_id, &mut out),
         command => command,
     };
     let engine = Engine::load(&dir, config.matching)?;
@@ -244,9 +279,13 @@ fn run(args: Args) -> Result<bool, CliError> {
             Ok(true)
         }
         Command::Chat => {
+            let look = cli::chat::Look::for_stdout();
             let stdin = io::stdin();
-            let prompt = stdin.is_terminal();
-            cli::chat(&engine, stdin.lock(), &mut out, prompt)?;
+            if stdin.is_terminal() {
+                cli::chat::chat_terminal(&engine, &mut out, look)?;
+            } else {
+                cli::chat::chat_with(&engine, stdin.lock(), &mut out, false, look)?;
+            }
             Ok(true)
         }
         Command::Facts { json } => {
@@ -280,7 +319,11 @@ fn run(args: Args) -> Result<bool, CliError> {
             cli::train(&engine, &train, &dev, file.as_deref(), &mut out)?;
             Ok(true)
         }
-        Command::Check | Command::Fact { .. } | Command::Serve { .. } => {
+        Command::Check
+        | Command::Fact { .. }
+        | Command::Serve { .. }
+        | Command::Invite { .. }
+        | Command::Completions { .. } => {
             unreachable!("handled above")
         }
     }
@@ -289,19 +332,28 @@ fn run(args: Args) -> Result<bool, CliError> {
 fn fact(
     dir: &Path,
     config: &Config,
+    as_name: Option<&str>,
     action: FactAction,
     out: &mut impl Write,
 ) -> Result<bool, CliError> {
     let err = &mut io::stderr().lock();
     // Reading takes no lock and writes nothing (it works while another process writes, and
-    // on a full disk); changes wait for the lock at most the configured time.
-    let store = match &action {
-        FactAction::Show { .. } | FactAction::History { .. } => Store::reader(dir)?,
-        _ => Store::open_with(dir, config.store.lock_timeout())?,
+    // on a full disk); changes wait for the lock at most the configured time, and say who.
+    if let FactAction::Show { id } = &action {
+        return cli::fact::show(&Store::reader(dir)?, id, out, err);
+    }
+    if let FactAction::History { id, json } = &action {
+        return cli::fact::history(&Store::reader(dir)?, id, *json, out, err);
+    }
+    let who = match cli::fact::operator(as_name) {
+        Ok(who) => who,
+        Err(message) => return cli::fact::refuse(&message, err),
     };
+    let store = config.store.open(dir)?;
     match action {
         FactAction::Add { file, reason } => cli::fact::add(
             &store,
+            who,
             &cli::fact::read_input(&file)?,
             reason.as_deref(),
             out,
@@ -316,6 +368,7 @@ fn fact(
             let text = cli::fact::read_input(&file)?;
             cli::fact::edit(
                 &store,
+                who,
                 &id,
                 &text,
                 base_version,
@@ -328,12 +381,11 @@ fn fact(
             id,
             base_version,
             reason,
-        } => cli::fact::remove(&store, &id, base_version, reason.as_deref(), out, err),
-        FactAction::Show { id } => cli::fact::show(&store, &id, out, err),
-        FactAction::History { id, json } => cli::fact::history(&store, &id, json, out, err),
+        } => cli::fact::remove(&store, who, &id, base_version, reason.as_deref(), out, err),
         FactAction::Undo { id, change, reason } => {
-            cli::fact::undo(&store, &id, change, reason.as_deref(), out, err)
+            cli::fact::undo(&store, who, &id, change, reason.as_deref(), out, err)
         }
+        FactAction::Show { .. } | FactAction::History { .. } => unreachable!("handled above"),
     }
 }
 
@@ -362,10 +414,35 @@ fn serve(
     discord::run(
         config.discord,
         config.store,
+        &config.metrics,
         token,
         talks_bot::shared(engine),
         shards,
     )
     .map_err(|e| CliError::Failed(e.to_string()))?;
+    Ok(true)
+}
+
+/// `talks-bot invite`: the URL that adds the bot to a server.
+fn invite(config: &Config, client_id: Option<u64>, out: &mut impl Write) -> Result<bool, CliError> {
+    let id = match client_id {
+        Some(id) => id,
+        None => {
+            let token = config.token(std::env::var(TOKEN_ENV).ok()).ok_or_else(|| {
+                CliError::Failed(format!(
+                    "no application id: pass --client-id ID (the developer portal's General \
+                     Information > Application ID), or set {TOKEN_ENV} to read it from the token"
+                ))
+            })?;
+            discord::invite::client_id(&token).ok_or_else(|| {
+                CliError::Failed(
+                    "the token does not have the shape of a Discord bot token, so the \
+                     application id cannot be read from it; pass --client-id ID"
+                        .into(),
+                )
+            })?
+        }
+    };
+    writeln!(out, "{}", discord::invite::url(id))?;
     Ok(true)
 }

@@ -35,6 +35,12 @@ pub struct Reloaded {
 /// swaps it in. Otherwise the engine keeps serving what it had, and the error lists every
 /// problem.
 pub fn reload(dir: &Path, engine: &SharedEngine) -> Result<Reloaded, LoadError> {
+    let reloaded = swap_in(dir, engine);
+    crate::metrics::reload(reloaded.is_ok());
+    reloaded
+}
+
+fn swap_in(dir: &Path, engine: &SharedEngine) -> Result<Reloaded, LoadError> {
     let kb = KnowledgeBase::load(dir)?;
     let settings = engine.load().settings();
     let fresh = Engine::new(kb, settings);

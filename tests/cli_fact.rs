@@ -198,3 +198,114 @@ fn exit_codes_tell_refusals_from_errors() {
         Some(2)
     );
 }
+
+/// `run` with the environment's names set as given (None: removed).
+fn run_as(dir: &Path, args: &[&str], user: Option<&str>, logname: Option<&str>) -> Output {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_talks-bot"));
+    command
+        .arg("--knowledge")
+        .arg(dir)
+        .current_dir(dir.parent().unwrap())
+        .args(args)
+        .env_remove("USER")
+        .env_remove("LOGNAME")
+        .stdin(Stdio::null());
+    for (var, value) in [("USER", user), ("LOGNAME", logname)] {
+        if let Some(value) = value {
+            command.env(var, value);
+        }
+    }
+    command.output().unwrap()
+}
+
+#[test]
+fn the_journal_records_who_and_a_change_without_a_name_is_refused() {
+    let tmp = common::copy_knowledge();
+    let dir = tmp.path().join("knowledge");
+    let remove = ["fact", "remove", "hamas-bogdanov-side-meeting"];
+    // The store does not remove a fact's translations; they go first, by hand.
+    for lang in ["ar", "fr", "it", "ru"] {
+        let path = dir.join(format!(
+            "translations/{lang}/hamas-bogdanov-side-meeting.toml"
+        ));
+        std::fs::remove_file(path).unwrap();
+    }
+    // No --as, no $USER, no $LOGNAME: refused (exit 1), nothing written.
+    let before = common::snapshot(&dir);
+    let out = run_as(&dir, &remove, None, None);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("give one with --as NAME"),
+        "{}",
+        text(&out.stderr)
+    );
+    assert_eq!(
+        common::snapshot(&dir),
+        before,
+        "a refused change writes nothing"
+    );
+    // A name that breaks the content rules is refused too.
+    let out = run_as(
+        &dir,
+        &[
+            "fact",
+            "--as",
+            "@everyone",
+            "remove",
+            "hamas-bogdanov-side-meeting",
+        ],
+        None,
+        None,
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        text(&out.stderr).contains("mention syntax"),
+        "{}",
+        text(&out.stderr)
+    );
+    // Reading needs no name.
+    assert_eq!(
+        run_as(
+            &dir,
+            &["fact", "show", "hamas-bogdanov-side-meeting"],
+            None,
+            None
+        )
+        .status
+        .code(),
+        Some(0)
+    );
+
+    // $LOGNAME when $USER is not set; --as (before or after the action) over both.
+    let out = run_as(&dir, &remove, None, Some("logname-user"));
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let out = run_as(
+        &dir,
+        &[
+            "fact",
+            "undo",
+            "hamas-bogdanov-side-meeting",
+            "--as",
+            "Alice Moderator",
+        ],
+        Some("env-user"),
+        Some("logname-user"),
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let out = run_as(
+        &dir,
+        &["fact", "remove", "hamas-bogdanov-side-meeting"],
+        Some("env-user"),
+        None,
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let users: Vec<Actor> = common::journal_lines(&dir)
+        .into_iter()
+        .map(|e| e.actor)
+        .collect();
+    let cli = |user: &str| Actor::Cli { user: user.into() };
+    assert_eq!(
+        users,
+        [cli("logname-user"), cli("Alice Moderator"), cli("env-user")]
+    );
+}

@@ -80,6 +80,7 @@ fn every_command_exits_quietly_on_a_closed_pipe() {
         command
             .current_dir(common::empty_dir())
             .env_remove("RUST_LOG")
+            .env("USER", "operator")
             .arg("--knowledge")
             .arg(&knowledge)
             .args(&args);

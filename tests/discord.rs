@@ -134,14 +134,17 @@ impl Bot {
             .collect()
     }
 
-    /// The votes in the feedback log (declined questions, noted for `/fact unanswered`, are
-    /// left out; tests/discord_moderation.rs checks those).
+    /// The votes in the feedback log (the outcomes noted for `/fact unanswered` and
+    /// `/fact stats`, declined, unsure and answered, are left out; tests/discord_moderation.rs
+    /// checks those).
     fn feedback(&self) -> Vec<Value> {
         std::fs::read_to_string(&self.feedback)
             .unwrap_or_default()
             .lines()
             .map(|line| serde_json::from_str::<Value>(line).expect("feedback lines are JSON"))
-            .filter(|line| line["vote"] != "declined")
+            .filter(|line| {
+                !["declined", "unsure", "answered"].contains(&line["vote"].as_str().unwrap_or(""))
+            })
             .collect()
     }
 
@@ -1536,5 +1539,131 @@ async fn a_failure_on_our_side_is_logged_and_the_member_gets_a_short_apology() {
     ])
     .await;
     assert!(line.contains("ERROR"), "{line}");
+    bot.stop().await;
+}
+
+// ---------------------------------------------------------------- private answers, deleting
+
+/// `/ask question [private]` from `user`.
+async fn ask_command(bot: &Bot, user: u64, question: &str, private: Option<bool>) -> Value {
+    let mut command = fake::command(
+        bot.fake.id(),
+        user,
+        CHANNEL,
+        "ask",
+        &[("question", question)],
+    );
+    if let Some(private) = private {
+        command["data"]["options"]
+            .as_array_mut()
+            .unwrap()
+            .push(json!({"name": "private", "type": 5, "value": private}));
+        serde_json::from_value::<poise::serenity_prelude::Interaction>(command.clone())
+            .expect("a valid command");
+    }
+    bot.fake.interact(command).await.body
+}
+
+fn is_ephemeral(body: &Value) -> bool {
+    body["data"]["flags"].as_u64().unwrap_or(0) & EPHEMERAL == EPHEMERAL
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn ask_answers_privately_on_request_and_declines_privately_by_default() {
+    let bot = Bot::start(|_| {}).await;
+    let public = ask_command(&bot, 7, "who took part?", None).await;
+    assert!(!is_ephemeral(&public), "{public}");
+    assert!(
+        custom_ids(&public["data"]).contains(&"tb:del:en:7".to_string()),
+        "{public}"
+    );
+    let private = ask_command(&bot, 7, "who took part?", Some(true)).await;
+    assert!(is_ephemeral(&private), "{private}");
+    assert!(private.to_string().contains("fact meeting-participants"));
+    assert!(
+        !custom_ids(&private["data"])
+            .iter()
+            .any(|id| id.starts_with("tb:del:")),
+        "a private answer needs no Delete: {private}"
+    );
+    let declined = ask_command(&bot, 7, DECLINED, None).await;
+    assert!(
+        is_ephemeral(&declined),
+        "a decline is for the asker: {declined}"
+    );
+    let shown = ask_command(&bot, 7, DECLINED, Some(false)).await;
+    assert!(!is_ephemeral(&shown), "private: false shows it: {shown}");
+    for body in [&public, &private, &declined, &shown] {
+        assert_no_pings(&body["data"]);
+        let problems = support::discord_limits::limit_violations(&body["data"]);
+        assert!(problems.is_empty(), "{problems:?}");
+    }
+    bot.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_asker_or_a_moderator_can_delete_an_answer_for_a_few_minutes() {
+    const MOD_ROLE: u64 = 6000;
+    let bot = Bot::start(|c| c.moderator_roles = vec![MOD_ROLE]).await;
+    let reply = bot.fake.ask(bot.mention(7, "who took part?")).await;
+    assert!(
+        custom_ids(&reply.body).contains(&"tb:del:en:7".to_string()),
+        "{}",
+        reply.body
+    );
+    let sent = |age: Duration| {
+        let mut message = fake::sent_message(bot.fake.id(), CHANNEL, &reply.body);
+        message["timestamp"] = json!(talks_bot::store::rfc3339(
+            std::time::SystemTime::now() - age
+        ));
+        message
+    };
+    let deletes = || {
+        bot.fake
+            .requests()
+            .into_iter()
+            .filter(|r| r.method == "DELETE")
+            .map(|r| r.path)
+            .collect::<Vec<_>>()
+    };
+    let press = |user: u64, message: Value| {
+        fake::press(bot.fake.id(), user, CHANNEL, "tb:del:en:7", message)
+    };
+    // Someone else: refused, privately.
+    let other = bot.fake.interact(press(8, sent(Duration::ZERO))).await.body;
+    assert!(is_ephemeral(&other));
+    assert!(other["data"]["content"]
+        .as_str()
+        .unwrap()
+        .starts_with("Only the member who asked"));
+    // The asker, too late.
+    let late = bot
+        .fake
+        .interact(press(7, sent(Duration::from_secs(6 * 60))))
+        .await
+        .body;
+    assert!(
+        late["data"]["content"]
+            .as_str()
+            .unwrap()
+            .contains("first 5 minutes"),
+        "{late}"
+    );
+    assert!(deletes().is_empty(), "nothing deleted yet");
+    // The asker, in time: the message is deleted.
+    let message = sent(Duration::from_secs(60));
+    let id = message["id"].as_str().unwrap().to_string();
+    let done = bot.fake.interact(press(7, message)).await.body;
+    assert_eq!(done["data"]["content"], "Deleted.");
+    assert!(is_ephemeral(&done));
+    assert_eq!(
+        deletes(),
+        [format!("/api/v10/channels/{CHANNEL}/messages/{id}")]
+    );
+    // A moderator may delete another member's answer.
+    let moderator = fake::as_member(press(9, sent(Duration::ZERO)), &[MOD_ROLE], 0);
+    let done = bot.fake.interact(moderator).await.body;
+    assert_eq!(done["data"]["content"], "Deleted.");
+    assert_eq!(deletes().len(), 2);
     bot.stop().await;
 }

@@ -96,6 +96,18 @@ impl Bot {
         self.fake.interact(press).await.body["data"].clone()
     }
 
+    /// The latest helpful / not helpful line of the feedback log (the answered questions are
+    /// noted there too, after their reply is sent, so not necessarily before a vote on it).
+    fn last_vote(&self) -> Value {
+        let feedback = std::fs::read_to_string(&self.feedback).unwrap();
+        feedback
+            .lines()
+            .rev()
+            .map(|line| serde_json::from_str::<Value>(line).unwrap())
+            .find(|line| line["vote"] == "helpful" || line["vote"] == "not_helpful")
+            .unwrap_or_else(|| panic!("a vote in {feedback}"))
+    }
+
     async fn stop(self) {
         self.serving.stop().await;
     }
@@ -299,10 +311,21 @@ async fn buttons_under_an_answer_reply_in_its_language() {
     let thanks = bot.press(&format!("tb:up:fr:{FACT}"), &answer).await;
     assert_eq!(shown(&thanks["content"]), m.discord.thanks_vote);
     assert_eq!(thanks["flags"].as_u64().unwrap() & EPHEMERAL, EPHEMERAL);
-    let feedback = std::fs::read_to_string(&bot.feedback).unwrap();
-    let vote: Value = serde_json::from_str(feedback.lines().last().unwrap()).unwrap();
+    let vote = bot.last_vote();
     assert_eq!(vote["question"], "Qui a ouvert la réunion ?");
     assert_eq!(vote["vote"], "helpful");
+    // The answer's Delete button is labelled in French, and a member who did not ask is told
+    // in French that it is not theirs to press.
+    let delete = buttons(&answer);
+    let delete = button(&delete, "tb:del:fr:7");
+    assert_eq!(shown(&delete["label"]), m.discord.delete);
+    let refused = bot.press("tb:del:fr:7", &answer).await;
+    assert_eq!(shown(&refused["content"]), m.discord.delete_not_yours);
+    assert_eq!(refused["flags"].as_u64().unwrap() & EPHEMERAL, EPHEMERAL);
+    assert!(
+        !bot.fake.requests().iter().any(|r| r.method == "DELETE"),
+        "nothing was deleted"
+    );
     // The Arabic answer's question is read back too, through its layout.
     let arabic = bot.mention(QUESTIONS[0].1).await;
     let thanks = bot.press(&format!("tb:up:ar:{FACT}"), &arabic).await;
@@ -310,9 +333,7 @@ async fn buttons_under_an_answer_reply_in_its_language() {
         shown(&thanks["content"]),
         messages(lang("ar")).discord.thanks_vote
     );
-    let feedback = std::fs::read_to_string(&bot.feedback).unwrap();
-    let vote: Value = serde_json::from_str(feedback.lines().last().unwrap()).unwrap();
-    assert_eq!(vote["question"], QUESTIONS[0].1);
+    assert_eq!(bot.last_vote()["question"], QUESTIONS[0].1);
     // A button that is not ours is answered in the presser's language.
     let stranger = fake::press(
         bot.fake.id(),
@@ -348,6 +369,10 @@ async fn slash_commands_speak_the_members_language_and_read_short_questions_in_i
     let option = ask["options"][0]["description_localizations"]
         .as_object()
         .unwrap();
+    assert_eq!(ask["options"][1]["name"], "private");
+    let private = ask["options"][1]["description_localizations"]
+        .as_object()
+        .unwrap();
     let mut locales: Vec<&str> = localized.keys().map(String::as_str).collect();
     locales.sort_unstable();
     assert_eq!(locales, ["fr", "it", "ru"]);
@@ -355,6 +380,7 @@ async fn slash_commands_speak_the_members_language_and_read_short_questions_in_i
         let texts = &messages(lang(code)).discord.commands;
         assert_eq!(localized[code], texts.ask.as_str());
         assert_eq!(option[code], texts.ask_question.as_str());
+        assert_eq!(private[code], texts.ask_private.as_str());
     }
     // "Lavrov?" tells no language: the member's locale does.
     for (locale, code) in [("it", "it"), ("fr", "fr")] {

@@ -128,6 +128,8 @@ fn remove_and_undo_restore_the_fact() {
         .expect("a fact nobody relates to")
         .id
         .clone();
+    // The store does not remove translations (see the next test): they go first, by hand.
+    remove_translations(&dir, &lonely);
     let before = store.show(&lonely).unwrap();
     let removed = store
         .remove(&lonely, before.version, mod_alice(), Some("duplicate"))
@@ -143,6 +145,53 @@ fn remove_and_undo_restore_the_fact() {
         KnowledgeBase::load(&dir).unwrap().facts().len(),
         kb.facts().len()
     );
+}
+
+/// Deletes every translation of fact `id` in the knowledge folder `dir`.
+fn remove_translations(dir: &std::path::Path, id: &str) {
+    for lang in talks_bot::text::Lang::all() {
+        let path = dir.join(format!("translations/{}/{id}.toml", lang.code()));
+        if path.exists() {
+            fs::remove_file(path).unwrap();
+        }
+    }
+}
+
+#[test]
+fn removing_a_translated_fact_is_refused_naming_its_translations() {
+    let (_tmp, dir, store) = open_copy();
+    let id = "hamas-bogdanov-side-meeting";
+    let kb = KnowledgeBase::load(&dir).unwrap();
+    assert!(!kb.facts().iter().any(|f| f.related.iter().any(|r| r == id)));
+    let translated = kb.translations().iter().filter(|t| t.fact == id).count();
+    assert!(translated > 0, "the shipped fact has translations");
+    let files = snapshot(&dir);
+    let version = store.show(id).unwrap().version;
+    let refused = store
+        .remove(id, version, mod_alice(), None)
+        .expect_err("a translated fact is not removed");
+    match &refused {
+        StoreError::Translated { id: named, files } => {
+            assert_eq!(named, id);
+            assert_eq!(files.len(), translated);
+            assert!(
+                files.contains(&format!("translations/fr/{id}.toml")),
+                "{files:?}"
+            );
+        }
+        other => panic!("{other}"),
+    }
+    assert!(refused.is_refusal());
+    assert!(
+        refused.to_string().contains("translations/ru/"),
+        "{refused}"
+    );
+    assert_eq!(snapshot(&dir), files, "a refused change writes nothing");
+    // Left behind, they would name no fact: the folder would fail `check` and `serve` would
+    // not start. With them gone, the fact goes, and the base still loads.
+    remove_translations(&dir, id);
+    store.remove(id, version, mod_alice(), None).unwrap();
+    assert!(KnowledgeBase::load(&dir).is_ok());
 }
 
 #[test]
@@ -637,4 +686,98 @@ fn undo_is_refused_after_an_outside_edit() {
         fs::read_to_string(&path).unwrap().contains("vim-edit"),
         "nothing was restored"
     );
+}
+
+#[test]
+fn an_edit_keeps_the_comments_and_layout_of_a_hand_written_file() {
+    let (_tmp, _dir, store) = open_copy();
+    let path = store.fact_path("meeting-dates");
+    let house = fs::read_to_string(&path).unwrap();
+    // A moderator's notes, written by hand in the file.
+    let hand = format!(
+        "# Checked against TASS and Pluralia, March 2024.\n{}",
+        house
+    )
+    .replacen(
+        "alternates = [\n",
+        "alternates = [\n  # as asked on the server\n",
+        1,
+    )
+    .replacen(
+        "\n[[sources]]\n",
+        "\n# the first source is the main one\n[[sources]]\n",
+        1,
+    );
+    fs::write(&path, &hand).unwrap();
+    let shown = store.show("meeting-dates").unwrap();
+    let mut fact = shown.fact.clone();
+    fact.alternates
+        .push("what were the dates of the moscow meeting".into());
+    fact.keywords.retain(|k| k != "date");
+    let change = store
+        .edit(
+            "meeting-dates",
+            fact.clone(),
+            shown.version,
+            mod_alice(),
+            None,
+        )
+        .unwrap();
+    let text = fs::read_to_string(&path).unwrap();
+    for comment in [
+        "# Checked against TASS and Pluralia, March 2024.\n",
+        "  # as asked on the server\n",
+        "# the first source is the main one\n[[sources]]",
+    ] {
+        assert!(text.contains(comment), "{comment:?} was dropped:\n{text}");
+    }
+    assert_eq!(parse_fact(&text).unwrap(), fact);
+    assert_eq!(change.version, Some(Version::of(text.as_bytes())));
+    assert_eq!(
+        store.show("meeting-dates").unwrap().version,
+        change.version.unwrap()
+    );
+    // Undo restores the fact and keeps the comments too: the file is as it was by hand.
+    common::undo_latest(&store, "meeting-dates", mod_alice(), None).unwrap();
+    assert_eq!(fs::read_to_string(&path).unwrap(), hand);
+    // Unchanged is told from the fact, not the text.
+    let shown = store.show("meeting-dates").unwrap();
+    assert!(matches!(
+        store.edit(
+            "meeting-dates",
+            shown.fact,
+            shown.version,
+            mod_alice(),
+            None
+        ),
+        Err(StoreError::Unchanged { .. })
+    ));
+}
+
+#[test]
+fn a_phrasing_is_added_as_an_alternate_through_a_checked_journaled_edit() {
+    let (_tmp, _dir, store) = open_copy();
+    let before = store.show("meeting-dates").unwrap().fact;
+    let change = store
+        .add_phrasing(
+            "meeting-dates",
+            "  when  did they  meet ",
+            mod_alice(),
+            Some("from the queue"),
+        )
+        .unwrap();
+    let after = store.show("meeting-dates").unwrap().fact;
+    assert_eq!(after.alternates.last().unwrap(), "when did they meet");
+    assert_eq!(after.alternates.len(), before.alternates.len() + 1);
+    assert_eq!(change.entry.action, Action::Edit);
+    assert_eq!(change.entry.reason.as_deref(), Some("from the queue"));
+    assert!(matches!(
+        store.add_phrasing("meeting-dates", "WHEN did they meet", mod_alice(), None),
+        Err(StoreError::Unchanged { .. })
+    ));
+    // Checked like any edit: mention syntax is refused.
+    assert!(matches!(
+        store.add_phrasing("meeting-dates", "hey @everyone", mod_alice(), None),
+        Err(StoreError::Invalid { .. })
+    ));
 }

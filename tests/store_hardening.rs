@@ -32,6 +32,7 @@ fn binary(dir: &Path) -> std::process::Command {
         .current_dir(dir.parent().unwrap())
         .arg("--knowledge")
         .arg(dir)
+        .env("USER", "operator")
         .env_remove("RUST_LOG");
     command
 }

@@ -7,6 +7,7 @@ use std::path::Path;
 
 use super::input::{read_all, MAX_INPUT_BYTES};
 use super::CliError;
+use crate::knowledge::content::{self, Field};
 use crate::store::{changes_text, parse_fact, Actor, Change, Entry, Store, StoreError, Version};
 
 /// The first line `show` prints: a TOML comment, so the output can be edited and given back to
@@ -25,23 +26,46 @@ pub fn read_input(path: &Path) -> Result<String, CliError> {
         .map_err(|e| CliError::Failed(format!("`{}`: {e}", path.display())))
 }
 
+/// Who makes a change, for the journal: `--as NAME`, else `$USER`, else `$LOGNAME`. The error
+/// (a refusal: exit code 1) says how to give a name when there is none, or what is wrong with
+/// the one given.
+pub fn operator(name: Option<&str>) -> Result<Actor, String> {
+    let actor = Actor::operator(name).ok_or(
+        "no name for the journal: give one with --as NAME (neither $USER nor $LOGNAME is set)",
+    )?;
+    let Actor::Cli { user } = &actor else {
+        return Ok(actor);
+    };
+    match content::text_problems(Field::Reason, user).first() {
+        Some(problem) => Err(format!(
+            "the name `{}` is refused: {}",
+            content::printable(user),
+            problem.trim_start_matches("the text ")
+        )),
+        None => Ok(actor),
+    }
+}
+
 /// `fact add --file F`.
 pub fn add(
     store: &Store,
+    who: Actor,
     text: &str,
     reason: Option<&str>,
     out: &mut impl Write,
     err: &mut impl Write,
 ) -> Result<bool, CliError> {
-    let result = parse_fact(text).and_then(|fact| store.add(fact, Actor::cli(), reason));
+    let result = parse_fact(text).and_then(|fact| store.add(fact, who, reason));
     finish(result, out, err)
 }
 
 /// `fact edit ID --file F [--base-version V]`. Without `--base-version` the version comes from
 /// the `# version:` line `show` wrote at the top of the file, and failing that it is the current
 /// one, which skips the stale-version check (a note on `err` says so).
+#[allow(clippy::too_many_arguments)]
 pub fn edit(
     store: &Store,
+    who: Actor,
     id: &str,
     text: &str,
     base: Option<Version>,
@@ -60,15 +84,15 @@ pub fn edit(
             shown.version
         }),
     };
-    let result = base.and_then(|base| {
-        parse_fact(text).and_then(|fact| store.edit(id, fact, base, Actor::cli(), reason))
-    });
+    let result = base
+        .and_then(|base| parse_fact(text).and_then(|fact| store.edit(id, fact, base, who, reason)));
     finish(result, out, err)
 }
 
 /// `fact remove ID [--base-version V]`; without a version, the current one (no stale check).
 pub fn remove(
     store: &Store,
+    who: Actor,
     id: &str,
     base: Option<Version>,
     reason: Option<&str>,
@@ -79,7 +103,7 @@ pub fn remove(
         Some(base) => Ok(base),
         None => store.show(id).map(|shown| shown.version),
     };
-    let result = base.and_then(|base| store.remove(id, base, Actor::cli(), reason));
+    let result = base.and_then(|base| store.remove(id, base, who, reason));
     finish(result, out, err)
 }
 
@@ -87,6 +111,7 @@ pub fn remove(
 /// longer the latest); without it, the latest change not yet undone (no such check).
 pub fn undo(
     store: &Store,
+    who: Actor,
     id: &str,
     seq: Option<u64>,
     reason: Option<&str>,
@@ -98,7 +123,7 @@ pub fn undo(
         None => store.undo_target(id).map(|entry| entry.seq),
     };
     finish(
-        seq.and_then(|seq| store.undo(id, seq, Actor::cli(), reason)),
+        seq.and_then(|seq| store.undo(id, seq, who, reason)),
         out,
         err,
     )
@@ -185,6 +210,9 @@ fn finish(
     for source in &entry.sources_added {
         writeln!(out, "created source `{}` for {}", source.id, source.url)?;
     }
+    if let Some(error) = &change.git_error {
+        writeln!(err, "warning: the change stands, but {error}")?;
+    }
     let changes = entry.changes();
     if !changes.is_empty() {
         writeln!(out, "{}", changes_text(&changes, 20))?;
@@ -200,6 +228,12 @@ fn past(entry: &Entry) -> String {
             .replace("edit", "edited")
             .replace("remove", "removed"),
     }
+}
+
+/// A refusal that did not come from the store (exit code 1).
+pub fn refuse(message: &str, err: &mut impl Write) -> Result<bool, CliError> {
+    writeln!(err, "refused: {message}")?;
+    Ok(false)
 }
 
 fn refused(e: StoreError, err: &mut impl Write) -> Result<bool, CliError> {

@@ -11,7 +11,7 @@ use std::time::{Instant, SystemTime, UNIX_EPOCH};
 use poise::serenity_prelude as serenity;
 
 use super::data::{user_error, Context, Data, Error};
-use super::events::{answer_question, apology, note_declined, question_text, Origin};
+use super::events::{answer_question, apology, note_outcome, question_text, Origin};
 use super::render::{self, Reply};
 use crate::engine::Reading;
 use crate::messages::{messages, CommandTexts};
@@ -50,7 +50,10 @@ fn texts_of(
     Some(match name {
         "ask" => (
             |c| &c.ask,
-            vec![("question", |c: &CommandTexts| &c.ask_question)],
+            vec![
+                ("question", |c: &CommandTexts| &c.ask_question),
+                ("private", |c: &CommandTexts| &c.ask_private),
+            ],
         ),
         "topics" => (|c| &c.topics, vec![]),
         "sources" => (
@@ -119,6 +122,8 @@ pub async fn ask(
     #[description = "Your question, in your own words"]
     #[autocomplete = "complete_question"]
     question: String,
+    #[description = "Only you see the answer (declines and suggestions are private unless false)"]
+    private: Option<bool>,
 ) -> Result<(), Error> {
     let hint = member_lang(ctx);
     take_cooldown(ctx, refusal_lang(&question, hint))?;
@@ -130,8 +135,15 @@ pub async fn ask(
         reading,
         Origin::Command,
     );
-    ctx.send(reply.to_command_reply(false)).await?;
-    note_declined(ctx.data(), handled, &question, ctx.author().id.get()).await;
+    // Only the asker needs a decline or "did you mean"; an answer is public unless asked.
+    let private = private.unwrap_or(!handled.answered);
+    let reply = if private {
+        reply
+    } else {
+        reply.deletable_by(ctx.author().id.get(), handled.lang)
+    };
+    ctx.send(reply.to_command_reply(private)).await?;
+    note_outcome(ctx.data(), handled, &question, ctx.author().id.get()).await;
     Ok(())
 }
 
@@ -214,7 +226,13 @@ pub async fn answer_message(ctx: Context<'_>, message: serenity::Message) -> Res
         reading,
         Origin::MessageCommand,
     );
-    // An answer is for everyone; a refusal only for the member who asked for it.
+    // An answer is for everyone (and its asker may delete it); a refusal only for the member
+    // who asked for it.
+    let reply = if handled.answered {
+        reply.deletable_by(ctx.author().id.get(), handled.lang)
+    } else {
+        reply
+    };
     ctx.send(reply.to_command_reply(!handled.answered)).await?;
     Ok(())
 }

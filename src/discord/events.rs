@@ -1,8 +1,8 @@
 //! Events that are not commands: messages (mentions, DMs, configured channels) and button
-//! presses (votes, follow-ups, "did you mean" suggestions, "None of these"). Each event runs
+//! presses (votes, follow-ups, "did you mean" suggestions, "None of these", "Delete"). Each event runs
 //! in its own task (serenity spawns one per event), so a slow or failing one blocks nothing.
 
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use poise::serenity_prelude as serenity;
 use serenity::{ComponentInteraction, CreateInteractionResponse, FullEvent, Interaction, Message};
@@ -14,29 +14,42 @@ use super::moderation;
 use super::render::{self, Action, Voice};
 use crate::answer::{Answer, Outcome};
 use crate::engine::{Engine, Reading};
-use crate::messages::messages;
+use crate::messages::{fill, messages};
 use crate::text::Lang;
 
 /// What became of a question, without borrowing the engine snapshot (so it can be passed on
 /// across an await).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Handled {
     pub answered: bool,
-    /// Declined, or only suggestions: noted for `/fact unanswered`.
-    pub unanswered: bool,
+    /// The language of the reply (for the labels added to it, such as "Delete").
+    pub lang: Lang,
+    /// What the feedback log notes: the fact answered (for `/fact stats`), a decline or only
+    /// suggestions (for the review queue); nothing for greetings, help and empty messages.
+    noted: Option<(Vote, Option<String>)>,
 }
 
 impl Handled {
     fn of(answer: &Answer<'_>) -> Handled {
+        let noted = match answer.outcome {
+            Outcome::Answered(fact) => Some((Vote::Answered, Some(fact.id.clone()))),
+            Outcome::Declined => Some((Vote::Declined, None)),
+            Outcome::Unsure => Some((Vote::Unsure, None)),
+            _ => None,
+        };
         Handled {
             answered: answer.is_answered(),
-            unanswered: matches!(answer.outcome, Outcome::Declined | Outcome::Unsure),
+            lang: answer.language,
+            noted,
         }
     }
 }
 
 /// The reaction a member over the cooldown gets on their message, once per cooldown window.
 pub const WAIT_REACTION: char = '\u{23f3}';
+
+/// How long after an answer its asker (or a moderator) may delete it with its button.
+pub const DELETE_WINDOW: Duration = Duration::from_secs(5 * 60);
 
 /// What a member sees when something failed on our side.
 pub fn apology(lang: Lang) -> &'static str {
@@ -52,6 +65,20 @@ pub enum Origin {
     Command,
     MessageCommand,
     Button,
+}
+
+impl Origin {
+    /// The `origin` label of the questions metric.
+    pub fn name(self) -> &'static str {
+        match self {
+            Origin::Mention => "mention",
+            Origin::Dm => "dm",
+            Origin::Channel => "channel",
+            Origin::Command => "command",
+            Origin::MessageCommand => "message_command",
+            Origin::Button => "button",
+        }
+    }
 }
 
 /// The poise event handler.
@@ -79,32 +106,42 @@ pub async fn handle(
 }
 
 /// Answers a question with a snapshot of the engine, logging the outcome (the question itself
-/// only at debug level). The outcome is passed on (to [`note_declined`]), never asked again.
+/// only at debug level). The outcome is passed on (to [`note_outcome`]), never asked again.
 pub fn answer_question(
     engine: &Engine,
     question: &str,
     reading: Reading,
     origin: Origin,
 ) -> (render::Reply, Handled) {
+    let started = Instant::now();
     let answer = engine.ask_with(question, reading);
-    log_answer(&answer, origin);
+    log_answer(&answer, origin, started.elapsed());
     (render::answer(&answer), Handled::of(&answer))
 }
 
-/// Notes a question the bot declined (or only offered suggestions for) in the feedback log,
-/// for `/fact unanswered`. Greetings, help and empty messages are not noted; a failure is
-/// logged.
-pub async fn note_declined(data: &Data, handled: Handled, question: &str, user: u64) {
-    if !handled.unanswered {
+/// Notes what became of a question in the feedback log: a question the bot declined (or only
+/// offered suggestions for) for the review queue (`/fact unanswered`), and the fact of an
+/// answer, without the question or the member, for `/fact stats`. Greetings, help and empty
+/// messages are not noted; a failure is logged.
+pub async fn note_outcome(data: &Data, handled: Handled, question: &str, user: u64) {
+    let Some((vote, fact)) = handled.noted else {
         return;
-    }
-    let feedback = Feedback::now(Vote::Declined, user, question, None);
+    };
+    let feedback = match vote {
+        Vote::Answered => Feedback {
+            user_id: String::new(),
+            ..Feedback::now(vote, 0, "", fact)
+        },
+        _ => Feedback::now(vote, user, question, fact),
+    };
     if let Err(error) = data.feedback.record(&feedback).await {
-        tracing::error!(path = %data.feedback.path().display(), %error, "could not note a declined question");
+        tracing::error!(path = %data.feedback.path().display(), %error, "could not note a question's outcome");
     }
 }
 
-fn log_answer(answer: &Answer<'_>, origin: Origin) {
+/// Logs a question's outcome and counts it (with the time `took` to answer it) in the metrics.
+fn log_answer(answer: &Answer<'_>, origin: Origin, took: Duration) {
+    crate::metrics::question(origin.name(), answer.outcome.name(), took);
     tracing::info!(
         origin = ?origin,
         outcome = %answer.outcome.name(),
@@ -160,7 +197,9 @@ async fn on_message(ctx: &serenity::Context, data: &Data, message: &Message) -> 
     }
     let (reply, handled) = {
         let engine = data.engine.load();
+        let started = Instant::now();
         let answer = engine.ask(&question);
+        let took = started.elapsed();
         if matches!(origin, Origin::Channel) {
             if !answer.is_answered() {
                 return Ok(());
@@ -169,8 +208,11 @@ async fn on_message(ctx: &serenity::Context, data: &Data, message: &Message) -> 
                 return over_cooldown(ctx, message, origin, refusal).await;
             }
         }
-        log_answer(&answer, origin);
-        (render::answer(&answer), Handled::of(&answer))
+        log_answer(&answer, origin, took);
+        (
+            render::answer(&answer).deletable_by(user, answer.language),
+            Handled::of(&answer),
+        )
     };
     if let Err(error) = message
         .channel_id
@@ -179,7 +221,7 @@ async fn on_message(ctx: &serenity::Context, data: &Data, message: &Message) -> 
     {
         tracing::error!(channel = %message.channel_id, message_id = %message.id, %error, "could not send a reply");
     }
-    note_declined(data, handled, &question, user).await;
+    note_outcome(data, handled, &question, user).await;
     Ok(())
 }
 
@@ -209,6 +251,9 @@ async fn on_press(
     data: &Data,
     press: &ComponentInteraction,
 ) -> Result<(), Error> {
+    if let Some(Action::Delete { asker, lang }) = Action::parse(&press.data.custom_id) {
+        return delete_answer(ctx, data, press, asker, lang).await;
+    }
     let engine = data.engine.load_full();
     let action = Action::parse(&press.data.custom_id);
     // The answer's language, carried by the button; the member's locale for a stranger.
@@ -249,16 +294,23 @@ async fn on_press(
             };
             (voice.reply(text), true)
         }
+        Some(Action::Delete { .. }) => unreachable!("handled above"),
         Some(Action::Ask { fact_id, lang }) => {
             let cooldown =
                 data.cooldowns
                     .take(press.user.id.get(), press.channel_id.get(), Instant::now());
+            let started = Instant::now();
             match (cooldown, engine.answer_fact_in(&fact_id, lang)) {
                 (Err(refusal), _) => (voice.reply(&refusal.wait.note(lang)), true),
                 (Ok(()), None) => (voice.reply(&texts.gone), true),
                 (Ok(()), Some(answer)) => {
-                    log_answer(&answer, Origin::Button);
-                    (render::answer(&answer), false)
+                    log_answer(&answer, Origin::Button, started.elapsed());
+                    let reply = render::answer(&answer).deletable_by(press.user.id.get(), lang);
+                    if is_suggestion(press) {
+                        // "Did you mean" X for Q: Q is a candidate phrasing of X.
+                        record(data, press, Some(fact_id), Vote::Picked).await;
+                    }
+                    (reply, false)
                 }
             }
         }
@@ -270,8 +322,68 @@ async fn on_press(
     Ok(())
 }
 
+/// "Delete" under an answer: the member who asked, or a moderator, within [`DELETE_WINDOW`] of
+/// the answer; anyone else, or later, is told why not, privately.
+async fn delete_answer(
+    ctx: &serenity::Context,
+    data: &Data,
+    press: &ComponentInteraction,
+    asker: u64,
+    lang: Lang,
+) -> Result<(), Error> {
+    let voice = Voice::of(lang);
+    let texts = &voice.m.discord;
+    let may = press.user.id.get() == asker
+        || moderation::may_moderate(press.member.as_ref(), press.guild_id, &data.config);
+    let age =
+        serenity::Timestamp::now().unix_timestamp() - press.message.timestamp.unix_timestamp();
+    let too_late;
+    let text = if !may {
+        &texts.delete_not_yours
+    } else if age > DELETE_WINDOW.as_secs() as i64 {
+        let minutes = (DELETE_WINDOW.as_secs() / 60).to_string();
+        too_late = fill(&texts.delete_too_late, &[("minutes", &minutes)]);
+        &too_late
+    } else {
+        match press
+            .channel_id
+            .delete_message(&ctx.http, press.message.id)
+            .await
+        {
+            Ok(()) => {
+                tracing::info!(user = %press.user.id, message_id = %press.message.id, "answer deleted");
+                &texts.deleted
+            }
+            Err(error) => {
+                tracing::error!(message_id = %press.message.id, %error, "could not delete an answer");
+                &texts.apology
+            }
+        }
+    };
+    let response = CreateInteractionResponse::Message(voice.reply(text).to_interaction(true));
+    if let Err(error) = press.create_response(&ctx.http, response).await {
+        tracing::error!(interaction = %press.id, %error, "could not answer a delete button");
+    }
+    Ok(())
+}
+
+/// Whether a pressed button is on a "did you mean" message (the one with "None of these"),
+/// rather than a follow-up under an answer.
+fn is_suggestion(press: &ComponentInteraction) -> bool {
+    press.message.components.iter().any(|row| {
+        row.components.iter().any(|c| match c {
+            serenity::ActionRowComponent::Button(button) => matches!(
+                &button.data,
+                serenity::ButtonKind::NonLink { custom_id, .. }
+                    if matches!(Action::parse(custom_id), Some(Action::NoneOfThese { .. }))
+            ),
+            _ => false,
+        })
+    })
+}
+
 /// Records a vote (replacing the member's earlier vote on the same answer) or a "None of
-/// these"; false (and logged) when the log cannot be written.
+/// these" or a picked suggestion; false (and logged) when the log cannot be written.
 async fn record(
     data: &Data,
     press: &ComponentInteraction,
@@ -285,7 +397,7 @@ async fn record(
     };
     let written = match vote {
         Vote::Helpful | Vote::NotHelpful => data.feedback.vote(&feedback).await,
-        Vote::Unanswered | Vote::Declined => data.feedback.record(&feedback).await,
+        _ => data.feedback.record(&feedback).await,
     };
     if let Err(error) = written {
         tracing::error!(path = %data.feedback.path().display(), %error, "could not write the feedback log");

@@ -1,6 +1,9 @@
 //! The feedback log, read and written here only: one JSON object a line for every helpful /
-//! not helpful vote, every question a member marked as unanswered ("None of these") and every
-//! question the bot declined, for moderators to read with `/fact unanswered`.
+//! not helpful vote, every question a member marked as unanswered ("None of these"), every
+//! question the bot declined or was unsure of, every "did you mean" suggestion a member picked,
+//! every question answered (the time and the fact only: no text, no member), and every entry a
+//! moderator dismissed from or resolved in the review queue. Moderators read it with
+//! `/fact unanswered` (the queue, [`Tally`]) and `/fact stats` ([`Stats`]).
 //!
 //! - **One vote per member per answer**: a second press on the same answer's buttons replaces
 //!   the member's earlier vote line instead of adding one.
@@ -28,8 +31,18 @@ pub enum Vote {
     NotHelpful,
     /// None of the suggestions fit: the question is still unanswered.
     Unanswered,
-    /// The bot had no answer (or only suggestions) for a question asked of it.
+    /// The bot had no answer for a question asked of it.
     Declined,
+    /// The bot only had "did you mean" suggestions.
+    Unsure,
+    /// A member picked suggestion `fact_id` for `question`: a candidate phrasing of that fact.
+    Picked,
+    /// A question was answered with `fact_id` (recorded without its text or member).
+    Answered,
+    /// A moderator took the question out of the review queue without changing anything.
+    Dismissed,
+    /// A moderator resolved the question (added it as a phrasing, or as a new fact).
+    Resolved,
 }
 
 /// One line of the log.
@@ -119,22 +132,37 @@ impl FeedbackLog {
         Ok(dropped)
     }
 
-    /// The unanswered and unhelpful questions, most frequent first (see [`Tally`]); reads the
-    /// file as a stream.
+    /// The review queue: unanswered and unhelpful questions not yet dismissed or resolved,
+    /// most frequent first (see [`Tally`]); reads the file as a stream.
     pub async fn unanswered(&self) -> io::Result<Vec<Unanswered>> {
+        self.read(Tally::add, Tally::finish, Tally::default()).await
+    }
+
+    /// What members asked and said over the `days` days before `now` (see [`Stats`]).
+    pub async fn stats(&self, now: SystemTime, days: u32) -> io::Result<Stats> {
+        self.read(Stats::add, |s| s, Stats::since(now, days)).await
+    }
+
+    /// Streams every readable line through `add` into `state`, off the async threads.
+    async fn read<S: Send + 'static, T: Send + 'static>(
+        &self,
+        add: impl FnMut(&mut S, &Feedback) + Send + 'static,
+        finish: impl FnOnce(S) -> T + Send + 'static,
+        mut state: S,
+    ) -> io::Result<T> {
         let path = self.path.clone();
+        let mut add = add;
         tokio::task::spawn_blocking(move || {
-            let mut tally = Tally::default();
             match File::open(&path) {
                 Ok(file) => {
                     for line in lines(BufReader::new(file)) {
-                        tally.add(&line?);
+                        add(&mut state, &line?);
                     }
                 }
                 Err(e) if e.kind() == io::ErrorKind::NotFound => {}
                 Err(e) => return Err(e),
             }
-            Ok(tally.finish())
+            Ok(finish(state))
         })
         .await
         .map_err(io::Error::other)?
@@ -251,26 +279,57 @@ fn rewrite(
     Ok(dropped)
 }
 
-/// One question members found unanswered or unhelpful.
+/// One question members found unanswered or unhelpful: an entry of the review queue.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Unanswered {
+    /// Names the entry in buttons: a hash of the question as grouped ([`entry_key`]).
+    pub key: String,
     /// As first asked.
     pub question: String,
     /// How many members asked or marked it (one member counts once).
     pub count: usize,
+    /// When it was last asked or marked (RFC 3339).
+    pub last: String,
     /// Facts whose answers to it were marked not helpful.
     pub facts: Vec<String>,
+    /// "Did you mean" suggestions members picked for it, with how many members picked each,
+    /// most picked first: candidate phrasings of those facts.
+    pub picked: Vec<(String, usize)>,
 }
 
-/// The declined questions and the "None of these" and "Not helpful" votes, grouped by question
-/// (compared case- and spacing-insensitively), counted once per member (a decline followed by
-/// "None of these" is one), most frequent first, then most recent first. Member ids are used
-/// only to count and never shown.
+/// The key of a question's queue entry: questions are grouped case- and
+/// spacing-insensitively, and the key is a hash of that form (16 hex digits, id-shaped, so it
+/// fits in a button's custom id).
+pub fn entry_key(question: &str) -> String {
+    crate::store::Version::of(group_key(question).as_bytes()).to_string()
+}
+
+fn group_key(question: &str) -> String {
+    question
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_lowercase()
+}
+
+/// The review queue: the declined and unsure questions, the "None of these" and "Not helpful"
+/// votes and the picked suggestions, grouped by question (compared case- and
+/// spacing-insensitively), counted once per member (a decline followed by "None of these" is
+/// one), most frequent first, then most recent first. A dismissed or resolved question leaves
+/// the queue (asked again later, it comes back). Member ids are used only to count and never
+/// shown.
 #[derive(Debug, Default)]
 pub struct Tally {
-    groups: HashMap<String, (Unanswered, usize)>,
+    groups: HashMap<String, Group>,
     counted: HashSet<(String, String)>,
     lines: usize,
+}
+
+#[derive(Debug)]
+struct Group {
+    entry: Unanswered,
+    picks: Vec<(String, HashSet<String>)>,
+    last_line: usize,
 }
 
 impl Tally {
@@ -278,46 +337,165 @@ impl Tally {
     pub fn add(&mut self, line: &Feedback) {
         let line_no = self.lines;
         self.lines += 1;
-        if line.vote == Vote::Helpful {
+        if matches!(line.vote, Vote::Helpful | Vote::Answered) {
             return;
         }
         let question = line.question.trim();
-        let key = question
-            .split_whitespace()
-            .collect::<Vec<_>>()
-            .join(" ")
-            .to_lowercase();
+        let key = group_key(question);
         if key.is_empty() {
             return;
         }
+        if matches!(line.vote, Vote::Dismissed | Vote::Resolved) {
+            self.groups.remove(&key);
+            self.counted.retain(|(k, _)| *k != key);
+            return;
+        }
         let first_from_member = self.counted.insert((key.clone(), line.user_id.clone()));
-        let (entry, last) = self.groups.entry(key).or_insert_with(|| {
-            (
-                Unanswered {
-                    question: question.to_string(),
-                    count: 0,
-                    facts: Vec::new(),
-                },
-                0,
-            )
+        let group = self.groups.entry(key).or_insert_with(|| Group {
+            entry: Unanswered {
+                key: entry_key(question),
+                question: question.to_string(),
+                count: 0,
+                last: String::new(),
+                facts: Vec::new(),
+                picked: Vec::new(),
+            },
+            picks: Vec::new(),
+            last_line: 0,
         });
+        let entry = &mut group.entry;
         if first_from_member {
             entry.count += 1;
         }
-        *last = line_no;
-        if line.vote == Vote::NotHelpful {
-            if let Some(fact) = &line.fact_id {
-                if !entry.facts.contains(fact) {
-                    entry.facts.push(fact.clone());
-                }
+        group.last_line = line_no;
+        if line.time > entry.last {
+            entry.last = line.time.clone();
+        }
+        match (line.vote, &line.fact_id) {
+            (Vote::NotHelpful, Some(fact)) if !entry.facts.contains(fact) => {
+                entry.facts.push(fact.clone())
             }
+            (Vote::Picked, Some(fact)) => match group.picks.iter_mut().find(|(f, _)| f == fact) {
+                Some((_, members)) => {
+                    members.insert(line.user_id.clone());
+                }
+                None => group
+                    .picks
+                    .push((fact.clone(), HashSet::from([line.user_id.clone()]))),
+            },
+            _ => {}
         }
     }
 
     pub fn finish(self) -> Vec<Unanswered> {
-        let mut tally: Vec<(Unanswered, usize)> = self.groups.into_values().collect();
+        let mut tally: Vec<(Unanswered, usize)> = self
+            .groups
+            .into_values()
+            .map(|group| {
+                let mut entry = group.entry;
+                entry.picked = group
+                    .picks
+                    .into_iter()
+                    .map(|(fact, members)| (fact, members.len()))
+                    .collect();
+                entry.picked.sort_by_key(|(_, n)| std::cmp::Reverse(*n));
+                (entry, group.last_line)
+            })
+            .collect();
         tally.sort_by(|a, b| b.0.count.cmp(&a.0.count).then(b.1.cmp(&a.1)));
         tally.into_iter().map(|(u, _)| u).collect()
+    }
+}
+
+/// What members asked and said over a window of days: per day, the questions answered,
+/// declined, met with suggestions only, and marked "None of these"; per fact, how often it
+/// answered and how its answers were voted.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Stats {
+    /// One a day, oldest first, the last being today (UTC).
+    pub days: Vec<Day>,
+    /// By fact id.
+    pub facts: std::collections::BTreeMap<String, FactStats>,
+}
+
+/// One day of [`Stats`].
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Day {
+    /// `YYYY-MM-DD`, UTC.
+    pub date: String,
+    pub answered: usize,
+    pub declined: usize,
+    pub unsure: usize,
+    pub none_of_these: usize,
+}
+
+/// One fact in [`Stats`].
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct FactStats {
+    pub answered: usize,
+    pub helpful: usize,
+    pub not_helpful: usize,
+}
+
+impl Stats {
+    /// Empty stats for the `days` days up to the day of `now`.
+    pub fn since(now: SystemTime, days: u32) -> Stats {
+        let days = (0..days.max(1))
+            .rev()
+            .map(|back| Day {
+                date: rfc3339(
+                    now.checked_sub(Duration::from_secs(u64::from(back) * 86_400))
+                        .unwrap_or(UNIX_EPOCH),
+                )[..10]
+                    .to_string(),
+                ..Day::default()
+            })
+            .collect();
+        Stats {
+            days,
+            facts: Default::default(),
+        }
+    }
+
+    /// Counts one line, if it falls in the window.
+    pub fn add(&mut self, line: &Feedback) {
+        let Some(day) = line
+            .time
+            .get(..10)
+            .and_then(|date| self.days.iter_mut().find(|d| d.date == date))
+        else {
+            return;
+        };
+        match line.vote {
+            Vote::Answered => day.answered += 1,
+            Vote::Declined => day.declined += 1,
+            Vote::Unsure => day.unsure += 1,
+            Vote::Unanswered => day.none_of_these += 1,
+            _ => {}
+        }
+        let Some(fact) = &line.fact_id else { return };
+        let counts = || FactStats::default();
+        match line.vote {
+            Vote::Answered => {
+                self.facts
+                    .entry(fact.clone())
+                    .or_insert_with(counts)
+                    .answered += 1
+            }
+            Vote::Helpful => {
+                self.facts
+                    .entry(fact.clone())
+                    .or_insert_with(counts)
+                    .helpful += 1
+            }
+            Vote::NotHelpful => {
+                self.facts
+                    .entry(fact.clone())
+                    .or_insert_with(counts)
+                    .not_helpful += 1
+            }
+            _ => {}
+        }
     }
 }
 
@@ -436,6 +614,81 @@ mod tests {
         assert_eq!(tally[0].facts, ["dates", "venue"]);
         assert_eq!(tally[1].question, "Who paid?");
         assert_eq!(tally[2].question, "Why?");
+    }
+
+    #[test]
+    fn picks_are_candidates_and_dismissed_or_resolved_questions_leave_the_queue() {
+        let picked =
+            |question: &str, user: &str, fact: &str| line(question, Vote::Picked, user, Some(fact));
+        let lines = [
+            line("who chaired it", Vote::Unsure, "1", None),
+            picked("who chaired it", "1", "lavrov-opening"),
+            picked("Who chaired it", "2", "lavrov-opening"),
+            picked("who chaired it", "3", "meeting-dates"),
+            line("why moscow", Vote::Declined, "1", None),
+            line("why moscow", Vote::Dismissed, "9", None),
+            line("what about egypt", Vote::Declined, "1", None),
+            line("what about egypt", Vote::Resolved, "9", Some("x")),
+            line("what about egypt", Vote::Declined, "4", None),
+            line("who paid", Vote::Answered, "", Some("x")),
+        ];
+        let mut tally = Tally::default();
+        for l in &lines {
+            tally.add(l);
+        }
+        let queue = tally.finish();
+        assert_eq!(queue.len(), 2, "{queue:?}");
+        assert_eq!(queue[0].question, "who chaired it");
+        assert_eq!(queue[0].count, 3);
+        assert_eq!(
+            queue[0].picked,
+            [
+                ("lavrov-opening".to_string(), 2),
+                ("meeting-dates".to_string(), 1)
+            ]
+        );
+        assert_eq!(queue[0].key, entry_key("WHO  chaired it"));
+        // Asked again after it was resolved: back in the queue, counted afresh.
+        assert_eq!(queue[1].question, "what about egypt");
+        assert_eq!(queue[1].count, 1);
+    }
+
+    #[test]
+    fn stats_count_per_day_and_per_fact_within_the_window() {
+        let now = UNIX_EPOCH + Duration::from_secs(20_000 * 86_400 + 3600);
+        let at = |days_ago: u64, vote, fact: Option<&str>| Feedback {
+            time: rfc3339(now - Duration::from_secs(days_ago * 86_400)),
+            ..line("q", vote, "1", fact)
+        };
+        let mut stats = Stats::since(now, 14);
+        for l in [
+            at(0, Vote::Answered, Some("a")),
+            at(0, Vote::Answered, Some("a")),
+            at(0, Vote::Helpful, Some("a")),
+            at(1, Vote::NotHelpful, Some("a")),
+            at(1, Vote::Declined, None),
+            at(1, Vote::Unsure, None),
+            at(13, Vote::Unanswered, None),
+            at(14, Vote::Answered, Some("a")),
+        ] {
+            stats.add(&l);
+        }
+        assert_eq!(stats.days.len(), 14);
+        let today = stats.days.last().unwrap();
+        assert_eq!(today.date, rfc3339(now)[..10]);
+        assert_eq!((today.answered, today.declined), (2, 0));
+        let yesterday = &stats.days[12];
+        assert_eq!((yesterday.declined, yesterday.unsure), (1, 1));
+        assert_eq!(stats.days[0].none_of_these, 1);
+        assert_eq!(
+            stats.facts["a"],
+            FactStats {
+                answered: 2,
+                helpful: 1,
+                not_helpful: 1
+            },
+            "the answer 14 days ago is outside the window"
+        );
     }
 
     #[test]

@@ -8,6 +8,8 @@ pub mod cooldown;
 pub mod data;
 pub mod events;
 pub mod feedback;
+pub mod health;
+pub mod invite;
 pub mod moderation;
 pub mod render;
 
@@ -20,7 +22,7 @@ use std::time::{Duration, SystemTime};
 use poise::serenity_prelude as serenity;
 use serenity::{GatewayIntents, GuildId};
 
-use crate::config::{DiscordConfig, Registration, Secret, StoreConfig};
+use crate::config::{DiscordConfig, MetricsConfig, Registration, Secret, StoreConfig};
 use crate::engine::SharedEngine;
 
 pub use data::{Context, Data, Error};
@@ -89,6 +91,8 @@ pub enum ServeError {
     Client(Box<serenity::Error>),
     #[error("cannot start the async runtime: {0}")]
     Runtime(std::io::Error),
+    #[error(transparent)]
+    Metrics(#[from] crate::metrics::endpoint::EndpointError),
 }
 
 impl From<serenity::Error> for ServeError {
@@ -130,8 +134,9 @@ pub async fn serve(
     if let Some(warning) = moderation::access::startup_warning(&config) {
         tracing::warn!("{warning}");
     }
-    let store = moderation::open_store(&engine, store.lock_timeout()).await;
+    let store = moderation::open_store(&engine, &store).await;
     let watched = engine.clone();
+    let measured = engine.clone();
     let log_channel = config.moderator_log_channel;
     let data = Data {
         engine,
@@ -168,6 +173,12 @@ pub async fn serve(
     // Files changed on disk (a `git pull`, an editor, another process) are reloaded.
     let watcher = moderation::watch(watched, client.http.clone(), log_channel);
     let manager = client.shard_manager.clone();
+    let health = tokio::spawn(health::watch(
+        manager.clone(),
+        client.cache.clone(),
+        shards,
+        measured,
+    ));
     let start = async {
         match shards {
             Shards::Auto => client.start_autosharded().await,
@@ -196,6 +207,7 @@ pub async fn serve(
             }
         }
     };
+    health.abort();
     // Dropping the watcher joins its thread, which may be mid-reload: not on an async thread.
     let _ = tokio::task::spawn_blocking(move || drop(watcher)).await;
     Ok(result?)
@@ -299,9 +311,12 @@ async fn on_error(error: poise::FrameworkError<'_, Data, Error>) {
 }
 
 /// Builds a tokio runtime and serves until SIGINT or SIGTERM: the binary's `serve` command.
+/// With `metrics` set, `/metrics` and `/healthz` are served there first, before the gateway
+/// is reached.
 pub fn run(
     config: DiscordConfig,
     store: StoreConfig,
+    metrics: &MetricsConfig,
     token: Secret,
     engine: SharedEngine,
     shards: Shards,
@@ -310,14 +325,12 @@ pub fn run(
         .enable_all()
         .build()
         .map_err(ServeError::Runtime)?;
-    runtime.block_on(serve(
-        config,
-        store,
-        token,
-        engine,
-        shards,
-        shutdown_signal(),
-    ))
+    runtime.block_on(async {
+        if let Some(addr) = metrics.listen {
+            crate::metrics::endpoint::start(addr).await?;
+        }
+        serve(config, store, token, engine, shards, shutdown_signal()).await
+    })
 }
 
 /// Completes on SIGINT (Ctrl-C) or, on Unix, SIGTERM.

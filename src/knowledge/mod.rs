@@ -239,6 +239,45 @@ impl KnowledgeBase {
     }
 
     /// Facts grouped by topic, topics and facts in a stable order (topic name, then file order).
+    /// The facts with `text` in any field (id, topic, question, alternates, keywords, answer,
+    /// `as_of`, related ids, cited sources, quotes and notes), compared as folded words (case,
+    /// accents and punctuation aside), in file order, each with the first field it was found in.
+    pub fn search(&self, text: &str) -> Vec<(&Fact, &'static str)> {
+        let wanted = crate::text::fold(text);
+        if wanted.is_empty() {
+            return Vec::new();
+        }
+        let has = |field: &str| crate::text::fold(field).contains(&wanted);
+        self.facts
+            .iter()
+            .filter_map(|fact| {
+                let citations = fact.sources.iter();
+                let fields: [(&'static str, bool); 10] = [
+                    ("id", has(&fact.id)),
+                    ("question", has(&fact.question)),
+                    ("alternates", fact.alternates.iter().any(|a| has(a))),
+                    ("keywords", fact.keywords.iter().any(|k| has(k))),
+                    ("topic", has(&fact.topic)),
+                    ("answer", has(&fact.answer)),
+                    ("as_of", fact.as_of.as_deref().is_some_and(has)),
+                    ("related", fact.related.iter().any(|r| has(r))),
+                    ("sources", citations.clone().any(|c| has(&c.source))),
+                    (
+                        "quotes and notes",
+                        citations
+                            .flat_map(|c| [c.quote.as_deref(), c.note.as_deref()])
+                            .flatten()
+                            .any(has),
+                    ),
+                ];
+                fields
+                    .into_iter()
+                    .find(|(_, found)| *found)
+                    .map(|(field, _)| (fact, field))
+            })
+            .collect()
+    }
+
     pub fn topics(&self) -> BTreeMap<&str, Vec<&Fact>> {
         let mut topics: BTreeMap<&str, Vec<&Fact>> = BTreeMap::new();
         for fact in &self.facts {

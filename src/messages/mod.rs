@@ -86,6 +86,12 @@ pub struct DiscordTexts {
     pub old_button: String,
     /// Something failed on our side.
     pub apology: String,
+    /// The "Delete" button under an answer, and what its press says: to someone other than
+    /// the asker or a moderator, after the window (`{minutes}`), and when done.
+    pub delete: String,
+    pub delete_not_yours: String,
+    pub delete_too_late: String,
+    pub deleted: String,
     /// Cooldowns, for the member (`{seconds}`) and for the channel.
     pub wait_user: String,
     pub wait_channel: String,
@@ -119,6 +125,7 @@ pub struct DiscordTexts {
 pub struct CommandTexts {
     pub ask: String,
     pub ask_question: String,
+    pub ask_private: String,
     pub topics: String,
     pub sources: String,
     pub sources_fact: String,

@@ -38,6 +38,8 @@ pub enum StoreError {
     Invalid { id: String, problems: Vec<Problem> },
     #[error("`{id}` is listed under `related` by {}; take it out of those facts first", by.join(", "))]
     StillRelated { id: String, by: Vec<String> },
+    #[error("`{id}` has translations ({}), which the store does not change: remove those files with it by hand (and commit them together), or keep the fact", files.join(", "))]
+    Translated { id: String, files: Vec<String> },
     #[error("{}", outside_text(id, *seq, changes))]
     ChangedOutside {
         id: String,
@@ -77,6 +79,8 @@ pub enum StoreError {
         source: io::Error,
         rollback: io::Error,
     },
+    #[error("`[store] git_commit` is on, but {message} (the knowledge folder `{}`); run `git init` there, or turn git_commit off", dir.display())]
+    Git { dir: PathBuf, message: String },
     #[error("the knowledge folder is being changed by another process; try again")]
     Busy { dir: PathBuf },
     #[error("the change in progress `{}` is not valid ({message}), so it was not completed; move it aside after checking the folder", path.display())]
@@ -101,6 +105,7 @@ impl StoreError {
                 | StoreError::Journal { .. }
                 | StoreError::Busy { .. }
                 | StoreError::BadPending { .. }
+                | StoreError::Git { .. }
         )
     }
 

@@ -23,14 +23,24 @@ pub enum Actor {
 }
 
 impl Actor {
-    /// The operator running this process, from `$USER` or `$LOGNAME`.
-    pub fn cli() -> Actor {
-        let user = ["USER", "LOGNAME"]
-            .iter()
-            .filter_map(|var| std::env::var(var).ok())
-            .find(|name| !name.trim().is_empty())
-            .unwrap_or_else(|| "unknown".to_string());
-        Actor::Cli { user }
+    /// The operator at the command line: `name` (given with `--as`), else `$USER`, else
+    /// `$LOGNAME`. `None` when none of them names anyone: the journal records who, so a change
+    /// is refused until a name is given.
+    pub fn operator(name: Option<&str>) -> Option<Actor> {
+        let from_env = || {
+            ["USER", "LOGNAME"]
+                .iter()
+                .filter_map(|var| std::env::var(var).ok())
+                .find(|name| !name.trim().is_empty())
+        };
+        let user = match name {
+            Some(name) => Some(name.to_string()),
+            None => from_env(),
+        }?;
+        let user = user.trim();
+        (!user.is_empty()).then(|| Actor::Cli {
+            user: user.to_string(),
+        })
     }
 
     pub fn discord(id: u64, name: impl Into<String>) -> Actor {

@@ -37,6 +37,7 @@
 mod diff;
 mod error;
 mod fsio;
+mod git;
 mod ids;
 mod journal;
 mod toml_out;
@@ -60,7 +61,7 @@ pub use diff::{changes_text, diff_facts, FieldChange};
 pub use error::StoreError;
 pub use ids::suggest_id;
 pub use journal::{rfc3339, Action, Actor, Entry};
-pub use toml_out::{fact_to_toml, source_to_toml};
+pub use toml_out::{fact_to_toml, source_to_toml, update_fact_toml};
 pub use version::{BadVersion, Version};
 
 /// The journal, in the knowledge folder.
@@ -87,6 +88,8 @@ pub struct Change {
     pub entry: Entry,
     /// The fact's new version; None when it was removed.
     pub version: Option<Version>,
+    /// With `[store] git_commit`: why the change, which stands, could not be committed to git.
+    pub git_error: Option<String>,
 }
 
 /// What recovery found and repaired.
@@ -120,6 +123,8 @@ pub struct Store {
     clock: Clock,
     engine: Option<SharedEngine>,
     recovered: Recovery,
+    /// `[store] git_commit`: the repository each change is committed to.
+    git: Option<git::Repo>,
 }
 
 impl fmt::Debug for Store {
@@ -190,6 +195,7 @@ impl Store {
             clock: Arc::new(SystemTime::now),
             engine: None,
             recovered: Recovery::default(),
+            git: None,
         })
     }
 
@@ -198,6 +204,19 @@ impl Store {
     pub fn with_engine(mut self, engine: SharedEngine) -> Store {
         self.engine = Some(engine);
         self
+    }
+
+    /// Commits every change (its fact file, the sources it created and the journal) to the git
+    /// repository that holds the knowledge folder, with the member or operator as author and
+    /// the reason as message. Refused if the folder is not in a git work tree.
+    pub fn with_git_commits(mut self) -> Result<Store, StoreError> {
+        self.git = Some(
+            git::Repo::find(&self.dir).map_err(|message| StoreError::Git {
+                dir: self.dir.clone(),
+                message,
+            })?,
+        );
+        Ok(self)
     }
 
     /// Takes the time of changes from `clock` instead of the system clock.
@@ -241,7 +260,7 @@ impl Store {
         }
         let sources_added = url_sources(&mut fact, kb.sources(), &actor);
         let candidate = candidate(&kb, None, Some(&fact), &sources_added);
-        validate(&id, &candidate, problems)?;
+        validate(&id, &candidate, &kb, problems)?;
         let entry = self.entry(
             last_seq,
             actor,
@@ -281,11 +300,11 @@ impl Store {
         }
         let (kb, problems) = self.load_base(id)?;
         let sources_added = url_sources(&mut fact, kb.sources(), &actor);
-        if fact_to_toml(&fact) == current.toml {
+        if fact == current.fact {
             return Err(StoreError::Unchanged { id: id.to_string() });
         }
         let candidate = candidate(&kb, Some(id), Some(&fact), &sources_added);
-        validate(id, &candidate, problems)?;
+        validate(id, &candidate, &kb, problems)?;
         let entry = self.entry(
             last_seq,
             actor,
@@ -300,8 +319,33 @@ impl Store {
         self.commit(Plan { entry, candidate })
     }
 
+    /// Adds `phrasing` (spacing tidied) to fact `id`'s alternates: an edit like any other,
+    /// checked and journaled, from the version on disk now. Refused as unchanged if the fact
+    /// already has that phrasing (case aside).
+    pub fn add_phrasing(
+        &self,
+        id: &str,
+        phrasing: &str,
+        actor: Actor,
+        reason: Option<&str>,
+    ) -> Result<Change, StoreError> {
+        let shown = self.show(id)?;
+        let phrasing = phrasing.split_whitespace().collect::<Vec<_>>().join(" ");
+        let mut fact = shown.fact;
+        let known = std::iter::once(&fact.question)
+            .chain(&fact.alternates)
+            .any(|p| p.to_lowercase() == phrasing.to_lowercase());
+        if known {
+            return Err(StoreError::Unchanged { id: id.to_string() });
+        }
+        fact.alternates.push(phrasing);
+        self.edit(id, fact, shown.version, actor, reason)
+    }
+
     /// Removes fact `id`, if it is still at version `base`. Refused while other facts list it
-    /// under `related` (the store never edits facts the moderator did not name).
+    /// under `related` (the store never edits facts the moderator did not name), and while it
+    /// has translations (the store never edits those either; left behind, they would name no
+    /// fact and the folder would no longer pass `check`).
     #[tracing::instrument(level = "info", skip_all, fields(fact = id, actor = %actor))]
     pub fn remove(
         &self,
@@ -319,8 +363,9 @@ impl Store {
         }
         let (kb, problems) = self.load_base(id)?;
         still_related(id, &kb)?;
+        still_translated(id, &kb)?;
         let candidate = candidate(&kb, Some(id), None, &[]);
-        validate(id, &candidate, problems)?;
+        validate(id, &candidate, &kb, problems)?;
         let entry = self.entry(
             last_seq,
             actor,
@@ -384,10 +429,11 @@ impl Store {
         };
         let path = self.fact_path(id);
         let on_disk = fsio::read_optional(&path).map_err(|e| StoreError::io(&path, e))?;
-        let expected = target.after.as_ref().map(fact_to_toml);
-        if on_disk.as_deref() != expected.as_deref().map(str::as_bytes) {
+        // Compared as facts: comments or spacing changed by hand are kept by the undo.
+        let on_disk = on_disk.map(|bytes| parse_shown(&path, bytes)).transpose()?;
+        if on_disk.as_ref().map(|shown| &shown.fact) != target.after.as_ref() {
             let changes = match (on_disk, &target.after) {
-                (Some(bytes), Some(after)) => diff_facts(after, &parse_shown(&path, bytes)?.fact),
+                (Some(shown), Some(after)) => diff_facts(after, &shown.fact),
                 _ => Vec::new(),
             };
             return Err(StoreError::ChangedOutside {
@@ -400,6 +446,7 @@ impl Store {
         let restored = target.before.clone();
         if restored.is_none() {
             still_related(id, &kb)?;
+            still_translated(id, &kb)?;
         }
         let candidate = candidate(
             &kb,
@@ -407,7 +454,7 @@ impl Store {
             restored.as_ref(),
             &[],
         );
-        validate(id, &candidate, problems)?;
+        validate(id, &candidate, &kb, problems)?;
         let entry = self.entry(
             last_seq,
             actor,
@@ -579,9 +626,15 @@ impl Store {
         Ok((report, last_seq))
     }
 
-    /// Writes the files of a change: new sources, then the fact. With `if_different`, files that
-    /// already hold the right bytes are left alone (recovery).
-    fn write_files(&self, entry: &Entry, if_different: bool) -> Result<(), StoreError> {
+    /// Writes the files of a change: new sources, then the fact (edited in place, see
+    /// [`update_fact_toml`]), and tells the fact's new version. With `if_different`, files that
+    /// already hold the right bytes are left alone (recovery: editing the file in place again
+    /// gives the same bytes, whether the crash came before or after it was written).
+    fn write_files(
+        &self,
+        entry: &Entry,
+        if_different: bool,
+    ) -> Result<Option<Version>, StoreError> {
         let write = |path: &Path, text: String| -> Result<(), StoreError> {
             if if_different
                 && fsio::read_optional(path).ok().flatten().as_deref() == Some(text.as_bytes())
@@ -597,8 +650,18 @@ impl Store {
         phase("write-fact", &entry.fact);
         let path = self.fact_path(&entry.fact);
         match &entry.after {
-            Some(fact) => write(&path, fact_to_toml(fact)),
-            None => fsio::remove_durably(&path).map_err(|e| StoreError::io(&path, e)),
+            Some(fact) => {
+                let old = fsio::read_optional(&path)
+                    .ok()
+                    .flatten()
+                    .and_then(|bytes| String::from_utf8(bytes).ok());
+                let text = update_fact_toml(old.as_deref(), fact);
+                let version = Version::of(text.as_bytes());
+                write(&path, text).map(|()| Some(version))
+            }
+            None => fsio::remove_durably(&path)
+                .map(|()| None)
+                .map_err(|e| StoreError::io(&path, e)),
         }
     }
 
@@ -631,24 +694,29 @@ impl Store {
         let json = serde_json::to_vec(&entry)
             .map_err(|e| StoreError::io(&pending, io::Error::other(e)))?;
         fsio::write_atomic(&pending, &json).map_err(|e| StoreError::io(&pending, e))?;
-        let written = self.write_files(&entry, false).and_then(|()| {
+        let written = self.write_files(&entry, false).and_then(|version| {
             phase("journal", &entry.fact);
-            journal::append(&journal_path, &entry).map_err(|e| StoreError::io(&journal_path, e))
+            journal::append(&journal_path, &entry)
+                .map(|()| version)
+                .map_err(|e| StoreError::io(&journal_path, e))
         });
-        if let Err(error) = written {
-            tracing::error!(%error, fact = %entry.fact, "a change failed while it was written; putting the files back");
-            return Err(match self.roll_back(&before, journal_len) {
-                Ok(()) => error,
-                Err(rollback) => match error {
-                    StoreError::Io { path, source } => StoreError::Interrupted {
-                        path,
-                        source,
-                        rollback,
+        let version = match written {
+            Ok(version) => version,
+            Err(error) => {
+                tracing::error!(%error, fact = %entry.fact, "a change failed while it was written; putting the files back");
+                return Err(match self.roll_back(&before, journal_len) {
+                    Ok(()) => error,
+                    Err(rollback) => match error {
+                        StoreError::Io { path, source } => StoreError::Interrupted {
+                            path,
+                            source,
+                            rollback,
+                        },
+                        other => other,
                     },
-                    other => other,
-                },
-            });
-        }
+                });
+            }
+        };
         phase("clear-pending", &entry.fact);
         fsio::remove_durably(&pending).map_err(|e| StoreError::io(&pending, e))?;
         phase("done", &entry.fact);
@@ -657,11 +725,24 @@ impl Store {
             let settings = engine.load().settings();
             engine.store(Arc::new(Engine::new(candidate, settings)));
         }
-        let version = entry
-            .after
-            .as_ref()
-            .map(|f| Version::of(fact_to_toml(f).as_bytes()));
-        Ok(Change { entry, version })
+        let git_error = self.git.as_ref().and_then(|repo| {
+            let mut paths: Vec<PathBuf> = entry
+                .sources_added
+                .iter()
+                .map(|s| self.source_path(&s.id))
+                .collect();
+            paths.extend([self.fact_path(&entry.fact), journal_path]);
+            let committed = repo.commit(&paths, &entry);
+            if let Err(error) = &committed {
+                tracing::error!(%error, seq = entry.seq, "the change stands but could not be committed to git");
+            }
+            committed.err()
+        });
+        Ok(Change {
+            entry,
+            version,
+            git_error,
+        })
     }
 
     /// Puts back the files of a change that failed half-way (each as it was, or removed if it
@@ -868,8 +949,33 @@ fn still_related(id: &str, kb: &KnowledgeBase) -> Result<(), StoreError> {
     }
 }
 
+/// Refuses to take out a fact that has translations, naming their files (relative to the
+/// knowledge folder).
+fn still_translated(id: &str, kb: &KnowledgeBase) -> Result<(), StoreError> {
+    let files: Vec<String> = kb
+        .translations()
+        .iter()
+        .filter(|t| t.fact == id)
+        .map(|t| {
+            let path = kb.translation_path(t.lang, id);
+            let path = path.strip_prefix(kb.dir()).unwrap_or(&path);
+            path.display().to_string()
+        })
+        .collect();
+    if files.is_empty() {
+        Ok(())
+    } else {
+        Err(StoreError::Translated {
+            id: id.to_string(),
+            files,
+        })
+    }
+}
+
 /// The base a change would produce: fact `replace` taken out, `fact` put in (in its place, or
-/// at the end), `sources` added.
+/// at the end), `sources` added. Without the translations: indexing them would hold the lock
+/// several times longer, and the file watcher reloads the whole folder, translations
+/// included, right after the change (see [`validate`] for how they are checked).
 fn candidate(
     kb: &KnowledgeBase,
     replace: Option<&str>,
@@ -891,14 +997,20 @@ fn candidate(
     KnowledgeBase::from_parts(kb.dir(), facts, all_sources, kb.aliases().to_vec())
 }
 
-/// Runs `check` on the candidate base and refuses the change if anything is wrong anywhere in
-/// it (`problems`: those loading found).
+/// Runs `check` on the candidate base with fact `id`'s translations (from `kb`, the base on
+/// disk) and refuses the change if anything is wrong anywhere in it (`problems`: those
+/// loading found). The change can affect no other translation (each is checked against its
+/// own fact), and checking all of them (names, numbers, months in every language) would make
+/// each change, which holds the lock, several times slower.
 fn validate(
     id: &str,
     candidate: &KnowledgeBase,
+    kb: &KnowledgeBase,
     mut problems: Vec<Problem>,
 ) -> Result<(), StoreError> {
-    problems.extend(check(candidate));
+    let own = kb.translations().iter().filter(|t| t.fact == id).cloned();
+    let checked = candidate.clone().with_translations(own.collect());
+    problems.extend(check(&checked));
     if problems.is_empty() {
         Ok(())
     } else {

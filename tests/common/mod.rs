@@ -49,12 +49,14 @@ pub fn empty_dir() -> &'static Path {
 }
 
 /// `talks-bot` over the shipped knowledge, run in [`empty_dir`] (hermetic: the defaults, not
-/// whatever `config.toml` the repository root holds), without `RUST_LOG`.
+/// whatever `config.toml` the repository root holds), without `RUST_LOG`, and with `$USER`
+/// set (a change says who, and CI may have no `$USER`).
 pub fn talks_bot() -> std::process::Command {
     let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_talks-bot"));
     command
         .current_dir(empty_dir())
         .env_remove("RUST_LOG")
+        .env("USER", "operator")
         .arg("--knowledge")
         .arg(shipped());
     command

@@ -25,6 +25,11 @@ mod discord {
     pub const CHOICES: usize = 25;
     pub const CHOICE_NAME: usize = 100;
     pub const CHOICE_VALUE: usize = 100;
+    /// A string select menu: alone in its row, 1 to 25 options, each option's label, value
+    /// and description at most 100 characters, the placeholder at most 150.
+    pub const SELECT_OPTIONS: usize = 25;
+    pub const SELECT_OPTION_TEXT: usize = 100;
+    pub const SELECT_PLACEHOLDER: usize = 150;
 }
 
 /// Every Discord limit a message body (as JSON) breaks; empty when it fits.
@@ -92,6 +97,36 @@ pub fn limit_violations(body: &serde_json::Value) -> Vec<String> {
     checks.push(("rows".into(), rows.len(), 0..=discord::ROWS));
     for (r, row) in rows.iter().enumerate() {
         let buttons = list(&row["components"]);
+        if buttons.iter().any(|c| c["type"] == 3) {
+            checks.push((format!("row {r} select menus"), buttons.len(), 1..=1));
+            let menu = &buttons[0];
+            checks.push((
+                format!("row {r} menu custom_id"),
+                chars(&menu["custom_id"]),
+                1..=discord::CUSTOM_ID,
+            ));
+            checks.push((
+                format!("row {r} menu placeholder"),
+                chars(&menu["placeholder"]),
+                0..=discord::SELECT_PLACEHOLDER,
+            ));
+            let options = list(&menu["options"]);
+            checks.push((
+                format!("row {r} menu options"),
+                options.len(),
+                1..=discord::SELECT_OPTIONS,
+            ));
+            for (o, option) in options.iter().enumerate() {
+                for (key, least) in [("label", 1), ("value", 1), ("description", 0)] {
+                    checks.push((
+                        format!("row {r} option {o} {key}"),
+                        chars(&option[key]),
+                        least..=discord::SELECT_OPTION_TEXT,
+                    ));
+                }
+            }
+            continue;
+        }
         checks.push((
             format!("row {r} buttons"),
             buttons.len(),

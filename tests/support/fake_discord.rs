@@ -377,7 +377,7 @@ pub fn message_command(id: u64, user_id: u64, channel: u64, name: &str, target: 
 }
 
 /// The bot's own message as Discord would send it back in a button press: the posted body
-/// with an id, author and the rest.
+/// (its embeds and components) with an id, author and the rest.
 pub fn sent_message(id: u64, channel: u64, body: &Value) -> Value {
     let embeds = if body["embeds"].is_array() {
         body["embeds"].clone()
@@ -385,7 +385,10 @@ pub fn sent_message(id: u64, channel: u64, body: &Value) -> Value {
         json!([])
     };
     let content = body["content"].as_str().unwrap_or("");
-    let value = message_json(id, channel, user(BOT_ID, true), content, embeds);
+    let mut value = message_json(id, channel, user(BOT_ID, true), content, embeds);
+    if body["components"].is_array() {
+        value["components"] = body["components"].clone();
+    }
     serde_json::from_value::<serenity::Message>(value.clone())
         .expect("sent message is not a valid Message");
     value
@@ -537,6 +540,7 @@ fn route(state: &State, method: &str, path: &str, body: &Value) -> (u16, Option<
         }
         ("POST", ["interactions", _, _, "callback"]) => (204, None),
         ("PUT", ["channels", _, "messages", _, "reactions", _, "@me"]) => (204, None),
+        ("DELETE", ["channels", _, "messages", _]) => (204, None),
         ("POST", ["webhooks", _, _]) | ("PATCH", ["webhooks", _, _, "messages", _]) => {
             new_message("1")
         }

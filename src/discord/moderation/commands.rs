@@ -18,8 +18,9 @@ use super::form::{self, FormText, ModId};
 use super::interactions::title;
 use super::log_channel::change_text;
 use super::UNAVAILABLE;
+use super::{pages, queue, stats};
 use crate::reload::{self};
-use crate::store::{Entry, Store, StoreError};
+use crate::store::{Store, StoreError};
 use crate::text::cut;
 
 // ---------------------------------------------------------------- commands
@@ -37,7 +38,9 @@ use crate::text::cut;
         "history",
         "undo",
         "list",
+        "search",
         "unanswered",
+        "stats",
         "reload"
     ),
     subcommand_required
@@ -272,7 +275,8 @@ pub async fn history(
     id: String,
 ) -> Result<(), Error> {
     let (id, entries) = read_fact(ctx, &id, Store::history).await?;
-    say(ctx, &history_text(&id, &entries)).await
+    ctx.send(pages::history(&id, &entries, 0).reply()).await?;
+    Ok(())
 }
 
 /// Undo the latest change to a fact (asks you to confirm)
@@ -348,70 +352,70 @@ pub async fn list(
     topic: Option<String>,
 ) -> Result<(), Error> {
     moderator(ctx)?;
-    let engine = ctx.data().engine.load();
-    let topics = engine.knowledge().topics();
     let wanted = topic.as_deref().map(str::trim).filter(|t| !t.is_empty());
-    let mut lines = Vec::new();
-    let mut count = 0;
-    for (name, facts) in &topics {
-        if wanted.is_some_and(|w| !w.eq_ignore_ascii_case(name)) {
-            continue;
-        }
-        lines.push(format!("**{}**", cut(name, 100)));
-        for fact in facts {
-            count += 1;
-            lines.push(format!("`{}` {}", fact.id, cut(&fact.question, 120)));
-        }
-    }
-    if count == 0 {
-        return Err(user_error(match wanted {
-            Some(w) => format!("No facts have the topic “{}”.", cut(w, 100)),
-            None => "The fact base has no facts.".to_string(),
-        }));
-    }
-    let (description, left) = fit_lines(&lines, limits::DESCRIPTION - 100);
-    let mut embed = CreateEmbed::new()
-        .title(format!("{count} facts"))
-        .description(description);
-    if left > 0 {
-        embed = embed.footer(CreateEmbedFooter::new(format!(
-            "{left} more lines not shown; pick a topic to narrow the list"
+    let paged = pages::list(&ctx.data().engine.load(), wanted, 0).map_err(user_error)?;
+    ctx.send(paged.reply()).await?;
+    Ok(())
+}
+
+/// Find facts with these words in any field (id, question, alternates, answer, sources…)
+#[poise::command(slash_command, guild_only)]
+pub async fn search(
+    ctx: Context<'_>,
+    #[description = "Words to look for"]
+    #[max_length = 200]
+    text: String,
+) -> Result<(), Error> {
+    moderator(ctx)?;
+    let lines = stats::search_lines(&ctx.data().engine.load(), &text);
+    if lines.is_empty() {
+        return Err(user_error(format!(
+            "No fact has “{}” in any field.",
+            cut(text.trim(), 200)
         )));
+    }
+    let pages = pages::paginate(&lines, pages::PAGE_CHARS);
+    let mut embed = CreateEmbed::new()
+        .title(cut(
+            &format!("{} facts with “{}”", lines.len(), text.trim()),
+            limits::TITLE,
+        ))
+        .description(pages[0].clone());
+    if pages.len() > 1 {
+        embed = embed.footer(CreateEmbedFooter::new(
+            "More facts match than fit here; add a word to narrow the search",
+        ));
     }
     say_embed(ctx, embed).await
 }
 
-/// Questions members found unanswered, most frequent first
+/// Questions answered per fact, votes, declines and unsure answers per day, last 4 weeks
+#[poise::command(slash_command, guild_only)]
+pub async fn stats(
+    ctx: Context<'_>,
+    #[description = "Only this fact"]
+    #[autocomplete = "complete_fact_id"]
+    fact: Option<String>,
+) -> Result<(), Error> {
+    moderator(ctx)?;
+    let figures = ctx
+        .data()
+        .feedback
+        .stats(std::time::SystemTime::now(), stats::DAYS)
+        .await?;
+    let fact = fact.as_deref().map(str::trim).filter(|f| !f.is_empty());
+    let embed = stats::embed(&ctx.data().engine.load(), &figures, fact);
+    say_embed(ctx, embed).await
+}
+
+/// The review queue: questions members found unanswered, most frequent first
 #[poise::command(slash_command, guild_only)]
 pub async fn unanswered(ctx: Context<'_>) -> Result<(), Error> {
     moderator(ctx)?;
-    let tally = ctx.data().feedback.unanswered().await?;
-    if tally.is_empty() {
-        return say(
-            ctx,
-            "No member has marked a question as unanswered or an answer as not helpful yet.",
-        )
-        .await;
-    }
-    let lines: Vec<String> = tally
-        .iter()
-        .map(|t| {
-            let mut line = format!("**{}×** “{}”", t.count, cut(&t.question, 200));
-            if !t.facts.is_empty() {
-                let facts: Vec<String> = t.facts.iter().map(|f| format!("`{f}`")).collect();
-                line.push_str(&format!(" — not helpful: {}", facts.join(", ")));
-            }
-            line
-        })
-        .collect();
-    let (description, left) = fit_lines(&lines, limits::DESCRIPTION - 100);
-    let mut embed = CreateEmbed::new()
-        .title("Unanswered or unhelpful, most frequent first")
-        .description(description);
-    if left > 0 {
-        embed = embed.footer(CreateEmbedFooter::new(format!("{left} more not shown")));
-    }
-    say_embed(ctx, embed).await
+    let queue = ctx.data().feedback.unanswered().await?;
+    ctx.send(queue::view(&ctx.data().engine.load(), &queue, 0).reply())
+        .await?;
+    Ok(())
 }
 
 /// Reload the fact base from its files
@@ -475,55 +479,3 @@ async fn complete_topic(ctx: Context<'_>, partial: &str) -> CreateAutocompleteRe
 }
 
 // ---------------------------------------------------------------- text
-
-fn history_text(id: &str, entries: &[Entry]) -> String {
-    if entries.is_empty() {
-        return format!(
-            "No journaled changes to `{id}`. (Edits made to the files directly are not journaled.)"
-        );
-    }
-    let lines: Vec<String> = entries
-        .iter()
-        .rev()
-        .map(|e| cut(&e.summary(), 300).into_owned())
-        .collect();
-    let head = format!("Changes to `{id}`, newest first:");
-    let (body, left) = fit_lines(&lines, limits::CONTENT - head.len() - 60);
-    let mut text = format!("{head}\n{body}");
-    if left > 0 {
-        text.push_str(&format!(
-            "\n…and {left} older; `talks-bot fact history {id}` lists all"
-        ));
-    }
-    text
-}
-
-/// As many whole lines as fit in `max` characters, and how many did not.
-fn fit_lines(lines: &[String], max: usize) -> (String, usize) {
-    let mut out = String::new();
-    for (i, line) in lines.iter().enumerate() {
-        let needed = line.chars().count() + usize::from(!out.is_empty());
-        if out.chars().count() + needed > max {
-            return (out, lines.len() - i);
-        }
-        if !out.is_empty() {
-            out.push('\n');
-        }
-        out.push_str(line);
-    }
-    (out, 0)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn lines_are_fitted_whole() {
-        let lines: Vec<String> = (0..10).map(|i| format!("line {i}")).collect();
-        let (text, left) = fit_lines(&lines, 20);
-        assert_eq!(text, "line 0\nline 1\nline 2");
-        assert_eq!(left, 7);
-        assert_eq!(fit_lines(&lines[..1], 20), ("line 0".into(), 0));
-    }
-}

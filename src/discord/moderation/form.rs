@@ -278,6 +278,30 @@ pub enum ModId {
     },
     /// Cancels a removal or an undo.
     Cancel,
+    /// The form of "New fact" in the review queue, for entry `key` (resolved when it is saved).
+    AddFor { key: String },
+    /// Page `page` (from 0) of a paged view.
+    Page { view: View, page: usize },
+    /// The review queue's "Add as a phrasing of…" menu for entry `key` (the fact is the value
+    /// chosen).
+    Phrasing { key: String },
+    /// Adds entry `key`'s question as a phrasing of `id`, which members picked for it.
+    Accept { key: String, id: String },
+    /// Takes entry `key` out of the review queue.
+    Dismiss { key: String },
+    /// Opens the fact form for entry `key`'s question.
+    NewFact { key: String },
+}
+
+/// What a paged view shows.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum View {
+    /// `/fact list`, of the topic whose key is given (a hash of its name), or of every topic.
+    List { topic: Option<String> },
+    /// `/fact history id`.
+    History { id: String },
+    /// `/fact unanswered`: the review queue, one entry a page.
+    Queue,
 }
 
 impl ModId {
@@ -308,6 +332,17 @@ impl ModId {
                 reason: Some(key),
             } => format!("{PREFIX}undo:{seq}:{id}:{key}"),
             ModId::Cancel => format!("{PREFIX}cancel"),
+            ModId::AddFor { key } => format!("{PREFIX}addq:{key}"),
+            ModId::Page { view, page } => match view {
+                View::List { topic: None } => format!("{PREFIX}pg:list:{page}"),
+                View::List { topic: Some(key) } => format!("{PREFIX}pg:list:{page}:{key}"),
+                View::History { id } => format!("{PREFIX}pg:hist:{page}:{id}"),
+                View::Queue => format!("{PREFIX}pg:queue:{page}"),
+            },
+            ModId::Phrasing { key } => format!("{PREFIX}qsel:{key}"),
+            ModId::Accept { key, id } => format!("{PREFIX}qacc:{key}:{id}"),
+            ModId::Dismiss { key } => format!("{PREFIX}qdis:{key}"),
+            ModId::NewFact { key } => format!("{PREFIX}qnew:{key}"),
         };
         (id.chars().count() <= limits::CUSTOM_ID).then_some(id)
     }
@@ -348,6 +383,35 @@ impl ModId {
                 id: id.to_string(),
                 seq: seq.parse().ok()?,
                 reason: Some(key.to_string()),
+            }),
+            ["addq", key] if word(key) => Some(ModId::AddFor {
+                key: key.to_string(),
+            }),
+            ["pg", kind, page, rest @ ..] => {
+                let page = page.parse().ok()?;
+                let view = match (*kind, rest) {
+                    ("list", []) => View::List { topic: None },
+                    ("list", [key]) if word(key) => View::List {
+                        topic: Some(key.to_string()),
+                    },
+                    ("hist", [id]) if word(id) => View::History { id: id.to_string() },
+                    ("queue", []) => View::Queue,
+                    _ => return None,
+                };
+                Some(ModId::Page { view, page })
+            }
+            ["qsel", key] if word(key) => Some(ModId::Phrasing {
+                key: key.to_string(),
+            }),
+            ["qacc", key, id] if word(key) && word(id) => Some(ModId::Accept {
+                key: key.to_string(),
+                id: id.to_string(),
+            }),
+            ["qdis", key] if word(key) => Some(ModId::Dismiss {
+                key: key.to_string(),
+            }),
+            ["qnew", key] if word(key) => Some(ModId::NewFact {
+                key: key.to_string(),
             }),
             _ => None,
         }
@@ -495,6 +559,42 @@ mod tests {
                 id: "meeting-dates".into(),
                 base,
                 reason: Some("k2".into()),
+            },
+            ModId::AddFor {
+                key: base.to_string(),
+            },
+            ModId::Page {
+                view: View::Queue,
+                page: 3,
+            },
+            ModId::Page {
+                view: View::List { topic: None },
+                page: 0,
+            },
+            ModId::Page {
+                view: View::List {
+                    topic: Some(base.to_string()),
+                },
+                page: 1,
+            },
+            ModId::Page {
+                view: View::History {
+                    id: "meeting-dates".into(),
+                },
+                page: 2,
+            },
+            ModId::Phrasing {
+                key: base.to_string(),
+            },
+            ModId::Accept {
+                key: base.to_string(),
+                id: "meeting-dates".into(),
+            },
+            ModId::Dismiss {
+                key: base.to_string(),
+            },
+            ModId::NewFact {
+                key: base.to_string(),
             },
         ] {
             let text = id.custom_id().unwrap();

@@ -13,12 +13,15 @@ use serenity::{
 
 use super::super::data::{Data, Error};
 use super::super::events::apology;
+use super::super::feedback::Vote;
 use super::super::render::{limits, no_pings};
 use super::access::{may_moderate, REFUSAL};
 use super::commands::blocking;
 use super::drafts::Pending;
-use super::form::{self, FormText, ModId};
+use super::form::{self, FormText, ModId, View};
 use super::log_channel::{announce, change_text};
+use super::pages::{self, Paged};
+use super::queue;
 use super::{actor, GONE, UNAVAILABLE};
 use crate::store::{Actor, Change, Store, StoreError};
 use crate::text::cut;
@@ -49,7 +52,7 @@ pub async fn on_modal(
     submit: &ModalInteraction,
 ) -> Result<(), Error> {
     let target = match ModId::parse(&submit.data.custom_id) {
-        Some(target @ (ModId::Add | ModId::Edit { .. })) => target,
+        Some(target @ (ModId::Add | ModId::AddFor { .. } | ModId::Edit { .. })) => target,
         _ => return respond_modal(ctx, submit, GONE).await,
     };
     if !may_moderate(submit.member.as_ref(), submit.guild_id, &data.config) {
@@ -74,7 +77,23 @@ pub async fn on_modal(
         tracing::error!(interaction = %submit.id, %error, "could not acknowledge a form");
         return Ok(());
     }
+    let queued = match &target {
+        ModId::AddFor { key } => queue::entry(data, key).await,
+        _ => None,
+    };
     let outcome = save_form(&store, target, text.clone(), actor(&submit.user)).await;
+    if let (Verdict::Done(change), Some(entry)) = (&outcome, &queued) {
+        // "New fact" from the review queue: the question leaves it.
+        let fact = Some(change.entry.fact.clone());
+        queue::resolve(
+            data,
+            submit.user.id.get(),
+            &entry.question,
+            Vote::Resolved,
+            fact,
+        )
+        .await;
+    }
     let (content, button) = finish(ctx, data, submit.user.id.get(), outcome, Some(text)).await;
     let mut edit = EditInteractionResponse::new()
         .content(content)
@@ -249,7 +268,43 @@ pub async fn on_press(
             }
             Ok(())
         }
-        ModId::Add | ModId::Edit { .. } => respond_press(ctx, press, GONE).await,
+        ModId::Page {
+            view: View::Queue, ..
+        }
+        | ModId::Phrasing { .. }
+        | ModId::Accept { .. }
+        | ModId::Dismiss { .. }
+        | ModId::NewFact { .. } => queue::on_press(ctx, data, press, action).await,
+        ModId::Page {
+            view: View::List { topic },
+            page,
+        } => {
+            let engine = data.engine.load();
+            let topic = topic.and_then(|key| pages::topic_named(&engine, &key));
+            match pages::list(&engine, topic.as_deref(), page) {
+                Ok(paged) => update(ctx, press, paged).await,
+                Err(message) => respond_press(ctx, press, &message).await,
+            }
+        }
+        ModId::Page {
+            view: View::History { id },
+            page,
+        } => {
+            let Some(store) = data.moderation.store.clone() else {
+                return respond_press(ctx, press, UNAVAILABLE).await;
+            };
+            let history = {
+                let id = id.clone();
+                blocking(&store, move |s| s.history(&id)).await
+            };
+            match history {
+                Ok(entries) => update(ctx, press, pages::history(&id, &entries, page)).await,
+                Err(error) => respond_press(ctx, press, &error.to_string()).await,
+            }
+        }
+        ModId::Add | ModId::AddFor { .. } | ModId::Edit { .. } => {
+            respond_press(ctx, press, GONE).await
+        }
     }
 }
 
@@ -328,7 +383,20 @@ async fn respond_modal(
     Ok(())
 }
 
-async fn respond_press(
+/// Replaces the message a button is on with `paged`.
+pub(super) async fn update(
+    ctx: &serenity::Context,
+    press: &ComponentInteraction,
+    paged: Paged,
+) -> Result<(), Error> {
+    let response = CreateInteractionResponse::UpdateMessage(paged.update());
+    if let Err(error) = press.create_response(&ctx.http, response).await {
+        tracing::error!(interaction = %press.id, %error, "could not update a moderation message");
+    }
+    Ok(())
+}
+
+pub(super) async fn respond_press(
     ctx: &serenity::Context,
     press: &ComponentInteraction,
     text: &str,

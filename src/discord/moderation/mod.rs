@@ -25,12 +25,15 @@ pub mod drafts;
 pub mod form;
 pub(crate) mod interactions;
 pub(crate) mod log_channel;
+pub(crate) mod pages;
+pub(crate) mod queue;
+pub(crate) mod stats;
 
 use std::sync::Arc;
-use std::time::Duration;
 
 use poise::serenity_prelude as serenity;
 
+use crate::config::StoreConfig;
 use crate::engine::SharedEngine;
 use crate::store::{Actor, Store};
 
@@ -66,10 +69,11 @@ impl Moderation {
 
 /// Opens the store over the engine's knowledge folder, swapping changes into `engine`; `None`
 /// (logged) if it cannot be opened.
-pub async fn open_store(engine: &SharedEngine, lock_timeout: Duration) -> Option<Arc<Store>> {
+pub async fn open_store(engine: &SharedEngine, config: &StoreConfig) -> Option<Arc<Store>> {
     let dir = engine.load().knowledge().dir().to_path_buf();
     let shared = engine.clone();
-    let opened = tokio::task::spawn_blocking(move || Store::open_with(dir, lock_timeout)).await;
+    let config = config.clone();
+    let opened = tokio::task::spawn_blocking(move || config.open(dir)).await;
     match opened {
         Ok(Ok(store)) => {
             if !store.recovered_at_open().is_clean() {

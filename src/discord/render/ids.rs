@@ -1,4 +1,5 @@
-//! The custom ids of the answer buttons (votes, follow-ups, suggestions, "None of these"):
+//! The custom ids of the answer buttons (votes, follow-ups, suggestions, "None of these",
+//! "Delete"):
 //! made and read here only. Each carries the language of the answer it sits under, so that
 //! what a press brings (the follow-up's answer, the thanks) is in that language:
 //! `tb:up:fr:meeting-dates`. Ids without a language (buttons sent before there was one) are
@@ -21,15 +22,18 @@ pub enum Action {
     Ask { fact_id: String, lang: Lang },
     /// None of the suggestions fit.
     NoneOfThese { lang: Lang },
+    /// Delete this answer: the member `asker` who asked (or a moderator) may, for a while.
+    Delete { asker: u64, lang: Lang },
 }
 
 impl Action {
     /// The language of the answer the button is on.
     pub fn lang(&self) -> Lang {
         match self {
-            Action::Vote { lang, .. } | Action::Ask { lang, .. } | Action::NoneOfThese { lang } => {
-                *lang
-            }
+            Action::Vote { lang, .. }
+            | Action::Ask { lang, .. }
+            | Action::NoneOfThese { lang }
+            | Action::Delete { lang, .. } => *lang,
         }
     }
 
@@ -46,6 +50,7 @@ impl Action {
             }
             Action::Ask { fact_id, lang } => format!("tb:ask:{lang}:{fact_id}"),
             Action::NoneOfThese { lang } => format!("tb:none:{lang}"),
+            Action::Delete { asker, lang } => format!("tb:del:{lang}:{asker}"),
         };
         (id.chars().count() <= limits::CUSTOM_ID).then_some(id)
     }
@@ -71,6 +76,10 @@ impl Action {
                 lang,
             }),
             "ask" => Some(Action::Ask { fact_id, lang }),
+            "del" => fact_id
+                .parse()
+                .ok()
+                .map(|asker| Action::Delete { asker, lang }),
             _ => None,
         }
     }
@@ -100,6 +109,10 @@ mod tests {
                 lang: ar,
             },
             Action::NoneOfThese { lang: fr },
+            Action::Delete {
+                asker: 42,
+                lang: ar,
+            },
         ] {
             assert_eq!(Action::parse(&action.custom_id().unwrap()), Some(action));
         }
@@ -127,6 +140,10 @@ mod tests {
             "tb:boom:fr:x",
             "tb:ask:a b",
             "tb:ask:Lavrov_Opening",
+            "tb:del:x",
+            "tb:del:fr:x",
+            "tb:del:",
+            "tb:del:fr:",
         ] {
             assert_eq!(Action::parse(id), None, "{id}");
         }

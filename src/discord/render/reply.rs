@@ -3,13 +3,13 @@
 
 use poise::serenity_prelude as serenity;
 use serenity::{
-    CreateActionRow, CreateAllowedMentions, CreateEmbed, CreateInteractionResponseMessage,
-    CreateMessage,
+    ButtonStyle, CreateActionRow, CreateAllowedMentions, CreateButton, CreateEmbed,
+    CreateInteractionResponseMessage, CreateMessage,
 };
 
 use super::bidi::Direction;
-use super::limits;
-use crate::text::cut;
+use super::{limits, Action, Voice};
+use crate::text::{cut, Lang};
 
 /// A reply: text, an embed, rows of buttons.
 #[derive(Debug, Clone, Default)]
@@ -63,6 +63,34 @@ impl Reply {
             embed: Some(embed),
             ..Default::default()
         }
+    }
+
+    /// With a "Delete" button (labelled in `lang`) for `asker` (see [`Action::Delete`]), in
+    /// the last row of buttons with room, else in a row of its own (if Discord allows one
+    /// more).
+    pub fn deletable_by(mut self, asker: u64, lang: Lang) -> Reply {
+        let Some(id) = (Action::Delete { asker, lang }).custom_id() else {
+            return self;
+        };
+        let voice = Voice::of(lang);
+        let button = CreateButton::new(id)
+            .label(voice.label(&voice.m.discord.delete))
+            .style(ButtonStyle::Secondary);
+        let rows = self.components.len();
+        let room = self.components.iter_mut().rev().find_map(|row| match row {
+            CreateActionRow::Buttons(buttons) if buttons.len() < limits::BUTTONS_PER_ROW => {
+                Some(buttons)
+            }
+            _ => None,
+        });
+        match room {
+            Some(buttons) => buttons.push(button),
+            None if rows < limits::ROWS => {
+                self.components.push(CreateActionRow::Buttons(vec![button]))
+            }
+            None => {}
+        }
+        self
     }
 
     /// As a reply to a member's message.
