@@ -196,8 +196,9 @@ mod tests {
         #[test]
         fn ascii_text_folds_the_same_on_both_paths(text in "[ -~]{0,80}", code in "en|it|fr") {
             let rules = Lang::from_code(&code).unwrap().rules();
-            // A lone combining mark folds to nothing but sends the text down the general path.
-            let general = fold_words(&format!("{text}\u{301}"), rules);
+            // A lone combining mark folds to nothing but sends the text down the general path;
+            // after a space, so that it cannot compose with the last letter ("S" + acute is "Ś").
+            let general = fold_words(&format!("{text} \u{301}"), rules);
             proptest::prop_assert_eq!(fold_ascii(&text, rules), general);
         }
     }
