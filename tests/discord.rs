@@ -694,6 +694,7 @@ async fn an_answer_at_the_length_limit_fits_every_discord_limit() {
                 note: Some(long_text(200)),
             })
             .collect(),
+        events: Vec::new(),
     };
     let question = format!(
         "What happened in zanzibar {}",

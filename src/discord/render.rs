@@ -723,6 +723,7 @@ mod tests {
                     note: Some(long_words(300)),
                 })
                 .collect(),
+            events: Vec::new(),
         };
         let facts = vec![
             fact("big", vec!["big-2".into(), "big-3".into(), "big-4".into()]),

@@ -89,5 +89,6 @@ pub fn new_fact(id: &str) -> Fact {
             quote: None,
             note: None,
         }],
+        events: Vec::new(),
     }
 }
