@@ -36,6 +36,16 @@ pub struct Messages {
     pub stale: String,
     /// One line added when the answer is shown in English because it has no translation.
     pub untranslated: String,
+    /// Heading of the whole timeline.
+    pub timeline: String,
+    /// Heading of the part of the timeline before the meeting.
+    pub timeline_before: String,
+    /// Heading of the part of the timeline after the meeting.
+    pub timeline_after: String,
+    /// What the bot says when no event is in the range asked for.
+    pub timeline_none: String,
+    /// Before another date some sources give for an event.
+    pub other_date: String,
 }
 
 impl Messages {
@@ -105,6 +115,11 @@ mod tests {
                 as_of,
                 stale,
                 untranslated,
+                timeline,
+                timeline_before,
+                timeline_after,
+                timeline_none,
+                other_date,
             } = &m;
             for (key, value) in [
                 ("help", help),
@@ -119,6 +134,11 @@ mod tests {
                 ("as_of", as_of),
                 ("stale", stale),
                 ("untranslated", untranslated),
+                ("timeline", timeline),
+                ("timeline_before", timeline_before),
+                ("timeline_after", timeline_after),
+                ("timeline_none", timeline_none),
+                ("other_date", other_date),
             ] {
                 assert!(!value.trim().is_empty(), "{lang}: {key} is empty");
                 assert!(!crate::text::contains_mention(value), "{lang}: {key}");
