@@ -258,6 +258,7 @@ pub fn answer(answer: &Answer<'_>) -> Reply {
         Outcome::Help => Reply::text(&format!("{HELP_TEXT}\n\n{DISCORD_HINTS}")),
         Outcome::Empty => Reply::text(EMPTY_TEXT),
         Outcome::Unsupported(_) => Reply::text(&answer.message().unwrap_or_default()),
+        Outcome::Timeline(_) => Reply::text(&cut(&answer.to_text(), limits::CONTENT)),
     };
     if let Some(notice) = notice {
         let content = match reply.content.take() {
