@@ -4,6 +4,7 @@
 //! `talks-bot timeline` in [`timeline`].
 
 pub mod fact;
+pub mod input;
 pub mod timeline;
 
 use std::io::{self, BufRead, Write};
@@ -14,7 +15,10 @@ use serde_json::json;
 use crate::answer::{source_line, CitedSource};
 use crate::engine::{Engine, Reading};
 use crate::eval::{evaluate, load_cases_for, EvalError};
+use crate::knowledge::content::printable;
 use crate::knowledge::{check as check_base, KnowledgeBase, LoadError};
+
+use input::{Line, MAX_LINE_BYTES};
 
 /// What the terminal front end adds to the help text.
 pub const CHAT_HINTS: &str = "Commands: /topics lists what I know, /sources lists my sources, /help shows this, /quit leaves.";
@@ -34,6 +38,8 @@ pub enum CliError {
     Store(#[from] crate::store::StoreError),
     #[error("{0}")]
     Failed(String),
+    #[error(transparent)]
+    Input(#[from] input::InputError),
     #[error("cannot write the output: {0}")]
     Io(#[from] io::Error),
 }
@@ -50,30 +56,37 @@ pub fn ask(
     if json {
         return writeln!(out, "{}", answer.to_json());
     }
-    write!(out, "{}", answer.to_text())?;
+    write!(out, "{}", printable(&answer.to_text()))?;
     if answer.outcome == crate::answer::Outcome::Help {
         writeln!(out, "{ASK_HINTS}")?;
     }
     Ok(())
 }
 
+/// `talks-bot ask --explain`: how the question was read and scored.
+pub fn explain(engine: &Engine, question: &str, out: &mut impl Write) -> io::Result<()> {
+    write!(out, "{}", printable(&engine.explain(question)))
+}
+
 /// `talks-bot ask --json -`: one question a line in, one JSON object a line out, in order.
-/// Lines that are not valid UTF-8 get an error object of their own; nothing stops the stream.
+/// Lines that are not valid UTF-8, or longer than [`MAX_LINE_BYTES`], get an error object of
+/// their own; nothing stops the stream.
 pub fn ask_lines(
     engine: &Engine,
     reading: Reading,
     input: impl BufRead,
     out: &mut impl Write,
 ) -> io::Result<()> {
-    for line in input.split(b'\n') {
-        let line = line?;
-        let value = match std::str::from_utf8(&line) {
-            Ok(text) => engine
-                .ask_with(text.trim_end_matches('\r'), reading)
-                .to_json(),
-            Err(_) => {
-                json!({"question": null, "answered": false, "error": "the line is not valid UTF-8"})
-            }
+    let error = |message: String| json!({"question": null, "answered": false, "error": message});
+    for line in input::lines(input, MAX_LINE_BYTES) {
+        let value = match line? {
+            Line::TooLong => error(format!(
+                "the line is over the limit of {MAX_LINE_BYTES} bytes"
+            )),
+            Line::Text(bytes) => match std::str::from_utf8(&bytes) {
+                Ok(text) => engine.ask_with(text, reading).to_json(),
+                Err(_) => error("the line is not valid UTF-8".into()),
+            },
         };
         writeln!(out, "{value}")?;
     }
@@ -95,28 +108,37 @@ pub fn chat(
         kb.facts().len(),
         kb.sources().len()
     )?;
-    let mut lines = input.split(b'\n');
+    let mut lines = input::lines(input, MAX_LINE_BYTES);
     loop {
         if prompt {
             write!(out, "\n> ")?;
             out.flush()?;
         }
         let Some(line) = lines.next() else { break };
-        let line = line?;
+        let line = match line? {
+            Line::Text(bytes) => bytes,
+            Line::TooLong => {
+                writeln!(
+                    out,
+                    "That line is over {MAX_LINE_BYTES} bytes, so I did not read it; ask in fewer words."
+                )?;
+                continue;
+            }
+        };
         let text = String::from_utf8_lossy(&line);
         let text = text.trim();
         match text {
             "" => continue,
             "/quit" | "/exit" | "/q" => break,
             "/help" => writeln!(out, "{}\n{CHAT_HINTS}", crate::answer::HELP_TEXT)?,
-            "/topics" => write!(out, "{}", topics_text(kb))?,
-            "/sources" => write!(out, "{}", sources_text(kb))?,
+            "/topics" => write!(out, "{}", printable(&topics_text(kb)))?,
+            "/sources" => write!(out, "{}", printable(&sources_text(kb)))?,
             command if command.starts_with('/') => {
                 writeln!(out, "Unknown command {command:?}. {CHAT_HINTS}")?;
             }
             question => {
                 let answer = engine.ask(question);
-                write!(out, "{}", answer.to_text())?;
+                write!(out, "{}", printable(&answer.to_text()))?;
                 if answer.outcome == crate::answer::Outcome::Help {
                     writeln!(out, "{CHAT_HINTS}")?;
                 }

@@ -22,7 +22,31 @@ pub struct Config {
     /// working directory.
     pub knowledge: Option<PathBuf>,
     pub matching: MatchSettings,
+    pub store: StoreConfig,
     pub discord: DiscordConfig,
+}
+
+/// The `[store]` table: how changes to the fact base are made.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct StoreConfig {
+    /// Seconds a change waits for another process to finish with the knowledge folder before
+    /// it fails with "try again".
+    pub lock_timeout_seconds: f64,
+}
+
+impl Default for StoreConfig {
+    fn default() -> Self {
+        StoreConfig {
+            lock_timeout_seconds: crate::store::DEFAULT_LOCK_TIMEOUT.as_secs_f64(),
+        }
+    }
+}
+
+impl StoreConfig {
+    pub fn lock_timeout(&self) -> std::time::Duration {
+        std::time::Duration::from_secs_f64(self.lock_timeout_seconds.clamp(0.0, 600.0))
+    }
 }
 
 /// A secret that never shows in logs or Debug output.
@@ -81,7 +105,11 @@ pub struct DiscordConfig {
     /// Channels where messages that read as questions are answered without a mention (needs
     /// the privileged Message Content intent).
     pub answer_channels: Vec<u64>,
-    /// Roles whose members may change facts (besides Manage Server).
+    /// The bot's own servers: when set, `/fact` is registered only there, and only members
+    /// there (with Manage Server or a moderator role) may moderate. When empty, only members
+    /// with one of `moderator_roles` may moderate, in any server.
+    pub moderation_guilds: Vec<u64>,
+    /// Roles whose members may change facts (role ids are unique across Discord).
     pub moderator_roles: Vec<u64>,
     /// Where changes to facts are announced.
     pub moderator_log_channel: Option<u64>,
@@ -91,6 +119,8 @@ pub struct DiscordConfig {
     pub channel_cooldown_seconds: f64,
     /// Where feedback votes and unanswered questions are recorded (JSON lines).
     pub feedback_log: PathBuf,
+    /// Days a feedback line is kept; older lines are dropped.
+    pub feedback_retention_days: u32,
 }
 
 impl Default for DiscordConfig {
@@ -103,11 +133,13 @@ impl Default for DiscordConfig {
             answer_mentions: true,
             answer_dms: true,
             answer_channels: Vec::new(),
+            moderation_guilds: Vec::new(),
             moderator_roles: Vec::new(),
             moderator_log_channel: None,
             user_cooldown_seconds: 3.0,
             channel_cooldown_seconds: 0.0,
             feedback_log: PathBuf::from("feedback.jsonl"),
+            feedback_retention_days: 90,
         }
     }
 }
@@ -174,6 +206,15 @@ impl Config {
         self.matching
             .validate()
             .map_err(|m| invalid("matching", m))?;
+        if !(0.0..=600.0).contains(&self.store.lock_timeout_seconds) {
+            return Err(invalid(
+                "store.lock_timeout_seconds",
+                format!(
+                    "{} is out of range; use 0 to 600 seconds",
+                    self.store.lock_timeout_seconds
+                ),
+            ));
+        }
         let d = &self.discord;
         if d.register == Registration::Guild && d.guild_id.is_none() {
             return Err(invalid(
@@ -195,8 +236,17 @@ impl Config {
                 ));
             }
         }
+        if !(1..=3650).contains(&d.feedback_retention_days) {
+            return Err(invalid(
+                "discord.feedback_retention_days",
+                format!(
+                    "{} is out of range; use 1 to 3650 days",
+                    d.feedback_retention_days
+                ),
+            ));
+        }
         if let Some(base) = &d.api_base {
-            if !(base.starts_with("http://") || base.starts_with("https://")) {
+            if !crate::knowledge::content::is_http_url(base) {
                 return Err(invalid(
                     "discord.api_base",
                     format!("`{base}` is not an http(s) URL; leave it out to use Discord itself"),

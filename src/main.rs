@@ -1,7 +1,7 @@
 //! The `talks-bot` binary: parses arguments, starts tracing, loads the configuration and the
 //! fact base, and hands over to a front end.
 
-use std::io::{self, IsTerminal, Read, Write};
+use std::io::{self, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -68,6 +68,9 @@ enum Command {
         /// Write each set's per-question outcomes to DIR/<set>.tsv (the reviewed record)
         #[arg(long, value_name = "DIR")]
         outcomes: Option<PathBuf>,
+        /// Use this confidence model instead of the shipped one (a file `train` wrote)
+        #[arg(long, value_name = "FILE")]
+        model: Option<PathBuf>,
     },
     /// Train the confidence model: weights on --train sets, calibration on --dev sets
     Train {
@@ -172,6 +175,10 @@ enum FactAction {
     Undo {
         /// The fact's id
         id: String,
+        /// The journal change you mean to revert (from `history`); refused if it was undone
+        /// already or is no longer the latest. Default: the latest (no check)
+        #[arg(long, value_name = "SEQ")]
+        change: Option<u64>,
         /// Why, for the journal
         #[arg(long)]
         reason: Option<String>,
@@ -228,7 +235,7 @@ fn run(args: Args) -> Result<bool, CliError> {
     let mut out = stdout.lock();
     let command = match args.command {
         Command::Check => return cli::check(&dir, &mut out),
-        Command::Fact { action } => return fact(&dir, action, &mut out),
+        Command::Fact { action } => return fact(&dir, &config, action, &mut out),
         Command::Serve { shards, total } => return serve(config, &dir, shards.as_deref(), total),
         command => command,
     };
@@ -245,13 +252,12 @@ fn run(args: Args) -> Result<bool, CliError> {
                 ..Default::default()
             };
             if explain {
-                print!("{}", engine.explain(&question.join(" ")));
+                cli::explain(&engine, &question.join(" "), &mut out)?;
             }
             if json && question.len() == 1 && question[0] == "-" {
                 cli::ask_lines(&engine, reading, io::stdin().lock(), &mut out)?;
             } else if question.len() == 1 && question[0] == "-" {
-                let mut text = String::new();
-                io::stdin().lock().take(1 << 20).read_to_string(&mut text)?;
+                let text = cli::input::read_all(io::stdin().lock(), cli::input::MAX_INPUT_BYTES)?;
                 cli::ask(&engine, reading, &text, false, &mut out)?;
             } else {
                 cli::ask(&engine, reading, &question.join(" "), json, &mut out)?;
@@ -272,7 +278,21 @@ fn run(args: Args) -> Result<bool, CliError> {
             files,
             min,
             outcomes,
-        } => cli::eval(&engine, &files, min, outcomes.as_deref(), &mut out),
+            model,
+        } => {
+            let engine = match model {
+                Some(path) => {
+                    let text = std::fs::read_to_string(&path).map_err(|e| {
+                        CliError::Failed(format!("cannot read `{}`: {e}", path.display()))
+                    })?;
+                    let model = talks_bot::matcher::Model::from_toml(&text)
+                        .map_err(|e| CliError::Failed(format!("{}: {e}", path.display())))?;
+                    Engine::with_model(engine.knowledge().clone(), config.matching, model)
+                }
+                None => engine,
+            };
+            cli::eval(&engine, &files, min, outcomes.as_deref(), &mut out)
+        }
         Command::Timeline {
             from,
             to,
@@ -305,9 +325,19 @@ fn run(args: Args) -> Result<bool, CliError> {
     }
 }
 
-fn fact(dir: &Path, action: FactAction, out: &mut impl Write) -> Result<bool, CliError> {
-    let store = Store::open(dir)?;
+fn fact(
+    dir: &Path,
+    config: &Config,
+    action: FactAction,
+    out: &mut impl Write,
+) -> Result<bool, CliError> {
     let err = &mut io::stderr().lock();
+    // Reading takes no lock and writes nothing (it works while another process writes, and
+    // on a full disk); changes wait for the lock at most the configured time.
+    let store = match &action {
+        FactAction::Show { .. } | FactAction::History { .. } => Store::reader(dir)?,
+        _ => Store::open_with(dir, config.store.lock_timeout())?,
+    };
     match action {
         FactAction::Add { file, reason } => cli::fact::add(
             &store,
@@ -340,8 +370,8 @@ fn fact(dir: &Path, action: FactAction, out: &mut impl Write) -> Result<bool, Cl
         } => cli::fact::remove(&store, &id, base_version, reason.as_deref(), out, err),
         FactAction::Show { id } => cli::fact::show(&store, &id, out, err),
         FactAction::History { id, json } => cli::fact::history(&store, &id, json, out, err),
-        FactAction::Undo { id, reason } => {
-            cli::fact::undo(&store, &id, reason.as_deref(), out, err)
+        FactAction::Undo { id, change, reason } => {
+            cli::fact::undo(&store, &id, change, reason.as_deref(), out, err)
         }
     }
 }
@@ -368,7 +398,13 @@ fn serve(
     })?;
     let engine = Engine::load(dir, config.matching)?;
     tracing::info!(facts = engine.knowledge().facts().len(), %shards, "starting the Discord bot");
-    discord::run(config.discord, token, talks_bot::shared(engine), shards)
-        .map_err(|e| CliError::Failed(e.to_string()))?;
+    discord::run(
+        config.discord,
+        config.store,
+        token,
+        talks_bot::shared(engine),
+        shards,
+    )
+    .map_err(|e| CliError::Failed(e.to_string()))?;
     Ok(true)
 }

@@ -7,10 +7,11 @@ use std::process::{Command, Output, Stdio};
 
 use serde_json::Value;
 
+mod common;
+
+/// The binary over the shipped knowledge, in an empty folder (no developer config.toml).
 fn bot() -> Command {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_talks-bot"));
-    command.current_dir(env!("CARGO_MANIFEST_DIR"));
-    command
+    common::talks_bot()
 }
 
 fn run_with_input(args: &[&str], input: &[u8]) -> Output {
@@ -140,7 +141,8 @@ fn facts_exports_every_fact_as_json() {
 #[test]
 fn eval_prints_the_report_with_misses() {
     let output = bot()
-        .args(["eval", "tests/eval/questions.toml"])
+        .arg("eval")
+        .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/eval/questions.toml"))
         .output()
         .unwrap();
     assert!(output.status.success());

@@ -1,5 +1,5 @@
 //! The crash test: a child process writes changes through the store in a loop and is killed
-//! with SIGKILL at random moments, many times over. After each kill a store is opened on the
+//! with SIGKILL at chosen steps of a change, many times over. After each kill a store is opened on the
 //! folder (which runs recovery) and the test checks that every fact file is exactly the version
 //! the journal says it last became (so old or new, never half), that the journal is whole and
 //! unbroken, that no temporary or pending marker is left, and that the base passes the check.
@@ -7,20 +7,26 @@
 //! A quarter of the time the folder is left as the kill left it, so the next child's own
 //! recovery (which can be killed in turn) repairs it before the test checks.
 //!
+//! Kill placement is deterministic: the child is told a step and an occurrence
+//! (`TALKS_BOT_CRASH_PAUSE=write-fact:2`); a tracing layer of its own reports every step of a
+//! change on stderr (the store's `phase` events) and, at the chosen one, says `paused` and
+//! stops there; the parent kills it then. Steps are visited in turn, so every step is hit in
+//! every run, and the seed (printed, `TALKS_BOT_CRASH_SEED` to replay) chooses the rest: the
+//! operations, the occurrences, which wrecks are left to the next child.
+//!
 //! The child is this test binary run again with `--exact crash_child_writer --ignored` and the
-//! folder in an environment variable; it reports each step of a change on stderr (the store's
-//! `phase` trace events), so the parent can tell where each kill landed.
+//! folder in an environment variable.
 
 mod common;
 
 use std::collections::BTreeMap;
 use std::fs;
-use std::io::{BufRead, BufReader, Read};
+use std::io::{BufRead, BufReader, Read, Write};
 use std::os::unix::process::ExitStatusExt;
 use std::path::Path;
 use std::process::{Command, Stdio};
 use std::sync::mpsc;
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, Instant};
 
 use talks_bot::knowledge::{Citation, KnowledgeBase};
 use talks_bot::store::{
@@ -30,6 +36,9 @@ use talks_bot::{Actor, Store, StoreError};
 
 const CHILD_DIR: &str = "TALKS_BOT_CRASH_CHILD_DIR";
 const CHILD_SEED: &str = "TALKS_BOT_CRASH_CHILD_SEED";
+const CHILD_PAUSE: &str = "TALKS_BOT_CRASH_PAUSE";
+/// The seed when `TALKS_BOT_CRASH_SEED` is not set: every run is the same run.
+const DEFAULT_SEED: u64 = 0x7a1c_5b07;
 const KILLS: usize = 60;
 const EDITED: [&str; 3] = ["meeting-dates", "lavrov-opening", "meeting-purpose"];
 
@@ -55,12 +64,19 @@ fn crash_child_writer() {
     let Ok(dir) = std::env::var(CHILD_DIR) else {
         return;
     };
-    tracing_subscriber::fmt()
-        .with_env_filter("talks_bot::store::phase=trace")
-        .with_writer(std::io::stderr)
-        .without_time()
-        .with_ansi(false)
-        .init();
+    let pause = std::env::var(CHILD_PAUSE).ok().and_then(|p| {
+        let (phase, n) = p.split_once(':')?;
+        Some((phase.to_string(), n.parse::<usize>().ok()?))
+    });
+    {
+        use tracing_subscriber::layer::SubscriberExt;
+        let layer = PhaseLayer {
+            pause,
+            seen: std::sync::Mutex::new(BTreeMap::new()),
+        };
+        tracing::subscriber::set_global_default(tracing_subscriber::registry().with(layer))
+            .expect("the child's subscriber");
+    }
     let seed = std::env::var(CHILD_SEED)
         .ok()
         .and_then(|s| s.parse().ok())
@@ -114,12 +130,60 @@ fn crash_child_writer() {
             },
             _ => {
                 let id = EDITED[rng.below(EDITED.len() as u64) as usize];
-                store.undo(id, actor.clone(), None).map(drop)
+                common::undo_latest(&store, id, actor.clone(), None).map(drop)
             }
         };
         match result {
             Ok(()) | Err(StoreError::NothingToUndo { .. }) => {}
             Err(e) => panic!("change {n}: {e}"),
+        }
+    }
+}
+
+/// The child's tracing layer: reports each store step on stderr as `phase=NAME`, and at the
+/// chosen occurrence of the chosen step reports `paused phase=NAME` and stops the writer there
+/// for good (the parent kills it).
+struct PhaseLayer {
+    pause: Option<(String, usize)>,
+    seen: std::sync::Mutex<BTreeMap<String, usize>>,
+}
+
+impl<S: tracing::Subscriber> tracing_subscriber::Layer<S> for PhaseLayer {
+    fn on_event(&self, event: &tracing::Event<'_>, _: tracing_subscriber::layer::Context<'_, S>) {
+        if event.metadata().target() != "talks_bot::store::phase" {
+            return;
+        }
+        struct Phase(String);
+        impl tracing::field::Visit for Phase {
+            fn record_str(&mut self, field: &tracing::field::Field, value: &str) {
+                if field.name() == "phase" {
+                    self.0 = value.to_string();
+                }
+            }
+            fn record_debug(&mut self, _: &tracing::field::Field, _: &dyn std::fmt::Debug) {}
+        }
+        let mut phase = Phase(String::new());
+        event.record(&mut phase);
+        let phase = phase.0;
+        let count = {
+            let mut seen = self.seen.lock().unwrap();
+            let count = seen.entry(phase.clone()).or_default();
+            *count += 1;
+            *count
+        };
+        let mut err = std::io::stderr().lock();
+        let _ = writeln!(err, "phase={phase}");
+        if self
+            .pause
+            .as_ref()
+            .is_some_and(|(at, n)| *at == phase && *n == count)
+        {
+            let _ = writeln!(err, "paused phase={phase}");
+            let _ = err.flush();
+            drop(err);
+            loop {
+                std::thread::park();
+            }
         }
     }
 }
@@ -139,7 +203,7 @@ fn extra_fact(dir: &Path) -> Option<String> {
 #[derive(Default, Debug)]
 struct Stats {
     kills: usize,
-    /// Where each kill landed: the last step the child reported.
+    /// Where each kill landed: the step the child paused at.
     phases: BTreeMap<String, usize>,
     /// Kills after which recovery completed a pending change.
     completed: usize,
@@ -151,26 +215,24 @@ struct Stats {
 }
 
 #[test]
-fn sigkill_at_random_points_leaves_old_or_new_and_a_matching_journal() {
+fn sigkill_at_every_step_of_a_change_leaves_old_or_new_and_a_matching_journal() {
     let tmp = common::copy_knowledge();
     let dir = tmp.path().join("knowledge");
     let original: BTreeMap<String, Vec<u8>> = fact_files(&dir);
     let seed = std::env::var("TALKS_BOT_CRASH_SEED")
         .ok()
         .and_then(|s| s.parse().ok())
-        .unwrap_or_else(|| {
-            SystemTime::now()
-                .duration_since(UNIX_EPOCH)
-                .map(|d| d.as_nanos() as u64)
-                .unwrap_or(7)
-        });
-    eprintln!("crash test seed {seed} (set TALKS_BOT_CRASH_SEED to replay)");
+        .unwrap_or(DEFAULT_SEED);
+    eprintln!("crash test seed {seed} (TALKS_BOT_CRASH_SEED={seed} replays this run)");
     let mut rng = Rng(seed | 1);
     let exe = std::env::current_exe().unwrap();
     let mut stats = Stats::default();
     let started = Instant::now();
 
     for round in 0..KILLS {
+        // Every step in turn; which occurrence of it, and the child's operations, by the seed.
+        let target = TARGETS[round % TARGETS.len()];
+        let occurrence = 1 + rng.below(3);
         let mut child = Command::new(&exe)
             .args([
                 "--exact",
@@ -181,54 +243,43 @@ fn sigkill_at_random_points_leaves_old_or_new_and_a_matching_journal() {
             ])
             .env(CHILD_DIR, &dir)
             .env(CHILD_SEED, rng.next().to_string())
+            .env(CHILD_PAUSE, format!("{target}:{occurrence}"))
             .env_remove("RUST_LOG")
             .stdout(Stdio::null())
             .stderr(Stdio::piped())
             .spawn()
             .expect("spawn the child");
-        // A quarter of the kills come at a random moment; the others right after the child
-        // reports a chosen step (skipping a few occurrences), plus up to 3 ms, so every step of
-        // a change is hit, not only the slow load-and-check.
-        let target = (rng.below(4) != 0).then(|| TARGETS[rng.below(TARGETS.len() as u64) as usize]);
-        let wait = if target.is_some() {
-            Duration::from_secs(5)
-        } else {
-            Duration::from_millis(30 + rng.below(400))
-        };
-        let deadline = Instant::now() + wait;
-        let mut skip = rng.below(3);
         let lines = read_lines(child.stderr.take().unwrap());
         let mut log = Vec::new();
-        while let Some(left) = deadline.checked_duration_since(Instant::now()) {
-            let Ok(line) = lines.recv_timeout(left) else {
-                break;
-            };
-            let hit = target.is_some() && phase_of(&line) == target;
-            log.push(line);
-            if hit {
-                if skip == 0 {
-                    std::thread::sleep(Duration::from_micros(rng.below(3000)));
-                    break;
+        // Wait for the event (the child paused at its step), not for a time; the bound only
+        // turns a hang into a failure with the child's log.
+        let paused = loop {
+            match lines.recv_timeout(Duration::from_secs(60)) {
+                Ok(line) => {
+                    let paused = line.starts_with("paused ");
+                    log.push(line);
+                    if paused {
+                        break true;
+                    }
                 }
-                skip -= 1;
+                Err(_) => break false,
             }
-        }
+        };
         child.kill().expect("SIGKILL"); // Child::kill sends SIGKILL on Unix
         let status = child.wait().unwrap();
         log.extend(lines.iter());
+        assert!(
+            paused,
+            "seed {seed}, round {round}: the child never reached {target} #{occurrence}:\n{}",
+            log.join("\n")
+        );
         assert_eq!(
             status.signal(),
             Some(9),
-            "round {round}: the child stopped on its own:\n{}",
+            "seed {seed}, round {round}: the child stopped on its own:\n{}",
             log.join("\n")
         );
-        let phase = log
-            .iter()
-            .rev()
-            .find_map(|l| phase_of(l))
-            .unwrap_or("startup")
-            .to_string();
-        *stats.phases.entry(phase).or_default() += 1;
+        *stats.phases.entry(target.to_string()).or_default() += 1;
         stats.kills += 1;
 
         // Now and then the next child, not the test, finds the wreck: it recovers on open, and
@@ -243,27 +294,27 @@ fn sigkill_at_random_points_leaves_old_or_new_and_a_matching_journal() {
         stats.temps_removed += recovery.temps_removed;
     }
     stats.journal_entries = read_journal(&dir).len();
-    eprintln!("crash test: {stats:#?} in {:?}", started.elapsed());
+    eprintln!(
+        "crash test (seed {seed}): {stats:#?} in {:?}",
+        started.elapsed()
+    );
     assert_eq!(stats.kills, KILLS);
+    for target in TARGETS {
+        assert!(
+            stats
+                .phases
+                .get(target)
+                .is_some_and(|&n| n >= KILLS / TARGETS.len()),
+            "seed {seed}: every step was killed at: {stats:?}"
+        );
+    }
     assert!(
         stats.journal_entries >= KILLS / 3,
-        "the child made progress between kills: {stats:?}"
-    );
-    let writing = [
-        "pending",
-        "write-sources",
-        "write-fact",
-        "journal",
-        "clear-pending",
-    ];
-    let mid_change: usize = writing.iter().filter_map(|p| stats.phases.get(*p)).sum();
-    assert!(
-        mid_change >= KILLS / 5,
-        "many kills landed while a change was being written: {stats:?}"
+        "seed {seed}: the child made progress between kills: {stats:?}"
     );
     assert!(
         stats.completed > 0,
-        "recovery completed interrupted changes: {stats:?}"
+        "seed {seed}: recovery completed interrupted changes: {stats:?}"
     );
 }
 
@@ -291,12 +342,6 @@ fn read_lines(pipe: impl Read + Send + 'static) -> mpsc::Receiver<String> {
         }
     });
     rx
-}
-
-/// The step a trace line reports, e.g. `write-fact` from `... phase="write-fact" fact=...`.
-fn phase_of(line: &str) -> Option<&str> {
-    let rest = line.split("phase=").nth(1)?;
-    rest.trim_start_matches('"').split(['"', ' ']).next()
 }
 
 fn fact_files(dir: &Path) -> BTreeMap<String, Vec<u8>> {

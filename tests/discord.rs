@@ -12,10 +12,10 @@ use std::time::Duration;
 
 use serde_json::{json, Value};
 
+use support::discord_limits::limit_violations;
 use support::fake_discord::{self as fake, FakeDiscord, From, BOT_ID, GUILD_ID};
 use support::serving::{self, Serving};
 use talks_bot::config::{DiscordConfig, Registration};
-use talks_bot::discord::render::limit_violations;
 use talks_bot::discord::Shards;
 use talks_bot::knowledge::{Citation, Fact, KnowledgeBase, Source};
 use talks_bot::{Engine, MatchSettings};
@@ -427,7 +427,7 @@ async fn autocomplete_offers_at_most_25_fitting_questions() {
     let empty = bot.fake.id();
     bot.fake.dispatch(
         "INTERACTION_CREATE",
-        fake::autocomplete(empty, 7, CHANNEL, "ask", "question", ""),
+        fake::autocomplete(empty, 8, CHANNEL, "ask", "question", ""),
     );
     let typed = bot.fake.callback(typed).await;
     assert_eq!(typed.body["type"], 8);
@@ -445,6 +445,56 @@ async fn autocomplete_offers_at_most_25_fitting_questions() {
     let empty = bot.fake.callback(empty).await;
     assert_eq!(empty.body["data"]["choices"].as_array().unwrap().len(), 25);
     assert_fits(&empty.body["data"]);
+    bot.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn autocomplete_cuts_long_input_and_limits_each_member_lightly() {
+    let bot = Bot::start(|_| {}).await;
+    // 6,000 characters (Discord's most for an option) are read like a question: cut.
+    let long = "lavrov opened the meeting ".repeat(240);
+    let first = bot.fake.id();
+    let body = bot
+        .fake
+        .interact(fake::autocomplete(
+            first, 9, CHANNEL, "ask", "question", &long,
+        ))
+        .await
+        .body;
+    assert_eq!(body["type"], 8);
+    assert!(
+        !body["data"]["choices"].as_array().unwrap().is_empty(),
+        "{body}"
+    );
+    assert_fits(&body["data"]);
+    // The same member typing on at once is answered lightly (some requests get no choices);
+    // another member is answered in full.
+    let burst: Vec<u64> = (0..4).map(|_| bot.fake.id()).collect();
+    for &id in &burst {
+        bot.fake.dispatch(
+            "INTERACTION_CREATE",
+            fake::autocomplete(id, 9, CHANNEL, "ask", "question", "lavrov"),
+        );
+    }
+    let mut empty = 0;
+    for &id in &burst {
+        let body = bot.fake.callback(id).await.body;
+        empty += usize::from(
+            body["data"]["choices"]
+                .as_array()
+                .is_none_or(|c| c.is_empty()),
+        );
+    }
+    assert!(empty > 0, "the member's burst was limited");
+    let other = bot.fake.id();
+    let body = bot
+        .fake
+        .interact(fake::autocomplete(
+            other, 10, CHANNEL, "ask", "question", "lavrov",
+        ))
+        .await
+        .body;
+    assert!(!body["data"]["choices"].as_array().unwrap().is_empty());
     bot.stop().await;
 }
 
@@ -472,6 +522,29 @@ async fn buttons_record_votes_and_answer_follow_ups() {
     assert_eq!(feedback[0]["question"], "who took part?");
     assert_eq!(feedback[0]["user_id"], "9");
     assert!(feedback[0]["time"].as_str().unwrap().starts_with("20"));
+
+    // One vote per member per answer: pressing again, or the other button, changes the
+    // member's vote and adds no line; another member's vote is a line of its own.
+    for (user, custom_id) in [
+        (9, "tb:up:meeting-participants"),
+        (9, "tb:down:meeting-participants"),
+        (11, "tb:up:meeting-participants"),
+    ] {
+        bot.fake
+            .interact(fake::press(
+                bot.fake.id(),
+                user,
+                CHANNEL,
+                custom_id,
+                sent.clone(),
+            ))
+            .await;
+    }
+    let feedback = bot.feedback();
+    assert_eq!(feedback.len(), 2, "{feedback:?}");
+    let mine: Vec<&Value> = feedback.iter().filter(|f| f["user_id"] == "9").collect();
+    assert_eq!(mine.len(), 1);
+    assert_eq!(mine[0]["vote"], "not_helpful");
 
     let follow_up = custom_ids(&reply.body)
         .into_iter()
@@ -523,7 +596,123 @@ async fn buttons_record_votes_and_answer_follow_ups() {
             EPHEMERAL
         );
     }
-    assert_eq!(bot.feedback().len(), 1);
+    assert_eq!(bot.feedback().len(), 2);
+    bot.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn follow_up_and_suggestion_buttons_count_against_the_cooldown() {
+    let bot = Bot::start(|c| c.user_cooldown_seconds = 3600.0).await;
+    let reply = bot.fake.ask(bot.mention(7, "who took part?")).await;
+    let sent = fake::sent_message(bot.fake.id(), CHANNEL, &reply.body);
+    let follow_up = custom_ids(&reply.body)
+        .into_iter()
+        .find(|id| id.starts_with("tb:ask:"))
+        .expect("a follow-up");
+    // A "did you mean" suggestion from another member's question.
+    let unsure = bot.fake.ask(bot.mention(8, UNSURE)).await;
+    let suggestion = custom_ids(&unsure.body)
+        .into_iter()
+        .find(|id| id.starts_with("tb:ask:"))
+        .expect("a suggestion");
+    let unsure_sent = fake::sent_message(bot.fake.id(), CHANNEL, &unsure.body);
+    for (custom_id, message) in [(&follow_up, &sent), (&suggestion, &unsure_sent)] {
+        let response = bot
+            .fake
+            .interact(fake::press(
+                bot.fake.id(),
+                7,
+                CHANNEL,
+                custom_id,
+                message.clone(),
+            ))
+            .await;
+        let data = &response.body["data"];
+        assert!(
+            data["content"]
+                .as_str()
+                .unwrap_or("")
+                .starts_with("Please wait"),
+            "{custom_id}: {data}"
+        );
+        assert_eq!(data["flags"].as_u64().unwrap() & EPHEMERAL, EPHEMERAL);
+    }
+    bot.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_channel_cooldown_holds_for_every_member_of_the_channel() {
+    let bot = Bot::start(|c| c.channel_cooldown_seconds = 3600.0).await;
+    bot.fake.ask(bot.mention(7, "who took part?")).await;
+    // Another member in the same channel: no answer, a ⏳ on the message instead.
+    let second = bot.mention(8, "who opened the meeting?");
+    let second_id = second["id"].as_str().unwrap().to_string();
+    bot.fake.dispatch("MESSAGE_CREATE", second);
+    bot.fake
+        .wait_for("the ⏳ reaction", |r| {
+            r.method == "PUT"
+                && r.path
+                    .contains(&format!("/messages/{second_id}/reactions/"))
+        })
+        .await;
+    // In another channel the same member is answered.
+    let elsewhere = fake::message(
+        bot.fake.id(),
+        From::member(8, CHANNEL + 1),
+        &mention("who opened the meeting?"),
+        true,
+    );
+    bot.fake.ask(elsewhere).await;
+    assert!(bot
+        .replies()
+        .iter()
+        .all(|r| r.replies_to() != Some(&second_id)));
+    bot.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn answer_dms_and_answer_mentions_turn_each_off() {
+    // DMs off: a DM gets nothing, a mention is still answered.
+    let bot = Bot::start(|c| c.answer_dms = false).await;
+    let dm = fake::message(bot.fake.id(), From::dm(8), "who took part?", false);
+    let dm_id = dm["id"].as_str().unwrap().to_string();
+    bot.fake.dispatch("MESSAGE_CREATE", dm);
+    // Two answered round trips after it: the DM's handler has long run by then.
+    for _ in 0..2 {
+        bot.fake.ask(bot.mention(9, "who took part?")).await;
+    }
+    assert!(bot.replies().iter().all(|r| r.replies_to() != Some(&dm_id)));
+    assert!(!bot
+        .fake
+        .requests()
+        .iter()
+        .any(|r| r.path.contains("/channels/50008/")));
+    bot.stop().await;
+
+    // Mentions off: a mention gets nothing, a DM is still answered.
+    let bot = Bot::start(|c| c.answer_mentions = false).await;
+    let mentioned = bot.mention(9, "who took part?");
+    let mentioned_id = mentioned["id"].as_str().unwrap().to_string();
+    bot.fake.dispatch("MESSAGE_CREATE", mentioned);
+    for _ in 0..2 {
+        bot.fake
+            .ask(fake::message(
+                bot.fake.id(),
+                From::dm(8),
+                "who took part?",
+                false,
+            ))
+            .await;
+    }
+    assert!(bot
+        .replies()
+        .iter()
+        .all(|r| r.replies_to() != Some(&mentioned_id)));
+    assert!(!bot
+        .fake
+        .requests()
+        .iter()
+        .any(|r| r.path.contains("/reactions/")));
     bot.stop().await;
 }
 
@@ -753,6 +942,19 @@ async fn cooldowns_silence_messages_and_note_commands_while_others_are_answered(
     let again = bot.mention(7, "when was it?");
     let again_id = again["id"].as_str().unwrap().to_string();
     bot.fake.dispatch("MESSAGE_CREATE", again);
+    // The message over the cooldown gets one ⏳ reaction instead of an answer; a further one
+    // in the same window gets nothing.
+    let reacted = bot
+        .fake
+        .wait_for("the ⏳ reaction", |r| {
+            r.method == "PUT" && r.path.contains(&format!("/messages/{again_id}/reactions/"))
+        })
+        .await;
+    assert!(
+        reacted.path.ends_with("/reactions/%E2%8F%B3/@me"),
+        "{}",
+        reacted.path
+    );
     let note = bot
         .command(7, "ask", &[("question", "who took part")])
         .await;
@@ -768,11 +970,20 @@ async fn cooldowns_silence_messages_and_note_commands_while_others_are_answered(
         "{}",
         note.body
     );
+    bot.fake
+        .dispatch("MESSAGE_CREATE", bot.mention(7, "and who opened it?"));
     // Everyone else is still answered.
     bot.fake.ask(bot.mention(8, "who took part?")).await;
     let replies: Vec<_> = bot.replies();
     assert_eq!(replies.len(), 2);
     assert!(replies.iter().all(|r| r.replies_to() != Some(&again_id)));
+    let reactions = bot
+        .fake
+        .requests()
+        .iter()
+        .filter(|r| r.path.contains("/reactions/"))
+        .count();
+    assert_eq!(reactions, 1, "one reaction per cooldown window");
     bot.stop().await;
 }
 
@@ -853,6 +1064,81 @@ async fn a_burst_of_1000_messages_is_answered_in_full_and_leaves_nothing_behind(
         ids,
         "every message answered"
     );
+}
+
+/// Worst-case text for the matcher: Discord's longest message, of many distinct long words
+/// that each need typo correction.
+fn worst_case_question(seed: usize) -> String {
+    let mut text = String::new();
+    let mut n = seed;
+    while text.chars().count() < 1990 {
+        n = n
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        text.push_str(&format!("lavrovv{:x}moskow ", n % 100_000));
+    }
+    text.chars().take(1990).collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_burst_from_one_member_gets_one_answer_and_one_reaction_and_the_others_are_answered() {
+    const BURST: usize = 200;
+    let bot = Bot::start(|c| c.user_cooldown_seconds = 3600.0).await;
+    let mut burst = Vec::new();
+    for i in 0..BURST {
+        let message = bot.message(7, &mention(&worst_case_question(i)), true);
+        burst.push(message["id"].as_str().unwrap().to_string());
+        bot.fake.dispatch("MESSAGE_CREATE", message);
+    }
+    // Other members in another channel are answered, each once.
+    for user in 20..30u64 {
+        let message = fake::message(
+            bot.fake.id(),
+            From::member(user, CHANNEL + 1),
+            &mention("who took part?"),
+            true,
+        );
+        let reply = bot.fake.ask(message).await;
+        assert!(footer(&reply.body).contains("meeting-participants"));
+    }
+    // The member in the burst: one answer (or decline) and one ⏳, whatever the order.
+    bot.fake
+        .wait_until(
+            Duration::from_secs(60),
+            "the burst's reply and reaction",
+            |reqs| {
+                let replies = reqs
+                    .iter()
+                    .filter(|r| r.is_message_post())
+                    .filter(|r| {
+                        r.replies_to()
+                            .is_some_and(|id| burst.iter().any(|b| b == id))
+                    })
+                    .count();
+                let reactions = reqs
+                    .iter()
+                    .filter(|r| r.path.contains("/reactions/"))
+                    .count();
+                (replies == 1 && reactions == 1).then_some(())
+            },
+        )
+        .await;
+    let fake = bot.stop().await;
+    let replies = fake
+        .requests()
+        .iter()
+        .filter(|r| {
+            r.replies_to()
+                .is_some_and(|id| burst.iter().any(|b| b == id))
+        })
+        .count();
+    assert_eq!(replies, 1, "one answer for the whole burst");
+    let reactions = fake
+        .requests()
+        .iter()
+        .filter(|r| r.path.contains("/reactions/"))
+        .count();
+    assert_eq!(reactions, 1, "one reaction per cooldown window");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -984,6 +1270,14 @@ fn the_example_config_parses_and_documents_every_option() {
     );
     assert_eq!(config.discord.answer_mentions, defaults.answer_mentions);
     assert_eq!(config.matching, MatchSettings::default());
+    assert_eq!(
+        config.discord.feedback_retention_days,
+        defaults.feedback_retention_days
+    );
+    assert_eq!(
+        config.store.lock_timeout(),
+        talks_bot::store::DEFAULT_LOCK_TIMEOUT
+    );
     assert!(
         config.discord.api_base.is_none(),
         "production talks to Discord itself"
@@ -1001,12 +1295,16 @@ fn the_example_config_parses_and_documents_every_option() {
         "answer_mentions",
         "answer_dms",
         "answer_channels",
+        "moderation_guilds",
         "moderator_roles",
         "moderator_log_channel",
         "user_cooldown_seconds",
         "channel_cooldown_seconds",
         "feedback_log",
+        "feedback_retention_days",
         "api_base",
+        "[store]",
+        "lock_timeout_seconds",
     ] {
         assert!(
             text.contains(key),
@@ -1060,24 +1358,71 @@ fn serve_without_a_token_stops_at_once_and_says_where_to_put_it() {
     );
 }
 
+/// `talks-bot serve` against `fake`, from a config.toml in a temporary folder, with `RUST_LOG`
+/// set if given (else the binary's default filter). Its standard error is collected as it
+/// comes, so that a chatty log level never fills the pipe.
+struct ServeProcess {
+    child: tokio::process::Child,
+    stderr: tokio::task::JoinHandle<String>,
+    _dir: tempfile::TempDir,
+}
+
+impl ServeProcess {
+    fn start(fake: &FakeDiscord, rust_log: Option<&str>) -> ServeProcess {
+        let dir = tempfile::tempdir().unwrap();
+        let config = format!(
+            "[discord]\napi_base = \"{}\"\nuser_cooldown_seconds = 0\nfeedback_log = \"{}\"\n",
+            fake.rest_url,
+            dir.path().join("feedback.jsonl").display()
+        );
+        std::fs::write(dir.path().join("config.toml"), config).unwrap();
+        let mut command = tokio::process::Command::from(binary(dir.path()));
+        command
+            .arg("serve")
+            .env(talks_bot::config::TOKEN_ENV, fake::TOKEN)
+            .env_remove("RUST_LOG")
+            .stderr(std::process::Stdio::piped())
+            .kill_on_drop(true);
+        if let Some(filter) = rust_log {
+            command.env("RUST_LOG", filter);
+        }
+        let mut child = command.spawn().unwrap();
+        let mut pipe = child.stderr.take().unwrap();
+        let stderr = tokio::spawn(async move {
+            let mut text = String::new();
+            let _ = tokio::io::AsyncReadExt::read_to_string(&mut pipe, &mut text).await;
+            text
+        });
+        ServeProcess {
+            child,
+            stderr,
+            _dir: dir,
+        }
+    }
+
+    /// Sends SIGTERM and waits (at most 20 s) for the process to exit: its status and log.
+    async fn terminate(mut self) -> (std::process::ExitStatus, String) {
+        let pid = self.child.id().unwrap().to_string();
+        assert!(std::process::Command::new("kill")
+            .args(["-TERM", &pid])
+            .status()
+            .unwrap()
+            .success());
+        let status = tokio::time::timeout(Duration::from_secs(20), self.child.wait())
+            .await
+            .expect("exits within 20 s of SIGTERM")
+            .unwrap();
+        (status, self.stderr.await.unwrap())
+    }
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_binary_serves_from_config_toml_and_stops_cleanly_on_sigterm() {
     let fake = FakeDiscord::start().await;
-    let dir = tempfile::tempdir().unwrap();
-    let config = format!(
-        "[discord]\napi_base = \"{}\"\nuser_cooldown_seconds = 0\n",
-        fake.rest_url
-    );
-    std::fs::write(dir.path().join("config.toml"), config).unwrap();
-    let mut child = tokio::process::Command::from(binary(dir.path()))
-        .arg("serve")
-        .env(talks_bot::config::TOKEN_ENV, fake::TOKEN)
-        .stderr(std::process::Stdio::piped())
-        .kill_on_drop(true)
-        .spawn()
-        .unwrap();
+    let serve = ServeProcess::start(&fake, None);
     fake.wait_for("command registration", |r| r.method == "PUT")
         .await;
+    // A DM, a mention and a slash command, each with words of its own.
     let reply = fake
         .ask(fake::message(
             fake.id(),
@@ -1087,30 +1432,76 @@ async fn the_binary_serves_from_config_toml_and_stops_cleanly_on_sigterm() {
         ))
         .await;
     assert!(footer(&reply.body).contains("fact meeting-participants"));
-    let pid = child.id().unwrap().to_string();
-    assert!(std::process::Command::new("kill")
-        .args(["-TERM", &pid])
-        .status()
-        .unwrap()
-        .success());
-    let status = tokio::time::timeout(Duration::from_secs(20), child.wait())
-        .await
-        .expect("exits on SIGTERM")
-        .unwrap();
+    fake.ask(fake::message(
+        fake.id(),
+        From::member(9, CHANNEL),
+        &mention("who opened the meeting?"),
+        true,
+    ))
+    .await;
+    fake.interact(fake::command(
+        fake.id(),
+        10,
+        CHANNEL,
+        "ask",
+        &[("question", "when was the meeting held?")],
+    ))
+    .await;
+    let (status, stderr) = serve.terminate().await;
     assert!(status.success(), "{status}");
-    let mut stderr = String::new();
-    tokio::io::AsyncReadExt::read_to_string(&mut child.stderr.take().unwrap(), &mut stderr)
-        .await
-        .unwrap();
-    assert!(
-        stderr.contains("fact=meeting-participants"),
+    assert!(stderr.contains("fact=meeting-participants"), "{stderr}");
+    assert_eq!(
+        stderr.matches(" origin=").count(),
+        3,
         "one info line per question: {stderr}"
     );
     assert!(!stderr.contains(fake::TOKEN), "the token is never logged");
-    assert!(
-        !stderr.contains("who took part"),
-        "no message text at info level"
-    );
+    for words in ["who took part", "opened the meeting", "meeting held"] {
+        assert!(
+            !stderr.contains(words),
+            "no message text at the default level: {stderr}"
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_token_is_not_logged_even_at_trace_level() {
+    let fake = FakeDiscord::start().await;
+    let serve = ServeProcess::start(&fake, Some("trace"));
+    fake.wait_for("command registration", |r| r.method == "PUT")
+        .await;
+    fake.ask(fake::message(
+        fake.id(),
+        From::dm(8),
+        "who took part?",
+        false,
+    ))
+    .await;
+    let (status, stderr) = serve.terminate().await;
+    assert!(status.success(), "{status}");
+    assert!(stderr.contains("TRACE"), "trace logging is on");
+    assert!(!stderr.contains(fake::TOKEN), "the token is never logged");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sigterm_stops_serve_when_the_gateway_is_unreachable() {
+    let fake = FakeDiscord::start().await;
+    fake.unreachable_gateway().await;
+    let serve = ServeProcess::start(&fake, None);
+    // The bot got its gateway URL; its shard cannot connect and is queued again and again.
+    fake.wait_for("the gateway lookup", |r| r.path == "/api/v10/gateway/bot")
+        .await;
+    let (status, stderr) = serve.terminate().await;
+    assert!(status.success(), "{status}: {stderr}");
+    assert!(stderr.contains("shutting down"), "{stderr}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_empty_moderation_guilds_is_warned_about_at_start_up() {
+    let bot = Bot::start(|c| c.moderation_guilds.clear()).await;
+    let line = wait_for_log(&["moderation_guilds is empty", "moderator_roles"]).await;
+    assert!(line.contains("WARN"), "{line}");
+    bot.stop().await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -10,11 +10,11 @@ use std::time::Duration;
 
 use serde_json::{json, Value};
 
-use support::fake_discord::{self as fake, FakeDiscord, From, BOT_ID};
+use support::discord_limits::limit_violations;
+use support::fake_discord::{self as fake, FakeDiscord, From, BOT_ID, GUILD_ID};
 use support::serving::{self, Serving};
-use talks_bot::config::DiscordConfig;
+use talks_bot::config::{DiscordConfig, StoreConfig};
 use talks_bot::discord::moderation::REFUSAL;
-use talks_bot::discord::render::limit_violations;
 use talks_bot::discord::Shards;
 use talks_bot::{Engine, MatchSettings};
 
@@ -24,6 +24,9 @@ const MOD_ROLE: u64 = 6000;
 const MODERATOR: u64 = 501;
 const MEMBER: u64 = 502;
 const ADMIN: u64 = 503;
+/// A server the bot was invited to that is not one of its moderation servers.
+const OTHER_GUILD: u64 = 3999;
+const ADMINISTRATOR: u64 = 1 << 3;
 /// Send Messages and View Channel: an ordinary member.
 const MEMBER_PERMISSIONS: u64 = (1 << 11) | (1 << 10);
 const MANAGE_GUILD: u64 = 1 << 5;
@@ -39,18 +42,32 @@ struct Bot {
 }
 
 impl Bot {
+    /// The bot with the test server as its one moderation server.
     async fn start() -> Bot {
+        Bot::start_with(|_| {}).await
+    }
+
+    async fn start_with(configure: impl FnOnce(&mut DiscordConfig)) -> Bot {
+        Bot::start_with_store(configure, StoreConfig::default()).await
+    }
+
+    async fn start_with_store(
+        configure: impl FnOnce(&mut DiscordConfig),
+        store: StoreConfig,
+    ) -> Bot {
         let tmp = common::copy_knowledge();
         let dir = tmp.path().join("knowledge");
         let engine = Engine::load(&dir, MatchSettings::default()).expect("the copy loads");
         let fake = FakeDiscord::start().await;
-        let config = DiscordConfig {
+        let mut config = DiscordConfig {
             feedback_log: tmp.path().join("feedback.jsonl"),
+            moderation_guilds: vec![GUILD_ID],
             moderator_roles: vec![MOD_ROLE],
             moderator_log_channel: Some(LOG_CHANNEL),
             ..serving::config(&fake)
         };
-        let serving = Serving::start(&fake, engine, Shards::Auto, config).await;
+        configure(&mut config);
+        let serving = Serving::start_with_store(&fake, engine, Shards::Auto, config, store).await;
         Bot {
             fake,
             serving,
@@ -130,8 +147,18 @@ fn member(interaction: Value, moderator: bool) -> Value {
     }
 }
 
+/// Nobody can be pinged: no mention types parsed, no users or roles listed, and a reply does
+/// not ping the member it answers.
 fn assert_no_pings(body: &Value) {
-    assert_eq!(body["allowed_mentions"]["parse"], json!([]), "{body}");
+    let allowed = &body["allowed_mentions"];
+    assert_eq!(allowed["parse"], json!([]), "{body}");
+    for list in ["users", "roles"] {
+        assert!(
+            allowed[list].as_array().is_none_or(|l| l.is_empty()),
+            "{list}: {body}"
+        );
+    }
+    assert_ne!(allowed["replied_user"], json!(true), "{body}");
 }
 
 fn assert_fits(body: &Value) {
@@ -234,7 +261,9 @@ async fn fact_add_opens_a_form_whose_submission_is_saved_journaled_announced_and
     let bot = Bot::start().await;
     let registered = bot
         .fake
-        .wait_for("registration", |r| r.method == "PUT")
+        .wait_for("registration in the moderation server", |r| {
+            r.method == "PUT" && r.path.contains(&format!("/guilds/{GUILD_ID}/"))
+        })
         .await;
     let fact = registered
         .body
@@ -325,17 +354,26 @@ async fn fact_add_opens_a_form_whose_submission_is_saved_journaled_announced_and
     bot.stop().await;
 }
 
+/// Every `/fact` subcommand with the options it needs.
+fn every_subcommand() -> Vec<(&'static str, Vec<(&'static str, &'static str)>)> {
+    vec![
+        ("add", vec![]),
+        ("edit", vec![("id", "meeting-dates")]),
+        ("remove", vec![("id", "meeting-dates")]),
+        ("show", vec![("id", "meeting-dates")]),
+        ("history", vec![("id", "meeting-dates")]),
+        ("undo", vec![("id", "meeting-dates")]),
+        ("list", vec![]),
+        ("unanswered", vec![]),
+        ("reload", vec![]),
+    ]
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn members_without_the_role_or_permission_are_refused_and_nothing_changes() {
     let bot = Bot::start().await;
     let before = common::snapshot(&bot.dir);
-    for (sub, options) in [
-        ("add", vec![]),
-        ("edit", vec![("id", "meeting-dates")]),
-        ("remove", vec![("id", "meeting-dates")]),
-        ("undo", vec![("id", "meeting-dates")]),
-        ("reload", vec![]),
-    ] {
+    for (sub, options) in every_subcommand() {
         let (_, command) = bot.fact(MEMBER, false, sub, &options);
         let callback = bot.fake.interact(command).await;
         assert_eq!(callback.body["type"], 4, "{sub}: {}", callback.body);
@@ -568,13 +606,31 @@ async fn remove_asks_first_and_undo_brings_the_fact_back() {
         "{again}"
     );
 
+    // Undo asks first too, with a button for that change; two moderators pressing undo on it
+    // revert it once, and the second is told it was already undone.
     let (uid, undo) = bot.fact(MODERATOR, true, "undo", &[("id", id)]);
-    bot.fake.dispatch("INTERACTION_CREATE", undo);
-    let followup = bot.fake.followup(uid).await.body;
+    let reply = bot.fake.interact(undo).await.body;
+    assert_eq!(reply["data"]["flags"], EPHEMERAL);
+    let undo_button = button_ids(&reply["data"])[0].clone();
+    assert!(undo_button.starts_with("tbm:undo:1:"), "{undo_button}");
+    assert!(!path.exists(), "nothing undone before the confirmation");
+    let (first, press) = bot.press(MODERATOR, true, &undo_button);
+    bot.fake.dispatch("INTERACTION_CREATE", press);
+    let (second, press) = bot.press(ADMIN, true, &undo_button);
+    bot.fake.dispatch("INTERACTION_CREATE", press);
+    let mut answers = Vec::new();
+    for pid in [first, second] {
+        let body = bot.fake.original_edit(pid).await.body;
+        answers.push(body["content"].as_str().unwrap().to_string());
+    }
+    answers.sort();
+    assert!(answers[0].starts_with("Done"), "{answers:?}");
     assert!(
-        followup["content"].as_str().unwrap().starts_with("Done"),
-        "{followup}"
+        answers[1].starts_with("Nothing was undone") && answers[1].contains("already undone"),
+        "{answers:?}"
     );
+    assert_eq!(journal(&bot.dir).len(), 2, "one undo");
+    let _ = uid;
     let restored = std::fs::read_to_string(&path).expect("restored");
     assert!(restored.contains(&format!("id = \"{id}\"")), "{restored}");
     log_post(&bot.fake, 2).await;
@@ -659,6 +715,10 @@ async fn show_list_and_unanswered_fit_discord() {
     );
     assert!(description.contains("Why lilac?"));
     assert!(description.contains(declined), "{description}");
+    // Questions from every server, never who asked them.
+    for user in [MEMBER.to_string(), "user_id".to_string()] {
+        assert!(!body.to_string().contains(&user), "{body}");
+    }
     assert_no_pings(&body["data"]);
     bot.stop().await;
 }
@@ -666,17 +726,24 @@ async fn show_list_and_unanswered_fit_discord() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_broken_file_on_disk_is_reported_in_the_log_channel_and_by_reload() {
     let bot = Bot::start().await;
-    let question = "When was the intra-Palestinian meeting in Moscow held?";
-    let good = bot.ask(question).await.to_string();
-    std::fs::write(
-        bot.dir.join("facts/broken.toml"),
-        "id = \"broken\"\nthis is not toml\n",
-    )
-    .unwrap();
+    let question = Engine::load(&bot.dir, MatchSettings::default())
+        .unwrap()
+        .fact("lavrov-opening")
+        .unwrap()
+        .question
+        .clone();
+    let good = bot.ask(&question).await.to_string();
+    // A change that would alter this very answer, in a file that no longer passes the check
+    // (it pings): were the broken base swapped in, the answer would show it.
+    let path = bot.dir.join("facts/lavrov-opening.toml");
+    let original = std::fs::read_to_string(&path).unwrap();
+    let broken = original.replacen("answer = \"\"\"\n", "answer = \"\"\"\nBROKEN <@123>. ", 1);
+    assert_ne!(broken, original);
+    std::fs::write(&path, &broken).unwrap();
     let log = log_post_with(&bot.fake, "do not pass the check").await;
     let text = log["content"].as_str().unwrap();
     assert!(
-        text.contains("do not pass the check") && text.contains("broken.toml"),
+        text.contains("do not pass the check") && text.contains("lavrov-opening.toml"),
         "{text}"
     );
     assert_no_pings(&log);
@@ -693,10 +760,12 @@ async fn a_broken_file_on_disk_is_reported_in_the_log_channel_and_by_reload() {
         "{reply}"
     );
     // Still answering from the last good base.
-    let again = bot.ask(question).await.to_string();
-    assert!(again.contains("29 February") && good.contains("29 February"));
+    let again = bot.ask(&question).await.to_string();
+    assert!(good.contains("fact lavrov-opening"), "{good}");
+    assert_eq!(again, good.replace(&id_of(&good), &id_of(&again)));
+    assert!(!again.contains("BROKEN"), "{again}");
 
-    std::fs::remove_file(bot.dir.join("facts/broken.toml")).unwrap();
+    std::fs::write(&path, &original).unwrap();
     let fixed = log_post_with(&bot.fake, "pass the check again").await;
     assert!(
         fixed["content"]
@@ -734,5 +803,279 @@ async fn fact_ids_are_autocompleted_for_moderators_only() {
             .is_none_or(|c| c.is_empty()),
         "{body}"
     );
+    bot.stop().await;
+}
+
+/// The message id a reply answers (which differs between two asks of one question).
+fn id_of(body: &str) -> String {
+    let value: Value = serde_json::from_str(body).unwrap();
+    value["message_reference"]["message_id"]
+        .as_str()
+        .unwrap_or("")
+        .to_string()
+}
+
+/// The command names in a registration request's body.
+fn registered_names(body: &Value) -> Vec<String> {
+    body.as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|c| c["name"].as_str().map(str::to_string))
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn fact_is_registered_only_in_the_home_server_and_refused_from_any_other() {
+    let bot = Bot::start().await;
+    let global = bot
+        .fake
+        .wait_for("global registration", |r| {
+            r.method == "PUT"
+                && r.path == format!("/api/v10/applications/{}/commands", fake::APP_ID)
+        })
+        .await;
+    let names = registered_names(&global.body);
+    assert!(names.contains(&"ask".to_string()), "{names:?}");
+    assert!(!names.contains(&"fact".to_string()), "{names:?}");
+    let home = bot
+        .fake
+        .wait_for("registration in the home server", |r| {
+            r.method == "PUT"
+                && r.path
+                    == format!(
+                        "/api/v10/applications/{}/guilds/{GUILD_ID}/commands",
+                        fake::APP_ID
+                    )
+        })
+        .await;
+    assert_eq!(registered_names(&home.body), ["fact"]);
+
+    // From another server, by any route: an administrator there, even one who holds the
+    // moderator role, is refused privately and nothing changes.
+    let before = common::snapshot(&bot.dir);
+    let elsewhere = |interaction: Value| {
+        let interaction = fake::as_member(interaction, &[MOD_ROLE], ADMINISTRATOR | MANAGE_GUILD);
+        fake::in_guild(interaction, OTHER_GUILD)
+    };
+    for (sub, options) in every_subcommand() {
+        let command = fake::subcommand(bot.fake.id(), ADMIN, CHANNEL, "fact", sub, &options);
+        let callback = bot.fake.interact(elsewhere(command)).await;
+        assert_eq!(callback.body["type"], 4, "{sub}: {}", callback.body);
+        assert_eq!(callback.body["data"]["content"], REFUSAL, "{sub}");
+        assert_eq!(callback.body["data"]["flags"], EPHEMERAL, "{sub}");
+    }
+    let form = new_fact_form("tass-2024-02-29-lavrov");
+    let submit = fake::modal_submit(bot.fake.id(), ADMIN, CHANNEL, "tbm:add", &pairs(&form));
+    let callback = bot.fake.interact(elsewhere(submit)).await;
+    assert_eq!(callback.body["data"]["content"], REFUSAL);
+    assert_eq!(callback.body["data"]["flags"], EPHEMERAL);
+    let version = talks_bot::store::Store::open(&bot.dir)
+        .unwrap()
+        .show("meeting-dates")
+        .unwrap()
+        .version;
+    let message = fake::sent_message(bot.fake.id(), CHANNEL, &json!({"content": "x"}));
+    let press = fake::press(
+        bot.fake.id(),
+        ADMIN,
+        CHANNEL,
+        &format!("tbm:rm:{version}:meeting-dates"),
+        message,
+    );
+    let callback = bot.fake.interact(elsewhere(press)).await;
+    assert_eq!(callback.body["data"]["content"], REFUSAL);
+    assert_eq!(callback.body["data"]["flags"], EPHEMERAL);
+    for (sub, option) in [("edit", "id"), ("list", "topic")] {
+        let request = fake::subcommand_autocomplete(
+            bot.fake.id(),
+            ADMIN,
+            CHANNEL,
+            ("fact", sub, option),
+            "m",
+        );
+        let body = bot.fake.interact(elsewhere(request)).await.body;
+        assert!(
+            body["data"]["choices"]
+                .as_array()
+                .is_none_or(|c| c.is_empty()),
+            "{sub}: {body}"
+        );
+    }
+    let mut after = common::snapshot(&bot.dir);
+    let mut before = before;
+    for files in [&mut before, &mut after] {
+        files.remove(Path::new(".lock"));
+    }
+    assert_eq!(before, after, "nothing changed");
+    assert!(bot.fake.posts_in(LOG_CHANNEL).is_empty());
+    bot.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn without_home_servers_only_moderator_roles_may_moderate() {
+    let bot = Bot::start_with(|config| config.moderation_guilds.clear()).await;
+    let global = bot
+        .fake
+        .wait_for("global registration", |r| {
+            r.method == "PUT" && r.path.ends_with("/commands")
+        })
+        .await;
+    assert!(registered_names(&global.body).contains(&"fact".to_string()));
+    // Manage Server or Administrator, in this server or any other, grants nothing.
+    for guild in [GUILD_ID, OTHER_GUILD] {
+        let command = fake::subcommand(bot.fake.id(), ADMIN, CHANNEL, "fact", "add", &[]);
+        let command = fake::as_member(command, &[], ADMINISTRATOR | MANAGE_GUILD);
+        let callback = bot.fake.interact(fake::in_guild(command, guild)).await;
+        assert_eq!(callback.body["data"]["content"], REFUSAL, "{guild}");
+    }
+    // The moderator role does, wherever the member uses it.
+    let command = fake::subcommand(bot.fake.id(), MODERATOR, CHANNEL, "fact", "add", &[]);
+    let command = fake::as_member(command, &[MOD_ROLE], MEMBER_PERMISSIONS);
+    let callback = bot
+        .fake
+        .interact(fake::in_guild(command, OTHER_GUILD))
+        .await;
+    assert_eq!(callback.body["type"], MODAL, "{}", callback.body);
+    bot.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn hostile_text_in_any_form_field_or_source_url_is_refused_and_nothing_changes() {
+    let bot = Bot::start().await;
+    let before = files_without_lock(&bot.dir);
+    // (input, how to spoil it, the text the refusal names)
+    type Spoil = Box<dyn Fn(&str) -> String>;
+    let spoil: Vec<(usize, Spoil, &str)> = vec![
+        (
+            0,
+            Box::new(|q| q.replacen("?", " <@123>?", 1)),
+            "mention syntax",
+        ),
+        (
+            0,
+            Box::new(|q| format!("{q}\nping @here")),
+            "mention syntax",
+        ),
+        (1, Box::new(|a| format!("{a} <@&55>")), "mention syntax"),
+        (
+            1,
+            Box::new(|a| format!("{a} [TASS](https://evil.example)")),
+            "masked link",
+        ),
+        (
+            1,
+            Box::new(|a| format!("{a}\u{1b}[2J")),
+            "control character",
+        ),
+        (
+            2,
+            Box::new(|t| t.replacen("The meeting", "The meeting @everyone", 1)),
+            "mention syntax",
+        ),
+        (2, Box::new(|t| format!("{t}\n<#4000>")), "mention syntax"),
+        (
+            2,
+            Box::new(|t| t.replacen("The meeting", "The meeting\u{202e}", 1)),
+            "direction override",
+        ),
+        (
+            3,
+            Box::new(|_| "https://example.org/<@123>".into()),
+            "mention syntax",
+        ),
+        (
+            3,
+            Box::new(|s| format!("{s}\nnote: ask <@123>")),
+            "mention syntax",
+        ),
+        (
+            4,
+            Box::new(|_| "because @everyone".into()),
+            "mention syntax",
+        ),
+    ];
+    for (input, change, says) in spoil {
+        let mut form = new_fact_form("tass-2024-02-29-lavrov");
+        form[input].1 = change(&form[input].1);
+        let reply = bot.submit_and_wait("tbm:add", &pairs(&form)).await;
+        let content = reply["content"].as_str().unwrap();
+        assert!(
+            content.starts_with("Nothing was saved") && content.contains(says),
+            "{}: {content}",
+            form[input].0
+        );
+        assert_no_pings(&reply);
+    }
+    assert_eq!(files_without_lock(&bot.dir), before, "nothing changed");
+    bot.stop().await;
+}
+
+fn files_without_lock(dir: &Path) -> std::collections::BTreeMap<PathBuf, Vec<u8>> {
+    let mut files = common::snapshot(dir);
+    files.remove(Path::new(".lock"));
+    files
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn feedback_older_than_the_retention_is_dropped_at_start() {
+    let old = talks_bot::store::rfc3339(
+        std::time::SystemTime::now() - Duration::from_secs(40 * 24 * 3600),
+    );
+    let recent = talks_bot::store::rfc3339(std::time::SystemTime::now());
+    let lines = [
+        format!(
+            r#"{{"time":"{old}","fact_id":null,"question":"An old question?","vote":"unanswered","user_id":"1"}}"#
+        ),
+        format!(
+            r#"{{"time":"{recent}","fact_id":null,"question":"A recent question?","vote":"unanswered","user_id":"2"}}"#
+        ),
+    ];
+    let mut feedback = None;
+    let bot = Bot::start_with(|config| {
+        config.feedback_retention_days = 30;
+        std::fs::write(&config.feedback_log, lines.join("\n") + "\n").unwrap();
+        feedback = Some(config.feedback_log.clone());
+    })
+    .await;
+    let (_, unanswered) = bot.fact(MODERATOR, true, "unanswered", &[]);
+    let body = bot.fake.interact(unanswered).await.body;
+    let description = body["data"]["embeds"][0]["description"].as_str().unwrap();
+    assert!(description.contains("A recent question?"), "{description}");
+    assert!(!description.contains("An old question?"), "{description}");
+    let kept = std::fs::read_to_string(feedback.unwrap()).unwrap();
+    assert!(
+        !kept.contains("An old question?"),
+        "deleted from the file: {kept}"
+    );
+    bot.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_change_while_another_process_holds_the_folder_is_told_to_try_again() {
+    let store = StoreConfig {
+        lock_timeout_seconds: 0.2,
+    };
+    let bot = Bot::start_with_store(|_| {}, store).await;
+    let held = std::fs::OpenOptions::new()
+        .write(true)
+        .open(bot.dir.join(".lock"))
+        .unwrap();
+    held.lock().unwrap();
+    let form = new_fact_form("tass-2024-02-29-lavrov");
+    let reply = bot.submit_and_wait("tbm:add", &pairs(&form)).await;
+    let content = reply["content"].as_str().unwrap();
+    assert!(
+        content.contains("being changed by another process; try again"),
+        "{content}"
+    );
+    // Reading goes on meanwhile.
+    let (_, show) = bot.fact(MODERATOR, true, "show", &[("id", "meeting-dates")]);
+    let body = bot.fake.interact(show).await.body;
+    assert_eq!(body["data"]["flags"], EPHEMERAL);
+    assert!(body["data"]["embeds"][0]["description"]
+        .as_str()
+        .unwrap()
+        .contains("meeting-dates"));
+    held.unlock().unwrap();
     bot.stop().await;
 }

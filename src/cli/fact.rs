@@ -2,9 +2,10 @@
 //! [`Store`], with the same rules as Discord's `/fact`. Each function makes one store call and
 //! renders the result; a refusal is written to `err` and gives `Ok(false)` (exit code 1).
 
-use std::io::{self, Read, Write};
+use std::io::{self, Write};
 use std::path::Path;
 
+use super::input::{read_all, MAX_INPUT_BYTES};
 use super::CliError;
 use crate::store::{changes_text, parse_fact, Actor, Change, Entry, Store, StoreError, Version};
 
@@ -12,16 +13,16 @@ use crate::store::{changes_text, parse_fact, Actor, Change, Entry, Store, StoreE
 /// `edit --file`, which then takes the version from it.
 pub const VERSION_PREFIX: &str = "# version: ";
 
-/// Reads the fact file given to `--file`; `-` is standard input.
+/// Reads the fact file given to `--file`; `-` is standard input, read whole up to
+/// [`MAX_INPUT_BYTES`] (a larger input is refused, never cut).
 pub fn read_input(path: &Path) -> Result<String, CliError> {
-    let mut text = String::new();
     if path == Path::new("-") {
-        io::stdin().lock().take(1 << 20).read_to_string(&mut text)?;
-    } else {
-        text = std::fs::read_to_string(path)
-            .map_err(|e| CliError::Failed(format!("cannot read `{}`: {e}", path.display())))?;
+        return Ok(read_all(io::stdin().lock(), MAX_INPUT_BYTES)?);
     }
-    Ok(text)
+    let file = std::fs::File::open(path)
+        .map_err(|e| CliError::Failed(format!("cannot read `{}`: {e}", path.display())))?;
+    read_all(file, MAX_INPUT_BYTES)
+        .map_err(|e| CliError::Failed(format!("`{}`: {e}", path.display())))
 }
 
 /// `fact add --file F`.
@@ -82,15 +83,25 @@ pub fn remove(
     finish(result, out, err)
 }
 
-/// `fact undo ID`.
+/// `fact undo ID [--change SEQ]`: reverts change SEQ (refused if it is undone already or no
+/// longer the latest); without it, the latest change not yet undone (no such check).
 pub fn undo(
     store: &Store,
     id: &str,
+    seq: Option<u64>,
     reason: Option<&str>,
     out: &mut impl Write,
     err: &mut impl Write,
 ) -> Result<bool, CliError> {
-    finish(store.undo(id, Actor::cli(), reason), out, err)
+    let seq = match seq {
+        Some(seq) => Ok(seq),
+        None => store.undo_target(id).map(|entry| entry.seq),
+    };
+    finish(
+        seq.and_then(|seq| store.undo(id, seq, Actor::cli(), reason)),
+        out,
+        err,
+    )
 }
 
 /// `fact show ID`: the `# version:` line, then the file as stored.

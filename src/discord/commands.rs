@@ -7,8 +7,11 @@ use std::time::{Instant, SystemTime, UNIX_EPOCH};
 use poise::serenity_prelude as serenity;
 
 use super::data::{user_error, Context, Data, Error};
-use super::events::{answer_question, question_text, Origin};
+use super::events::{answer_question, note_declined, question_text, Origin};
 use super::render::{self, Reply};
+
+/// The name of the moderators' command group (registered only in `moderation_guilds` when set).
+pub const MODERATION_COMMAND: &str = "fact";
 
 /// Every command the bot registers, in one place.
 pub fn commands() -> Vec<poise::Command<Data, Error>> {
@@ -33,11 +36,9 @@ pub async fn ask(
 ) -> Result<(), Error> {
     take_cooldown(ctx)?;
     // The submitted text is matched again: an autocomplete choice is only a suggestion.
-    let (reply, answered) = answer_question(&ctx.data().engine.load(), &question, Origin::Command);
+    let (reply, handled) = answer_question(&ctx.data().engine.load(), &question, Origin::Command);
     ctx.send(reply.to_command_reply(false)).await?;
-    if !answered {
-        super::moderation::note_unanswered(ctx.data(), &question, ctx.author().id.get()).await;
-    }
+    note_declined(ctx.data(), handled, &question, ctx.author().id.get()).await;
     Ok(())
 }
 
@@ -107,10 +108,10 @@ pub async fn answer_message(ctx: Context<'_>, message: serenity::Message) -> Res
     if question.is_empty() {
         return Err(user_error("That message has no text I can read."));
     }
-    let (reply, answered) =
+    let (reply, handled) =
         answer_question(&ctx.data().engine.load(), &question, Origin::MessageCommand);
     // An answer is for everyone; a refusal only for the member who asked for it.
-    ctx.send(reply.to_command_reply(!answered)).await?;
+    ctx.send(reply.to_command_reply(!handled.answered)).await?;
     Ok(())
 }
 
@@ -119,8 +120,18 @@ async fn complete_question(
     ctx: Context<'_>,
     partial: &str,
 ) -> serenity::CreateAutocompleteResponse {
+    // Autocomplete comes with every keystroke: a light per-member limit, and the text cut
+    // like a question, keep one member's typing from costing the others.
+    if !ctx
+        .data()
+        .autocomplete
+        .allow(ctx.author().id.get(), Instant::now())
+    {
+        return serenity::CreateAutocompleteResponse::new();
+    }
+    let partial = crate::text::clean_input(partial);
     let engine = ctx.data().engine.load();
-    let completions = engine.complete(partial, render::limits::CHOICES);
+    let completions = engine.complete(&partial.text, render::limits::CHOICES);
     render::choices(completions.iter().map(|c| c.text))
 }
 
@@ -132,7 +143,7 @@ fn take_cooldown(ctx: Context<'_>) -> Result<(), Error> {
             ctx.channel_id().get(),
             Instant::now(),
         )
-        .map_err(|wait| user_error(wait.note()))
+        .map_err(|refusal| user_error(refusal.wait.note()))
 }
 
 /// When any file of the knowledge folder last changed, in Unix seconds.

@@ -1,5 +1,6 @@
 //! Per-user and per-channel cooldowns: how often a member may ask, and how often the bot
-//! answers in one channel. The clock is passed in, so the rules are tested without waiting.
+//! answers in one channel; and a light per-member rate limit for autocomplete. The clock is
+//! passed in, so the rules are tested without waiting.
 
 use std::collections::HashMap;
 use std::sync::Mutex;
@@ -39,12 +40,28 @@ impl Wait {
     }
 }
 
+/// A question refused by a cooldown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Refusal {
+    pub wait: Wait,
+    /// The first refusal in this cooldown window (for the member, or the channel): the one a
+    /// member is told about; the others are dropped quietly.
+    pub first: bool,
+}
+
+/// When a user asked and a channel was answered, and whether a refusal was shown since.
+#[derive(Debug, Clone, Copy)]
+struct Last {
+    at: Instant,
+    refused: bool,
+}
+
 /// The last time each user asked and each channel was answered.
 #[derive(Debug)]
 pub struct Cooldowns {
     user: Duration,
     channel: Duration,
-    last: Mutex<HashMap<Key, Instant>>,
+    last: Mutex<HashMap<Key, Last>>,
 }
 
 impl Cooldowns {
@@ -58,31 +75,61 @@ impl Cooldowns {
 
     /// Takes a question from `user` in `channel` at `now`, or says how long to wait. A question
     /// that is refused does not restart either cooldown.
-    pub fn take(&self, user: u64, channel: u64, now: Instant) -> Result<(), Wait> {
+    pub fn take(&self, user: u64, channel: u64, now: Instant) -> Result<(), Refusal> {
+        self.ask(user, channel, now, true)
+    }
+
+    /// Whether a question from `user` in `channel` would be taken at `now`, without taking it
+    /// (for messages that are answered only if they match; take it when they do).
+    pub fn check(&self, user: u64, channel: u64, now: Instant) -> Result<(), Refusal> {
+        self.ask(user, channel, now, false)
+    }
+
+    fn ask(&self, user: u64, channel: u64, now: Instant, take: bool) -> Result<(), Refusal> {
         let mut last = self
             .last
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner());
-        let left = |last: &HashMap<Key, Instant>, key: Key, cooldown: Duration| {
-            let then = *last.get(&key)?;
-            let passed = now.saturating_duration_since(then);
-            (passed < cooldown).then(|| cooldown - passed)
-        };
-        if let Some(wait) = left(&last, Key::User(user), self.user) {
-            return Err(Wait::User(wait));
+        let waits = [
+            (
+                Key::User(user),
+                self.user,
+                Wait::User as fn(Duration) -> Wait,
+            ),
+            (Key::Channel(channel), self.channel, Wait::Channel),
+        ];
+        for (key, cooldown, wait) in waits {
+            let Some(then) = last.get_mut(&key) else {
+                continue;
+            };
+            let passed = now.saturating_duration_since(then.at);
+            if passed < cooldown {
+                let first = take && !then.refused;
+                if take {
+                    then.refused = true;
+                }
+                return Err(Refusal {
+                    wait: wait(cooldown - passed),
+                    first,
+                });
+            }
         }
-        if let Some(wait) = left(&last, Key::Channel(channel), self.channel) {
-            return Err(Wait::Channel(wait));
+        if !take {
+            return Ok(());
         }
         if last.len() >= PRUNE_AT {
             let longest = self.user.max(self.channel);
-            last.retain(|_, then| now.saturating_duration_since(*then) < longest);
+            last.retain(|_, then| now.saturating_duration_since(then.at) < longest);
         }
+        let fresh = Last {
+            at: now,
+            refused: false,
+        };
         if !self.user.is_zero() {
-            last.insert(Key::User(user), now);
+            last.insert(Key::User(user), fresh);
         }
         if !self.channel.is_zero() {
-            last.insert(Key::Channel(channel), now);
+            last.insert(Key::Channel(channel), fresh);
         }
         Ok(())
     }
@@ -97,6 +144,42 @@ impl Cooldowns {
     }
 }
 
+/// A light per-member rate limit: at most one call per `every` (autocomplete requests, which
+/// Discord sends as a member types).
+#[derive(Debug)]
+pub struct RateLimit {
+    every: Duration,
+    last: Mutex<HashMap<u64, Instant>>,
+}
+
+impl RateLimit {
+    pub fn new(every: Duration) -> Self {
+        RateLimit {
+            every,
+            last: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// True when `user` may make a call at `now` (and it is counted).
+    pub fn allow(&self, user: u64, now: Instant) -> bool {
+        let mut last = self
+            .last
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        if let Some(then) = last.get(&user) {
+            if now.saturating_duration_since(*then) < self.every {
+                return false;
+            }
+        }
+        if last.len() >= PRUNE_AT {
+            let every = self.every;
+            last.retain(|_, then| now.saturating_duration_since(*then) < every);
+        }
+        last.insert(user, now);
+        true
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -108,7 +191,14 @@ mod tests {
         assert!(cooldowns.take(1, 10, t0).is_ok());
         assert!(matches!(
             cooldowns.take(1, 10, t0 + Duration::from_secs(1)),
-            Err(Wait::User(_))
+            Err(Refusal {
+                wait: Wait::User(_),
+                first: true
+            })
+        ));
+        assert!(matches!(
+            cooldowns.take(1, 10, t0 + Duration::from_secs(2)),
+            Err(Refusal { first: false, .. })
         ));
         assert!(cooldowns.take(2, 10, t0 + Duration::from_secs(1)).is_ok());
         assert!(cooldowns.take(1, 10, t0 + Duration::from_secs(3)).is_ok());
@@ -119,12 +209,34 @@ mod tests {
         let cooldowns = Cooldowns::new(0.0, 5.0);
         let t0 = Instant::now();
         assert!(cooldowns.take(1, 10, t0).is_ok());
+        assert!(cooldowns.check(2, 10, t0 + Duration::from_secs(2)).is_err());
         let wait = cooldowns
             .take(2, 10, t0 + Duration::from_secs(2))
-            .unwrap_err();
+            .unwrap_err()
+            .wait;
         assert_eq!(wait, Wait::Channel(Duration::from_secs(3)));
         assert!(wait.note().contains("3 s"));
         assert!(cooldowns.take(2, 11, t0 + Duration::from_secs(2)).is_ok());
+    }
+
+    #[test]
+    fn a_check_takes_nothing() {
+        let cooldowns = Cooldowns::new(3.0, 0.0);
+        let t0 = Instant::now();
+        assert!(cooldowns.check(1, 10, t0).is_ok());
+        assert!(cooldowns.check(1, 10, t0).is_ok());
+        assert!(cooldowns.take(1, 10, t0).is_ok());
+        assert!(cooldowns.check(1, 10, t0).is_err());
+    }
+
+    #[test]
+    fn the_rate_limit_allows_one_call_per_period() {
+        let limit = RateLimit::new(Duration::from_millis(200));
+        let t0 = Instant::now();
+        assert!(limit.allow(1, t0));
+        assert!(!limit.allow(1, t0 + Duration::from_millis(100)));
+        assert!(limit.allow(2, t0 + Duration::from_millis(100)));
+        assert!(limit.allow(1, t0 + Duration::from_millis(200)));
     }
 
     #[test]

@@ -6,7 +6,7 @@ use std::sync::Arc;
 use crate::config::DiscordConfig;
 use crate::engine::SharedEngine;
 
-use super::cooldown::Cooldowns;
+use super::cooldown::{Cooldowns, RateLimit};
 use super::feedback::FeedbackLog;
 use super::moderation::Moderation;
 
@@ -16,6 +16,8 @@ pub struct Data {
     pub engine: SharedEngine,
     pub config: Arc<DiscordConfig>,
     pub cooldowns: Cooldowns,
+    /// Autocomplete requests per member.
+    pub autocomplete: RateLimit,
     pub feedback: FeedbackLog,
     /// The store and kept drafts of `/fact`.
     pub moderation: Moderation,

@@ -7,12 +7,34 @@ use std::time::Instant;
 use poise::serenity_prelude as serenity;
 use serenity::{ComponentInteraction, CreateInteractionResponse, FullEvent, Interaction, Message};
 
+use super::cooldown::Refusal;
 use super::data::{Data, Error};
 use super::feedback::{Feedback, Vote};
 use super::moderation;
 use super::render::{self, Action, Reply};
-use crate::answer::Answer;
+use crate::answer::{Answer, Outcome};
 use crate::engine::Engine;
+
+/// What became of a question, without borrowing the engine snapshot (so it can be passed on
+/// across an await).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Handled {
+    pub answered: bool,
+    /// Declined, or only suggestions: noted for `/fact unanswered`.
+    pub unanswered: bool,
+}
+
+impl Handled {
+    fn of(answer: &Answer<'_>) -> Handled {
+        Handled {
+            answered: answer.is_answered(),
+            unanswered: matches!(answer.outcome, Outcome::Declined | Outcome::Unsure),
+        }
+    }
+}
+
+/// The reaction a member over the cooldown gets on their message, once per cooldown window.
+pub const WAIT_REACTION: char = '\u{23f3}';
 
 /// What a member sees when something failed on our side.
 pub const APOLOGY: &str = "Sorry, something went wrong on my side. Please try again in a moment.";
@@ -53,11 +75,24 @@ pub async fn handle(
 }
 
 /// Answers a question with a snapshot of the engine, logging the outcome (the question itself
-/// only at debug level).
-pub fn answer_question(engine: &Engine, question: &str, origin: Origin) -> (Reply, bool) {
+/// only at debug level). The outcome is passed on (to [`note_declined`]), never asked again.
+pub fn answer_question(engine: &Engine, question: &str, origin: Origin) -> (Reply, Handled) {
     let answer = engine.ask(question);
     log_answer(&answer, origin);
-    (render::answer(&answer), answer.is_answered())
+    (render::answer(&answer), Handled::of(&answer))
+}
+
+/// Notes a question the bot declined (or only offered suggestions for) in the feedback log,
+/// for `/fact unanswered`. Greetings, help and empty messages are not noted; a failure is
+/// logged.
+pub async fn note_declined(data: &Data, handled: Handled, question: &str, user: u64) {
+    if !handled.unanswered {
+        return;
+    }
+    let feedback = Feedback::now(Vote::Declined, user, question, None);
+    if let Err(error) = data.feedback.record(&feedback).await {
+        tracing::error!(path = %data.feedback.path().display(), %error, "could not note a declined question");
+    }
 }
 
 fn log_answer(answer: &Answer<'_>, origin: Origin) {
@@ -100,24 +135,32 @@ async fn on_message(ctx: &serenity::Context, data: &Data, message: &Message) -> 
     if matches!(origin, Origin::Channel) && !looks_like_question(&question) {
         return Ok(());
     }
-    let (reply, answered) = {
+    // The cooldown comes before any matching: a member over it costs no work. Un-mentioned
+    // messages get an answer or nothing (no refusals to people who did not ask us), and
+    // chatter does not count against anyone's cooldown, so there it is only checked here and
+    // taken once the message is known to be answered.
+    let (user, channel) = (message.author.id.get(), message.channel_id.get());
+    let cooldown = if matches!(origin, Origin::Channel) {
+        data.cooldowns.check(user, channel, Instant::now())
+    } else {
+        data.cooldowns.take(user, channel, Instant::now())
+    };
+    if let Err(refusal) = cooldown {
+        return over_cooldown(ctx, message, origin, refusal).await;
+    }
+    let (reply, handled) = {
         let engine = data.engine.load();
         let answer = engine.ask(&question);
-        // Un-mentioned messages get an answer or nothing: no refusals to people who did not
-        // ask us, and chatter does not count against anyone's cooldown.
-        if matches!(origin, Origin::Channel) && !answer.is_answered() {
-            return Ok(());
-        }
-        let author = message.author.id;
-        if let Err(wait) =
-            data.cooldowns
-                .take(author.get(), message.channel_id.get(), Instant::now())
-        {
-            tracing::debug!(user = %author, ?wait, "cooldown: message ignored");
-            return Ok(());
+        if matches!(origin, Origin::Channel) {
+            if !answer.is_answered() {
+                return Ok(());
+            }
+            if let Err(refusal) = data.cooldowns.take(user, channel, Instant::now()) {
+                return over_cooldown(ctx, message, origin, refusal).await;
+            }
         }
         log_answer(&answer, origin);
-        (render::answer(&answer), answer.is_answered())
+        (render::answer(&answer), Handled::of(&answer))
     };
     if let Err(error) = message
         .channel_id
@@ -126,8 +169,27 @@ async fn on_message(ctx: &serenity::Context, data: &Data, message: &Message) -> 
     {
         tracing::error!(channel = %message.channel_id, message_id = %message.id, %error, "could not send a reply");
     }
-    if !answered {
-        moderation::note_unanswered(data, &question, message.author.id.get()).await;
+    note_declined(data, handled, &question, user).await;
+    Ok(())
+}
+
+/// A message over the cooldown: the first one in the window (of a member who asked us) gets
+/// a reaction, the rest nothing.
+async fn over_cooldown(
+    ctx: &serenity::Context,
+    message: &Message,
+    origin: Origin,
+    refusal: Refusal,
+) -> Result<(), Error> {
+    tracing::debug!(user = %message.author.id, wait = ?refusal.wait, "cooldown: message not answered");
+    if refusal.first && !matches!(origin, Origin::Channel) {
+        // Straight to the API: `Message::react` would first look the server up in the cache.
+        let react = message
+            .channel_id
+            .create_reaction(&ctx.http, message.id, WAIT_REACTION);
+        if let Err(error) = react.await {
+            tracing::warn!(channel = %message.channel_id, message_id = %message.id, %error, "could not react to a message over the cooldown");
+        }
     }
     Ok(())
 }
@@ -174,7 +236,7 @@ async fn on_press(
                 data.cooldowns
                     .take(press.user.id.get(), press.channel_id.get(), Instant::now());
             match (cooldown, engine.answer_fact(&fact_id)) {
-                (Err(wait), _) => (Reply::text(&wait.note()), true),
+                (Err(refusal), _) => (Reply::text(&refusal.wait.note()), true),
                 (Ok(()), None) => (Reply::text(GONE), true),
                 (Ok(()), Some(answer)) => {
                     log_answer(&answer, Origin::Button);
@@ -190,21 +252,24 @@ async fn on_press(
     Ok(())
 }
 
-/// Records a vote; false (and logged) when the log cannot be written.
+/// Records a vote (replacing the member's earlier vote on the same answer) or a "None of
+/// these"; false (and logged) when the log cannot be written.
 async fn record(
     data: &Data,
     press: &ComponentInteraction,
     fact_id: Option<String>,
     vote: Vote,
 ) -> bool {
+    let question = render::asked_question(&press.message).unwrap_or_default();
     let feedback = Feedback {
-        time: press.id.created_at().to_string(),
-        fact_id,
-        question: render::asked_question(&press.message).unwrap_or_default(),
-        vote,
-        user_id: press.user.id.to_string(),
+        answer: Some(press.message.id.to_string()),
+        ..Feedback::now(vote, press.user.id.get(), &question, fact_id)
     };
-    if let Err(error) = data.feedback.record(&feedback).await {
+    let written = match vote {
+        Vote::Helpful | Vote::NotHelpful => data.feedback.vote(&feedback).await,
+        Vote::Unanswered | Vote::Declined => data.feedback.record(&feedback).await,
+    };
+    if let Err(error) = written {
         tracing::error!(path = %data.feedback.path().display(), %error, "could not write the feedback log");
         return false;
     }

@@ -15,11 +15,12 @@ use std::fmt;
 use std::future::Future;
 use std::str::FromStr;
 use std::sync::Arc;
+use std::time::{Duration, SystemTime};
 
 use poise::serenity_prelude as serenity;
 use serenity::{GatewayIntents, GuildId};
 
-use crate::config::{DiscordConfig, Registration, Secret};
+use crate::config::{DiscordConfig, Registration, Secret, StoreConfig};
 use crate::engine::SharedEngine;
 
 pub use data::{Context, Data, Error};
@@ -34,9 +35,25 @@ pub enum Shards {
     Range { start: u32, end: u32, total: u32 },
 }
 
+/// The most shards a bot may have in all (`--total`).
+pub const MAX_TOTAL_SHARDS: u32 = 65_536;
+/// The most shards one process runs (`--shards`): each is one gateway connection.
+pub const MAX_SHARDS_PER_PROCESS: u32 = 256;
+/// How long `serve` waits for the gateway to close after a shutdown signal before it returns
+/// anyway (with no shard connected, serenity's own shutdown returns without stopping the
+/// client).
+pub const SHUTDOWN_GRACE: Duration = Duration::from_secs(5);
+
 impl Shards {
     /// A range from `--shards START..END` and `--total N`; the message says what is wrong.
+    /// Refused at once: a total of 0 or over [`MAX_TOTAL_SHARDS`], and a range of more than
+    /// [`MAX_SHARDS_PER_PROCESS`] shards.
     pub fn range(spec: &str, total: u32) -> Result<Shards, String> {
+        if !(1..=MAX_TOTAL_SHARDS).contains(&total) {
+            return Err(format!(
+                "--total {total} is out of range; a bot has 1 to {MAX_TOTAL_SHARDS} shards (Discord recommends one per 1,000 servers or so)"
+            ));
+        }
         let (start, end) = spec.split_once("..").ok_or_else(|| {
             format!("`{spec}` is not a range; write START..END, e.g. 0..4 (END excluded)")
         })?;
@@ -53,6 +70,12 @@ impl Shards {
             return Err(format!(
                 "the range {start}..{end} goes past --total {total}; shard ids run from 0 to {}",
                 total.saturating_sub(1)
+            ));
+        }
+        if end - start > MAX_SHARDS_PER_PROCESS {
+            return Err(format!(
+                "the range {start}..{end} is {} shards; one process runs at most {MAX_SHARDS_PER_PROCESS}, so split it over several processes",
+                end - start
             ));
         }
         Ok(Shards::Range { start, end, total })
@@ -89,6 +112,7 @@ pub fn intents(config: &DiscordConfig) -> GatewayIntents {
 /// Runs the bot until `shutdown` completes or the gateway fails.
 pub async fn serve(
     config: DiscordConfig,
+    store: StoreConfig,
     token: Secret,
     engine: SharedEngine,
     shards: Shards,
@@ -103,7 +127,10 @@ pub async fn serve(
         None => serenity::HttpBuilder::new(token.expose()).build(),
     };
     let intents = intents(&config);
-    let store = moderation::open_store(&engine).await;
+    if let Some(warning) = moderation::access::startup_warning(&config) {
+        tracing::warn!("{warning}");
+    }
+    let store = moderation::open_store(&engine, store.lock_timeout()).await;
     let watched = engine.clone();
     let log_channel = config.moderator_log_channel;
     let data = Data {
@@ -112,10 +139,17 @@ pub async fn serve(
             config.user_cooldown_seconds,
             config.channel_cooldown_seconds,
         ),
-        feedback: feedback::FeedbackLog::new(config.feedback_log.clone()),
+        autocomplete: cooldown::RateLimit::new(AUTOCOMPLETE_EVERY),
+        feedback: feedback::FeedbackLog::new(
+            config.feedback_log.clone(),
+            config.feedback_retention_days,
+        ),
         moderation: moderation::Moderation::new(store),
         config: Arc::new(config),
     };
+    if let Err(error) = data.feedback.prune(SystemTime::now()).await {
+        tracing::warn!(path = %data.feedback.path().display(), %error, "could not prune the feedback log");
+    }
     let framework = poise::Framework::builder()
         .options(options())
         // No owner-only commands: skip the application lookup.
@@ -134,41 +168,91 @@ pub async fn serve(
     // Files changed on disk (a `git pull`, an editor, another process) are reloaded.
     let watcher = moderation::watch(watched, client.http.clone(), log_channel);
     let manager = client.shard_manager.clone();
-    let stopper = tokio::spawn(async move {
-        shutdown.await;
-        tracing::info!("shutting down");
-        manager.shutdown_all().await;
-    });
-    let result = match shards {
-        Shards::Auto => client.start_autosharded().await,
-        // Serenity's range includes its end.
-        Shards::Range { start, end, total } => {
-            client.start_shard_range(start..end - 1, total).await
+    let start = async {
+        match shards {
+            Shards::Auto => client.start_autosharded().await,
+            // Serenity's range includes its end.
+            Shards::Range { start, end, total } => {
+                client.start_shard_range(start..end - 1, total).await
+            }
         }
     };
-    stopper.abort();
+    tokio::pin!(start);
+    tokio::pin!(shutdown);
+    let result = tokio::select! {
+        result = &mut start => result,
+        () = &mut shutdown => {
+            tracing::info!("shutting down");
+            manager.shutdown_all().await;
+            // With no shard connected (Discord or the network down, shards re-queued),
+            // `shutdown_all` returns at once and the client would go on retrying: give it a
+            // moment to return, then stop regardless.
+            match tokio::time::timeout(SHUTDOWN_GRACE, &mut start).await {
+                Ok(result) => result,
+                Err(_) => {
+                    tracing::warn!("the gateway did not close in time; stopping anyway");
+                    Ok(())
+                }
+            }
+        }
+    };
     // Dropping the watcher joins its thread, which may be mid-reload: not on an async thread.
     let _ = tokio::task::spawn_blocking(move || drop(watcher)).await;
     Ok(result?)
 }
 
+/// The light per-member limit on autocomplete requests.
+const AUTOCOMPLETE_EVERY: Duration = Duration::from_millis(200);
+
 /// Registers the commands; a failure is logged and the bot goes on (mentions and DMs still work).
+/// With `moderation_guilds` set, `/fact` is registered only in those servers (as guild
+/// commands), and the other commands where `register` says.
 async fn register(
     ctx: &serenity::Context,
     commands: &[poise::Command<Data, Error>],
     config: &DiscordConfig,
 ) {
-    let result = match (config.register, config.guild_id) {
-        (Registration::Guild, Some(guild)) => {
-            poise::builtins::register_in_guild(ctx, commands, GuildId::new(guild)).await
-        }
-        _ => poise::builtins::register_globally(ctx, commands).await,
+    let home = &config.moderation_guilds;
+    let (moderation, public): (Vec<_>, Vec<_>) = commands
+        .iter()
+        .partition(|c| c.name == commands::MODERATION_COMMAND);
+    let everywhere: Vec<_> = if home.is_empty() {
+        commands.iter().collect()
+    } else {
+        public
     };
-    match result {
+    let main = match (config.register, config.guild_id) {
+        (Registration::Guild, Some(guild)) => {
+            let mut list = everywhere.clone();
+            if home.contains(&guild) {
+                list.extend(moderation.iter().copied());
+            }
+            poise::builtins::register_in_guild(ctx, list, GuildId::new(guild)).await
+        }
+        _ => poise::builtins::register_globally(ctx, everywhere.iter().copied()).await,
+    };
+    match main {
         Ok(()) => {
-            tracing::info!(commands = commands.len(), where_ = ?config.register, "registered the commands")
+            tracing::info!(commands = everywhere.len(), where_ = ?config.register, "registered the commands")
         }
         Err(error) => tracing::error!(%error, "could not register the slash commands"),
+    }
+    for &guild in home {
+        if config.register == Registration::Guild && config.guild_id == Some(guild) {
+            continue;
+        }
+        match poise::builtins::register_in_guild(
+            ctx,
+            moderation.iter().copied(),
+            GuildId::new(guild),
+        )
+        .await
+        {
+            Ok(()) => tracing::info!(%guild, "registered /fact in a moderation server"),
+            Err(error) => {
+                tracing::error!(%guild, %error, "could not register /fact in a moderation server")
+            }
+        }
     }
 }
 
@@ -179,6 +263,13 @@ fn options() -> poise::FrameworkOptions<Data, Error> {
         on_error: |error| Box::pin(on_error(error)),
         // poise pings users and the replied user by default: nobody is pinged, ever.
         allowed_mentions: Some(render::no_pings()),
+        // No prefix commands: with mention-as-prefix on, poise logs a warning with the text
+        // of every message that mentions the bot (a member's question, at the default level).
+        prefix_options: poise::PrefixFrameworkOptions {
+            prefix: None,
+            mention_as_prefix: false,
+            ..Default::default()
+        },
         ..Default::default()
     }
 }
@@ -209,6 +300,7 @@ async fn on_error(error: poise::FrameworkError<'_, Data, Error>) {
 /// Builds a tokio runtime and serves until SIGINT or SIGTERM: the binary's `serve` command.
 pub fn run(
     config: DiscordConfig,
+    store: StoreConfig,
     token: Secret,
     engine: SharedEngine,
     shards: Shards,
@@ -217,7 +309,14 @@ pub fn run(
         .enable_all()
         .build()
         .map_err(ServeError::Runtime)?;
-    runtime.block_on(serve(config, token, engine, shards, shutdown_signal()))
+    runtime.block_on(serve(
+        config,
+        store,
+        token,
+        engine,
+        shards,
+        shutdown_signal(),
+    ))
 }
 
 /// Completes on SIGINT (Ctrl-C) or, on Unix, SIGTERM.
@@ -283,6 +382,13 @@ mod tests {
         assert!(Shards::range("0..5", 4).unwrap_err().contains("--total"));
         assert!(Shards::range("0-2", 4).unwrap_err().contains("START..END"));
         assert!(Shards::range("a..2", 4).unwrap_err().contains("`a`"));
+        assert!(Shards::range("0..1", 0).unwrap_err().contains("--total 0"));
+        assert!(Shards::range("0..4294967295", 4294967295)
+            .unwrap_err()
+            .contains("out of range"));
+        assert!(Shards::range("0..4096", 8192)
+            .unwrap_err()
+            .contains("at most 256"));
     }
 
     #[test]

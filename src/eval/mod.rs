@@ -22,6 +22,9 @@ pub struct Case {
     pub question: String,
     /// A fact id, `decline` or `help`.
     pub expect: String,
+    /// Other facts whose answers answer the question as fully (also counted right).
+    #[serde(default)]
+    pub also: Vec<String>,
     /// What kind of question it is (paraphrase, casual, typo, trap, offtopic...), for the
     /// report by tag.
     #[serde(default)]
@@ -38,6 +41,11 @@ pub struct Case {
 }
 
 impl Case {
+    /// Whether a fact id is a right answer to this case.
+    pub fn accepts(&self, fact_id: &str) -> bool {
+        self.expected() == Expected::Fact(fact_id) || self.also.iter().any(|a| a == fact_id)
+    }
+
     pub fn expected(&self) -> Expected<'_> {
         match self.expect.as_str() {
             "decline" => Expected::Decline,
@@ -98,10 +106,15 @@ pub fn load_cases_for(engine: &Engine, path: &Path) -> Result<Vec<Case>, EvalErr
     let cases = load_cases(path)?;
     let mut ids: Vec<String> = cases
         .iter()
-        .filter_map(|c| match c.expected() {
-            Expected::Fact(id) if engine.fact(id).is_none() => Some(id.to_string()),
-            _ => None,
+        .flat_map(|c| {
+            let expected = match c.expected() {
+                Expected::Fact(id) => Some(id),
+                _ => None,
+            };
+            expected.into_iter().chain(c.also.iter().map(String::as_str))
         })
+        .filter(|id| engine.fact(id).is_none())
+        .map(str::to_string)
         .collect();
     ids.sort();
     ids.dedup();
@@ -160,13 +173,14 @@ pub struct Tally {
 impl Tally {
     fn add(&mut self, case: &Case, outcome: &CaseOutcome) {
         match case.expected() {
-            Expected::Fact(id) => {
+            Expected::Fact(_) => {
                 self.answerable += 1;
-                if outcome.got == id {
+                if case.accepts(&outcome.got) {
                     self.answered_right += 1;
                 } else if outcome.got == "unsure" {
                     self.unsure += 1;
-                    self.unsure_right += usize::from(outcome.suggestions.iter().any(|s| s == id));
+                    self.unsure_right +=
+                        usize::from(outcome.suggestions.iter().any(|s| case.accepts(s)));
                 } else if !is_outcome_name(&outcome.got) {
                     self.answered_wrong += 1;
                 }
@@ -336,7 +350,7 @@ pub fn evaluate(engine: &Engine, cases: &[Case]) -> Report {
         };
         let best = answer.best.map(|f| f.id.clone());
         let correct = match case.expected() {
-            Expected::Fact(id) => got == id,
+            Expected::Fact(_) => case.accepts(&got),
             Expected::Decline => is_outcome_name(&got) && got != "help",
             Expected::Help => got == "help",
         };

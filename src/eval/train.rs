@@ -27,7 +27,7 @@ pub fn train(engine: &Engine, train: &[Case], dev: &[Case]) -> (Model, TrainingS
         }
         train_cases += 1;
         for candidate in engine.candidates(&case.question) {
-            let right = expected == Expected::Fact(&engine.knowledge().facts()[candidate.fact].id);
+            let right = case.accepts(&engine.knowledge().facts()[candidate.fact].id);
             rows.push((candidate.features, right));
         }
     }
@@ -54,10 +54,7 @@ pub fn train(engine: &Engine, train: &[Case], dev: &[Case]) -> (Model, TrainingS
             .map(|c| (uncalibrated.score(&c.features), c.fact))
             .max_by(|a, b| a.0.total_cmp(&b.0).then(b.1.cmp(&a.1)));
         let (score, right) = match best {
-            Some((score, fact)) => (
-                score,
-                expected == Expected::Fact(&engine.knowledge().facts()[fact].id),
-            ),
+            Some((score, fact)) => (score, case.accepts(&engine.knowledge().facts()[fact].id)),
             // No candidate at all: the lowest score there is, and never right.
             None => (-20.0, false),
         };

@@ -3,10 +3,9 @@
 use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
 
-use super::{
-    FileKind, KnowledgeBase, Problem, MAX_ANSWER_CHARS, MAX_QUESTION_CHARS, MIN_ALTERNATES,
-};
-use crate::text::{contains_mention, match_key};
+use super::content::{self, Field};
+use super::{FileKind, KnowledgeBase, Problem, MIN_ALTERNATES};
+use crate::text::match_key;
 
 /// Every problem in a loaded base, in file order. Empty means the base may be served.
 pub fn check(kb: &KnowledgeBase) -> Vec<Problem> {
@@ -104,16 +103,8 @@ fn check_facts(kb: &KnowledgeBase, problems: &mut Vec<Problem>) {
                 first_seen.insert(&fact.id, at.path.clone());
             }
         }
-        if fact.topic.trim().is_empty() {
-            problems.push(at.problem("topic", "the topic is empty"));
-        }
-        check_text(
-            &at,
-            "question",
-            &fact.question,
-            MAX_QUESTION_CHARS,
-            problems,
-        );
+        check_text(&at, "topic", &fact.topic, Field::Topic, problems);
+        check_text(&at, "question", &fact.question, Field::Question, problems);
         if fact.alternates.len() < MIN_ALTERNATES {
             problems.push(at.problem(
                 "alternates",
@@ -128,7 +119,7 @@ fn check_facts(kb: &KnowledgeBase, problems: &mut Vec<Problem>) {
                 &at,
                 &format!("alternates[{j}]"),
                 alternate,
-                MAX_QUESTION_CHARS,
+                Field::Alternate,
                 problems,
             );
         }
@@ -137,11 +128,11 @@ fn check_facts(kb: &KnowledgeBase, problems: &mut Vec<Problem>) {
                 &at,
                 &format!("keywords[{j}]"),
                 keyword,
-                MAX_QUESTION_CHARS,
+                Field::Keyword,
                 problems,
             );
         }
-        check_text(&at, "answer", &fact.answer, MAX_ANSWER_CHARS, problems);
+        check_text(&at, "answer", &fact.answer, Field::Answer, problems);
         if let Some(as_of) = &fact.as_of {
             if !is_iso_date(as_of) {
                 problems.push(at.problem(
@@ -182,13 +173,7 @@ fn check_facts(kb: &KnowledgeBase, problems: &mut Vec<Problem>) {
                 continue;
             };
             if let Some(note) = &citation.note {
-                check_text(
-                    &at,
-                    &format!("{field}.note"),
-                    note,
-                    MAX_QUESTION_CHARS,
-                    problems,
-                );
+                check_text(&at, &format!("{field}.note"), note, Field::Note, problems);
             }
             match (&source.body, &citation.quote) {
                 (Some(_), None) => problems.push(at.problem(
@@ -201,15 +186,16 @@ fn check_facts(kb: &KnowledgeBase, problems: &mut Vec<Problem>) {
                 )),
                 (Some(body), Some(quote)) => {
                     let wanted = normalize_for_quote(quote);
-                    if wanted.is_empty() {
-                        problems.push(at.problem(&format!("{field}.quote"), "the quote is empty"));
+                    let own = content::text_problems(Field::Quote, quote);
+                    if !own.is_empty() {
+                        for message in own {
+                            problems.push(at.problem(&format!("{field}.quote"), message));
+                        }
                     } else if !normalize_for_quote(body).contains(&wanted) {
                         problems.push(at.problem(
                             &format!("{field}.quote"),
                             format!("the quote is not in the stored text of `{}`: \"{quote}\"", source.id),
                         ));
-                    } else if contains_mention(quote) {
-                        problems.push(at.problem(&format!("{field}.quote"), "the quote contains mention syntax"));
                     }
                 }
                 (None, None) => {}
@@ -239,20 +225,24 @@ fn check_sources(kb: &KnowledgeBase, problems: &mut Vec<Problem>) {
                 ),
             ));
         }
-        check_text(&at, "outlet", &source.outlet, 200, problems);
+        check_text(&at, "outlet", &source.outlet, Field::Outlet, problems);
         if let Some(title) = &source.title {
-            check_text(&at, "title", title, MAX_QUESTION_CHARS, problems);
+            check_text(&at, "title", title, Field::Title, problems);
         }
         if let Some(date) = &source.date {
-            check_text(&at, "date", date, 100, problems);
+            check_text(&at, "date", date, Field::Date, problems);
         }
-        if !(source.url.starts_with("https://") || source.url.starts_with("http://"))
-            || source.url.contains(char::is_whitespace)
-        {
-            problems.push(at.problem("url", format!("`{}` is not an http(s) URL", source.url)));
+        for message in content::url_problems(&source.url) {
+            problems.push(at.problem("url", message));
         }
         if let Some(description) = &source.description {
-            check_text(&at, "description", description, MAX_ANSWER_CHARS, problems);
+            check_text(
+                &at,
+                "description",
+                description,
+                Field::Description,
+                problems,
+            );
         }
     }
 }
@@ -327,11 +317,7 @@ fn check_id(at: &Reporter<'_>, field: &str, id: &str, problems: &mut Vec<Problem
         .path
         .file_stem()
         .map(|s| s.to_string_lossy().into_owned());
-    if id.is_empty()
-        || !id
-            .bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
-    {
+    if !content::is_id(id) {
         problems.push(at.problem(
             field,
             format!("`{id}` is not an id: use lower-case letters, digits and '-'"),
@@ -350,20 +336,11 @@ fn check_text(
     at: &Reporter<'_>,
     field: &str,
     text: &str,
-    max_chars: usize,
+    kind: Field,
     problems: &mut Vec<Problem>,
 ) {
-    let chars = text.chars().count();
-    if text.trim().is_empty() {
-        problems.push(at.problem(field, "the text is empty"));
-    } else if chars > max_chars {
-        problems.push(at.problem(
-            field,
-            format!("{chars} characters; the limit is {max_chars}"),
-        ));
-    }
-    if contains_mention(text) {
-        problems.push(at.problem(field, "the text contains mention syntax (@everyone, @here or <@...>), which could ping people"));
+    for message in content::text_problems(kind, text) {
+        problems.push(at.problem(field, message));
     }
 }
 

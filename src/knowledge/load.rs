@@ -1,8 +1,8 @@
 //! Reading `knowledge/` from disk: every file parsed, every problem collected.
 
 use std::fs;
-use std::io;
-use std::path::{Path, PathBuf};
+use std::io::{self, Read};
+use std::path::{Component, Path, PathBuf};
 
 use serde::de::DeserializeOwned;
 use serde::Deserialize;
@@ -83,8 +83,10 @@ impl KnowledgeBase {
         };
         let mut problems = Vec::new();
 
-        for path in toml_files(&facts_dir)? {
-            let raw = fs::read_to_string(&path).map_err(|e| LoadError::io(&path, e))?;
+        for path in toml_files(&facts_dir, &mut problems)? {
+            let Some(raw) = read_text(&path, &mut problems)? else {
+                continue;
+            };
             if let Some(fact) = parse::<Fact>(&path, &raw, &mut problems) {
                 kb.files.push(LoadedFile {
                     path,
@@ -95,21 +97,19 @@ impl KnowledgeBase {
             }
         }
 
-        for path in toml_files(&sources_dir)? {
-            let raw = fs::read_to_string(&path).map_err(|e| LoadError::io(&path, e))?;
+        for path in toml_files(&sources_dir, &mut problems)? {
+            let Some(raw) = read_text(&path, &mut problems)? else {
+                continue;
+            };
             if let Some(mut source) = parse::<Source>(&path, &raw, &mut problems) {
                 if let Some(name) = &source.text {
-                    let text_path = sources_dir.join(name);
-                    match fs::read_to_string(&text_path) {
+                    match stored_text(&sources_dir, name) {
                         Ok(text) => source.body = Some(strip_header(&text).to_string()),
-                        Err(e) => problems.push(Problem {
+                        Err(message) => problems.push(Problem {
                             file: path.clone(),
                             line: super::check::line_of(&raw, &["text"]),
                             field: Some("text".into()),
-                            message: format!(
-                                "cannot read the stored text `{}`: {e}",
-                                text_path.display()
-                            ),
+                            message,
                         }),
                     }
                 }
@@ -123,9 +123,11 @@ impl KnowledgeBase {
         }
 
         let aliases_path = dir.join("aliases.toml");
-        if aliases_path.exists() {
-            let raw =
-                fs::read_to_string(&aliases_path).map_err(|e| LoadError::io(&aliases_path, e))?;
+        let raw = match aliases_path.exists() {
+            true => read_text(&aliases_path, &mut problems)?,
+            false => None,
+        };
+        if let Some(raw) = raw {
             if let Some(file) = parse::<AliasFile>(&aliases_path, &raw, &mut problems) {
                 kb.aliases = file.alias;
                 kb.files.push(LoadedFile {
@@ -160,9 +162,12 @@ impl KnowledgeBase {
     }
 }
 
+/// The largest stored source text, in bytes.
+pub const MAX_TEXT_BYTES: u64 = 2 << 20;
+
 /// The `.toml` files of a folder, sorted by name; hidden files (editors', the store's
-/// temporaries) are skipped.
-fn toml_files(dir: &Path) -> Result<Vec<PathBuf>, LoadError> {
+/// temporaries) are skipped. A `.toml` link that points nowhere or loops is a problem.
+fn toml_files(dir: &Path, problems: &mut Vec<Problem>) -> Result<Vec<PathBuf>, LoadError> {
     let entries = fs::read_dir(dir).map_err(|e| LoadError::io(dir, e))?;
     let mut files = Vec::new();
     for entry in entries {
@@ -170,12 +175,89 @@ fn toml_files(dir: &Path) -> Result<Vec<PathBuf>, LoadError> {
         let path = entry.path();
         let name = entry.file_name();
         let name = name.to_string_lossy();
-        if !name.starts_with('.') && name.ends_with(".toml") && path.is_file() {
+        if name.starts_with('.') || !name.ends_with(".toml") {
+            continue;
+        }
+        if path.is_file() {
             files.push(path);
+        } else if entry.file_type().is_ok_and(|t| t.is_symlink()) {
+            let why = fs::metadata(&path).err().map_or_else(
+                || "it is not a regular file".to_string(),
+                |e| format!("it points nowhere or loops ({e})"),
+            );
+            problems.push(Problem {
+                file: path,
+                line: None,
+                field: None,
+                message: format!("the link was not read: {why}; fix or remove it"),
+            });
         }
     }
     files.sort();
     Ok(files)
+}
+
+/// A file's text; a file that is not UTF-8 is a problem (and None), not an error, so the
+/// others are still checked.
+fn read_text(path: &Path, problems: &mut Vec<Problem>) -> Result<Option<String>, LoadError> {
+    match fs::read_to_string(path) {
+        Ok(raw) => Ok(Some(raw)),
+        Err(e) if e.kind() == io::ErrorKind::InvalidData => {
+            problems.push(Problem {
+                file: path.to_path_buf(),
+                line: None,
+                field: None,
+                message: "the file is not UTF-8 text; save it as UTF-8".into(),
+            });
+            Ok(None)
+        }
+        Err(e) => Err(LoadError::io(path, e)),
+    }
+}
+
+/// The stored text `name` of a source: a regular file inside `sources` (no `..`, no absolute
+/// path, no link out of the folder) of at most [`MAX_TEXT_BYTES`], in UTF-8.
+fn stored_text(sources: &Path, name: &str) -> Result<String, String> {
+    let relative = Path::new(name);
+    if name.is_empty()
+        || relative
+            .components()
+            .any(|c| !matches!(c, Component::Normal(_)))
+    {
+        return Err(format!(
+            "`{name}` is not a file name inside knowledge/sources/; give the name of a file beside this one"
+        ));
+    }
+    let path = sources.join(relative);
+    let cannot = |e: io::Error| format!("cannot read the stored text `{}`: {e}", path.display());
+    let real = fs::canonicalize(&path).map_err(cannot)?;
+    let folder = fs::canonicalize(sources).map_err(cannot)?;
+    if !real.starts_with(&folder) {
+        return Err(format!(
+            "the stored text `{name}` leads outside knowledge/sources/ (to `{}`); keep the text in the folder",
+            real.display()
+        ));
+    }
+    let meta = fs::metadata(&real).map_err(cannot)?;
+    if !meta.is_file() {
+        return Err(format!("the stored text `{name}` is not a regular file"));
+    }
+    if meta.len() > MAX_TEXT_BYTES {
+        return Err(format!(
+            "the stored text `{name}` is {} bytes; the limit is {MAX_TEXT_BYTES} (2 MB)",
+            meta.len()
+        ));
+    }
+    let mut bytes = Vec::new();
+    fs::File::open(&real)
+        .and_then(|f| f.take(MAX_TEXT_BYTES + 1).read_to_end(&mut bytes))
+        .map_err(cannot)?;
+    if bytes.len() as u64 > MAX_TEXT_BYTES {
+        return Err(format!(
+            "the stored text `{name}` is over the limit of {MAX_TEXT_BYTES} bytes (2 MB)"
+        ));
+    }
+    String::from_utf8(bytes).map_err(|_| format!("the stored text `{name}` is not UTF-8 text"))
 }
 
 fn parse<T: DeserializeOwned>(path: &Path, raw: &str, problems: &mut Vec<Problem>) -> Option<T> {

@@ -5,6 +5,7 @@
 //! quotes are really in the stored text, lengths, ids). A base with problems is never served.
 
 mod check;
+pub mod content;
 mod editorial;
 pub mod events;
 mod load;
@@ -21,10 +22,7 @@ pub use events::{EventDate, Precision, MAX_LABEL_CHARS};
 pub use load::LoadError;
 pub use translation::{answer_version, Translation};
 
-/// The longest answer a fact may carry, in characters.
-pub const MAX_ANSWER_CHARS: usize = 1500;
-/// The longest canonical question or alternate, in characters.
-pub const MAX_QUESTION_CHARS: usize = 300;
+pub use content::{MAX_ANSWER_CHARS, MAX_QUESTION_CHARS, MAX_TOPIC_CHARS};
 /// The fewest alternates a fact must have.
 pub const MIN_ALTERNATES: usize = 3;
 

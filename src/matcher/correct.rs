@@ -46,7 +46,7 @@ impl Corrector {
     }
 
     /// The term of the closest known word to an unknown one, with the edit distance, if one
-    /// is near enough: one edit from five letters, two from seven; a name of four letters may
+    /// is near enough: one edit from five letters, two from eight ("weather" is not "whether"); a name of four letters may
     /// take one edit too ("abas"). A word of five letters or fewer keeps its first letter
     /// ("food" is not "good"). `done` corrections were made in this question already.
     pub fn correct(&self, word: &str, done: usize) -> Option<(u32, u8)> {
@@ -57,8 +57,8 @@ impl Corrector {
         let len = chars.len();
         let max_distance = match len {
             0..=3 => return None,
-            4..=6 => 1,
-            7..=MAX_WORD_CHARS => 2,
+            4..=7 => 1,
+            8..=MAX_WORD_CHARS => 2,
             _ => return None,
         };
         if chars.iter().any(|c| c.is_ascii_digit()) {

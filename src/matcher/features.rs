@@ -36,6 +36,15 @@ pub struct Features {
     pub unknown_count: f32,
     /// 1 when everything the fact covers is names: a fact that merely names the person.
     pub names_only: f32,
+    /// Share of the question's plain (not name) words, by weight, that the fact holds; 1 when
+    /// the question has none ("naumkin?").
+    pub plain_covered: f32,
+    /// 1 when the question has plain words at all.
+    pub has_plain: f32,
+    /// Share of the question's names, by weight, that the fact holds; 1 when it names none.
+    pub name_covered: f32,
+    /// 1 when the question names someone or something.
+    pub has_name: f32,
     /// The largest share of one phrasing of the fact that the question covers.
     pub phrase_recall: f32,
     /// The share of the question's subject that this best phrasing holds.
@@ -65,10 +74,15 @@ pub struct Features {
     pub focus_phrased: f32,
     /// The fact does not hold the question's focus at all.
     pub focus_missing: f32,
+    /// How much more of the question this fact covers than the best other candidate does
+    /// (negative when another covers more), in [-1, 1].
+    pub cover_gap: f32,
+    /// The same for the best phrasing's share covered.
+    pub recall_gap: f32,
 }
 
 /// How many features there are.
-pub const COUNT: usize = 20;
+pub const COUNT: usize = 26;
 
 impl Features {
     /// Computes the features of `ranked[i]` for a query.
@@ -80,6 +94,7 @@ impl Features {
         let (mut unknown_count, mut corrected, mut words, mut generic_missing) =
             (0f32, 0f32, 0f32, 0f32);
         let mut covered_names = 0f32;
+        let (mut plain_mass, mut name_mass) = (0f32, 0f32);
         let mut missing_top = 0f32;
         // None until the first subject word is seen; then whether the fact holds it, and how.
         let mut focus: Option<Option<bool>> = None;
@@ -98,6 +113,7 @@ impl Features {
             words += 1.0;
             let Some(id) = term.id else {
                 subject += index.unknown_idf;
+                plain_mass += index.unknown_idf;
                 unknown += index.unknown_idf;
                 unknown_count += 1.0;
                 missing_top = 1.0;
@@ -106,6 +122,11 @@ impl Features {
             };
             let entry = index.entry(id);
             subject += entry.idf;
+            if entry.name {
+                name_mass += entry.idf;
+            } else {
+                plain_mass += entry.idf;
+            }
             let posting = index.posting(id, fact);
             focus.get_or_insert(posting.map(|p| p.phrased));
             if posting.is_none() {
@@ -146,6 +167,14 @@ impl Features {
         };
         let fact_kinds = index.intents[fact];
         let covered = phrased + answer;
+        let covered_plain = covered - covered_names;
+        let of = |part: f32, whole: f32| {
+            if whole > 0.0 {
+                (part / whole).min(1.0)
+            } else {
+                1.0
+            }
+        };
         Features {
             covered_phrased: share(phrased),
             covered_answer: share(answer),
@@ -154,6 +183,10 @@ impl Features {
             unknown: share(unknown),
             unknown_count: unknown_count.min(COUNT_CAP),
             names_only: f32::from(covered > 0.0 && covered_names >= covered),
+            plain_covered: of(covered_plain, plain_mass),
+            has_plain: f32::from(plain_mass > 0.0),
+            name_covered: of(covered_names, name_mass),
+            has_name: f32::from(name_mass > 0.0),
             phrase_recall: recall,
             phrase_precision: precision,
             margin,
@@ -167,6 +200,29 @@ impl Features {
             missing_top,
             focus_phrased: f32::from(focus == Some(Some(true))),
             focus_missing: f32::from(focus == Some(None)),
+            cover_gap: 0.0,
+            recall_gap: 0.0,
+        }
+    }
+
+    /// Fills in the features that compare each candidate with the others.
+    pub(crate) fn compare(all: &mut [Features]) {
+        let covers: Vec<f32> = all
+            .iter()
+            .map(|f| f.covered_phrased + f.covered_answer)
+            .collect();
+        let recalls: Vec<f32> = all.iter().map(|f| f.phrase_recall).collect();
+        let best_other = |values: &[f32], i: usize| {
+            values
+                .iter()
+                .enumerate()
+                .filter(|&(j, _)| j != i)
+                .map(|(_, &v)| v)
+                .fold(0f32, f32::max)
+        };
+        for (i, f) in all.iter_mut().enumerate() {
+            f.cover_gap = (covers[i] - best_other(&covers, i)).clamp(-1.0, 1.0);
+            f.recall_gap = (recalls[i] - best_other(&recalls, i)).clamp(-1.0, 1.0);
         }
     }
 
@@ -180,6 +236,10 @@ impl Features {
             unknown,
             unknown_count,
             names_only,
+            plain_covered,
+            has_plain,
+            name_covered,
+            has_name,
             phrase_recall,
             phrase_precision,
             margin,
@@ -193,6 +253,8 @@ impl Features {
             missing_top,
             focus_phrased,
             focus_missing,
+            cover_gap,
+            recall_gap,
         } = *self;
         [
             ("covered_phrased", covered_phrased),
@@ -202,6 +264,10 @@ impl Features {
             ("unknown", unknown),
             ("unknown_count", unknown_count),
             ("names_only", names_only),
+            ("plain_covered", plain_covered),
+            ("has_plain", has_plain),
+            ("name_covered", name_covered),
+            ("has_name", has_name),
             ("phrase_recall", phrase_recall),
             ("phrase_precision", phrase_precision),
             ("margin", margin),
@@ -215,6 +281,8 @@ impl Features {
             ("missing_top", missing_top),
             ("focus_phrased", focus_phrased),
             ("focus_missing", focus_missing),
+            ("cover_gap", cover_gap),
+            ("recall_gap", recall_gap),
         ]
     }
 
@@ -225,7 +293,7 @@ impl Features {
 
     /// Builds features from values in the order of [`Features::named`].
     pub fn from_values(v: [f32; COUNT]) -> Features {
-        let [covered_phrased, covered_answer, missing_plain, missing_name, unknown, unknown_count, names_only, phrase_recall, phrase_precision, margin, top, kind_match, kind_miss, corrected, length, specificity, generic_missing, missing_top, focus_phrased, focus_missing] =
+        let [covered_phrased, covered_answer, missing_plain, missing_name, unknown, unknown_count, names_only, plain_covered, has_plain, name_covered, has_name, phrase_recall, phrase_precision, margin, top, kind_match, kind_miss, corrected, length, specificity, generic_missing, missing_top, focus_phrased, focus_missing, cover_gap, recall_gap] =
             v;
         Features {
             covered_phrased,
@@ -235,6 +303,10 @@ impl Features {
             unknown,
             unknown_count,
             names_only,
+            plain_covered,
+            has_plain,
+            name_covered,
+            has_name,
             phrase_recall,
             phrase_precision,
             margin,
@@ -248,6 +320,8 @@ impl Features {
             missing_top,
             focus_phrased,
             focus_missing,
+            cover_gap,
+            recall_gap,
         }
     }
 }

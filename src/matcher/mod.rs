@@ -44,15 +44,18 @@ impl Index {
             return Vec::new();
         }
         let ranked = self.rank(&query, CANDIDATES);
-        let mut scored: Vec<Scored> = (0..ranked.len())
-            .map(|i| {
-                let features = Features::of(self, &query, &ranked, i);
-                Scored {
-                    fact: ranked[i].fact,
-                    score: ranked[i].score,
-                    features,
-                    confidence: model.confidence(&features),
-                }
+        let mut features: Vec<Features> = (0..ranked.len())
+            .map(|i| Features::of(self, &query, &ranked, i))
+            .collect();
+        Features::compare(&mut features);
+        let mut scored: Vec<Scored> = ranked
+            .iter()
+            .zip(features)
+            .map(|(r, features)| Scored {
+                fact: r.fact,
+                score: r.score,
+                features,
+                confidence: model.confidence(&features),
             })
             .collect();
         // Stable: equal confidences keep the ranking's order.

@@ -7,7 +7,9 @@
 //! - carries the version (a hash of the file, see [`Version`]) it was based on, and is refused
 //!   with a field-by-field diff if the fact changed since;
 //! - runs under an exclusive file lock on `knowledge/.lock` (several processes may share the
-//!   folder) and an in-process mutex (many tasks may share one [`Store`]);
+//!   folder) and an in-process mutex (many tasks may share one [`Store`]), each waited for at
+//!   most the lock timeout ([`StoreError::Busy`] then); reading ([`Store::reader`], `show`,
+//!   `history`) takes neither;
 //! - is journaled in `knowledge/journal.jsonl` (see [`Entry`]) and written atomically.
 //!
 //! # Crash safety
@@ -18,6 +20,10 @@
 //! 3. the entry is appended to the journal (O_APPEND, one write, fsync);
 //! 4. `.pending.json` is removed.
 //!
+//! If a step after 1 fails (disk full, an I/O error), the change is rolled back before the error
+//! is returned: the files it overwrote are put back, the journal cut back to where it was, and
+//! only then the marker removed; so a change reported as failed never lands later.
+//!
 //! Recovery runs when a store is opened and at the start of every change, under the lock: it
 //! deletes temporaries a crash left, cuts a torn last journal line, and if `.pending.json`
 //! exists it completes that change (rewrites its files, appends its journal entry unless the
@@ -25,26 +31,34 @@
 //! store has opened the folder, every file is either before or after the change and the
 //! journal's last entry for each fact is what its file holds. Without the marker, recovery
 //! never guesses from file contents, so a `git pull` or an editor is never "rolled forward".
+//! A marker that does not parse, or names a path not made of ids, is reported
+//! ([`StoreError::BadPending`]) and never obeyed.
 
 mod diff;
+mod error;
 mod fsio;
+mod ids;
 mod journal;
 mod toml_out;
 mod version;
 
 use std::collections::HashSet;
 use std::fmt;
-use std::fs::{File, OpenOptions};
+use std::fs::{File, OpenOptions, TryLockError};
 use std::io;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
-use std::time::SystemTime;
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::{Duration, Instant, SystemTime};
 
 use crate::engine::{Engine, SharedEngine};
+use crate::knowledge::content::{self, Field};
 use crate::knowledge::{check, Fact, KnowledgeBase, LoadError, Problem, Source};
-use crate::text::contains_mention;
+
+use ids::{check_id, url_sources};
 
 pub use diff::{changes_text, diff_facts, FieldChange};
+pub use error::StoreError;
+pub use ids::suggest_id;
 pub use journal::{rfc3339, Action, Actor, Entry};
 pub use toml_out::{fact_to_toml, source_to_toml};
 pub use version::{BadVersion, Version};
@@ -55,160 +69,9 @@ pub const JOURNAL_FILE: &str = "journal.jsonl";
 pub const LOCK_FILE: &str = ".lock";
 /// The change being written, in the knowledge folder, while it is written.
 pub const PENDING_FILE: &str = ".pending.json";
-/// The longest reason a change may carry, in characters.
-pub const MAX_REASON_CHARS: usize = 500;
-/// The longest topic a fact may have, in characters.
-pub const MAX_TOPIC_CHARS: usize = 100;
-/// How many problems or changed fields an error message lists at most.
-const LISTED: usize = 15;
-
-/// Why a change was refused, or could not be made. [`StoreError::is_refusal`] tells the
-/// moderator's mistakes and races (say so, nothing changed) from failures (log them).
-#[derive(Debug, thiserror::Error)]
-pub enum StoreError {
-    #[error("`{id}` is not a fact id: use lower-case letters, digits and '-'")]
-    BadId { id: String },
-    #[error("there is no fact `{id}`")]
-    NotFound { id: String },
-    #[error("a fact `{id}` already exists; choose another id, or edit that fact")]
-    AlreadyExists { id: String },
-    #[error("the fact says `id = \"{found}\"` but you are editing `{id}`; ids cannot change: add a new fact and remove this one")]
-    IdMismatch { id: String, found: String },
-    #[error("{}", stale_text(id, base, current, changes, *since_base))]
-    Stale {
-        id: String,
-        /// The version the change was based on.
-        base: Version,
-        /// The version on disk now.
-        current: Version,
-        /// What changed: since `base` when the journal knows it (`since_base`), otherwise how the
-        /// current fact differs from the one submitted.
-        changes: Vec<FieldChange>,
-        since_base: bool,
-    },
-    #[error("{}", invalid_text(id, problems))]
-    Invalid { id: String, problems: Vec<Problem> },
-    #[error("`{id}` is listed under `related` by {}; take it out of those facts first", by.join(", "))]
-    StillRelated { id: String, by: Vec<String> },
-    #[error("{}", outside_text(id, *seq, changes))]
-    ChangedOutside {
-        id: String,
-        /// The journaled change undo would revert.
-        seq: u64,
-        /// How the file differs from what that change wrote (empty if it was removed or added).
-        changes: Vec<FieldChange>,
-    },
-    #[error(
-        "nothing to undo for `{id}`: the journal has no change to it that is not already undone"
-    )]
-    NothingToUndo { id: String },
-    #[error("nothing changed: `{id}` is already exactly like that")]
-    Unchanged { id: String },
-    #[error("the reason {0}")]
-    BadReason(String),
-    #[error("the fact cannot be read: {0}")]
-    Parse(String),
-    #[error(transparent)]
-    Missing(LoadError),
-    #[error("cannot read or write `{}`: {source}", path.display())]
-    Io {
-        path: PathBuf,
-        #[source]
-        source: io::Error,
-    },
-    #[error("the journal `{}` is damaged at line {line}: {message}; repair or move it aside", path.display())]
-    Journal {
-        path: PathBuf,
-        line: usize,
-        message: String,
-    },
-}
-
-impl StoreError {
-    /// True when nothing is wrong with the system: the change itself was refused (invalid, stale,
-    /// unknown id...) and the message tells the user what to do.
-    pub fn is_refusal(&self) -> bool {
-        !matches!(
-            self,
-            StoreError::Missing(_) | StoreError::Io { .. } | StoreError::Journal { .. }
-        )
-    }
-
-    fn io(path: &Path, source: io::Error) -> StoreError {
-        StoreError::Io {
-            path: path.to_path_buf(),
-            source,
-        }
-    }
-}
-
-fn stale_text(
-    id: &str,
-    base: &Version,
-    current: &Version,
-    changes: &[FieldChange],
-    since_base: bool,
-) -> String {
-    let mut text =
-        format!("`{id}` was changed by someone else since you loaded it (your version {base}, now {current}).");
-    if changes.is_empty() {
-        text.push_str(
-            " The change was made outside the store, so the differences cannot be listed.",
-        );
-    } else if since_base {
-        text.push_str(&format!(
-            " What changed since your version:\n{}",
-            changes_text(changes, LISTED)
-        ));
-    } else {
-        text.push_str(&format!(
-            " The change was made outside the store; the fact now differs from yours in:\n{}",
-            changes_text(changes, LISTED)
-        ));
-    }
-    text.push_str("\nLoad the fact again and redo your change on the current version.");
-    text
-}
-
-fn outside_text(id: &str, seq: u64, changes: &[FieldChange]) -> String {
-    let mut text = format!(
-        "`{id}` was changed outside the store since journal change #{seq}, so undo cannot tell what to restore; \
-         edit the fact instead."
-    );
-    if !changes.is_empty() {
-        text.push_str(&format!(
-            " It differs from #{seq} in:\n{}",
-            changes_text(changes, LISTED)
-        ));
-    }
-    text
-}
-
-fn invalid_text(id: &str, problems: &[Problem]) -> String {
-    let own = format!("{id}.toml");
-    let mut lines: Vec<String> = problems
-        .iter()
-        .take(LISTED)
-        .map(|p| {
-            let is_own = p
-                .file
-                .file_name()
-                .is_some_and(|n| n.to_string_lossy() == own);
-            match (&p.field, is_own) {
-                (Some(field), true) => format!("  - {field}: {}", p.message),
-                _ => format!("  - {p}"),
-            }
-        })
-        .collect();
-    if problems.len() > LISTED {
-        lines.push(format!("  - and {} more", problems.len() - LISTED));
-    }
-    format!(
-        "the change to `{id}` was refused; fix this and try again:\n{}",
-        lines.join("\n")
-    )
-}
-
+/// How long a change waits for another process to finish with the folder, by default.
+pub const DEFAULT_LOCK_TIMEOUT: Duration = Duration::from_secs(10);
+pub use content::{MAX_REASON_CHARS, MAX_TOPIC_CHARS};
 /// A fact as stored: its parsed value, the file's text and its version.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Shown {
@@ -251,7 +114,9 @@ pub type Clock = Arc<dyn Fn() -> SystemTime + Send + Sync>;
 /// async front end runs them with `spawn_blocking`.
 pub struct Store {
     dir: PathBuf,
-    lock: Mutex<File>,
+    /// The lock file, opened by the first change (so that reading never creates a file).
+    lock: Mutex<Option<File>>,
+    lock_timeout: Duration,
     clock: Clock,
     engine: Option<SharedEngine>,
     recovered: Recovery,
@@ -267,11 +132,13 @@ impl fmt::Debug for Store {
 }
 
 /// Holds the in-process mutex and the file lock; releases both when dropped.
-struct Locked<'a>(MutexGuard<'a, File>);
+struct Locked<'a>(MutexGuard<'a, Option<File>>);
 
 impl Drop for Locked<'_> {
     fn drop(&mut self) {
-        let _ = self.0.unlock();
+        if let Some(file) = self.0.as_ref() {
+            let _ = file.unlock();
+        }
     }
 }
 
@@ -281,33 +148,49 @@ struct Plan {
     candidate: KnowledgeBase,
 }
 
+/// A file as it was before a change: its bytes, `Some(None)` if it did not exist, `None` if it
+/// could not be read as a file.
+type Before = Option<Option<Vec<u8>>>;
+
+/// How often a writer looks again while another holds the lock.
+const LOCK_POLL: Duration = Duration::from_millis(10);
+
 impl Store {
     /// Opens a knowledge folder (it must hold `facts/` and `sources/`), creating its lock file,
-    /// and completes any change a crash interrupted (see [`Store::recovered_at_open`]).
+    /// and completes any change a crash interrupted (see [`Store::recovered_at_open`]). Waits
+    /// at most [`DEFAULT_LOCK_TIMEOUT`] for another writer.
     pub fn open(dir: impl Into<PathBuf>) -> Result<Store, StoreError> {
+        Store::open_with(dir, DEFAULT_LOCK_TIMEOUT)
+    }
+
+    /// [`Store::open`], with the longest wait for another writer (this one applies to every
+    /// change made through the store too).
+    pub fn open_with(dir: impl Into<PathBuf>, lock_timeout: Duration) -> Result<Store, StoreError> {
+        let mut store = Store::reader(dir)?;
+        store.lock_timeout = lock_timeout;
+        let (locked, recovery, _) = store.begin()?;
+        drop(locked);
+        store.recovered = recovery;
+        Ok(store)
+    }
+
+    /// Opens a knowledge folder for reading (`show`, `history`, `journal`): takes no lock,
+    /// creates and writes nothing and does not recover, so it works while another process
+    /// writes and on a full disk. Files are only ever replaced whole, so what it reads is a
+    /// version that was on disk. A change made through it locks and recovers first as usual.
+    pub fn reader(dir: impl Into<PathBuf>) -> Result<Store, StoreError> {
         let dir = dir.into();
         if !dir.join("facts").is_dir() || !dir.join("sources").is_dir() {
             return Err(StoreError::Missing(LoadError::Missing { path: dir }));
         }
-        let lock_path = dir.join(LOCK_FILE);
-        let lock = OpenOptions::new()
-            .read(true)
-            .write(true)
-            .create(true)
-            .truncate(false)
-            .open(&lock_path)
-            .map_err(|e| StoreError::io(&lock_path, e))?;
-        let mut store = Store {
+        Ok(Store {
             dir,
-            lock: Mutex::new(lock),
+            lock: Mutex::new(None),
+            lock_timeout: DEFAULT_LOCK_TIMEOUT,
             clock: Arc::new(SystemTime::now),
             engine: None,
             recovered: Recovery::default(),
-        };
-        let (_locked, recovery, _) = store.begin()?;
-        drop(_locked);
-        store.recovered = recovery;
-        Ok(store)
+        })
     }
 
     /// Swaps every accepted change into `engine` before the call returns, so the bot answers
@@ -358,7 +241,7 @@ impl Store {
         }
         let sources_added = url_sources(&mut fact, kb.sources(), &actor);
         let candidate = candidate(&kb, None, Some(&fact), &sources_added);
-        validate(&id, &candidate, Some(&fact), problems)?;
+        validate(&id, &candidate, problems)?;
         let entry = self.entry(
             last_seq,
             actor,
@@ -402,7 +285,7 @@ impl Store {
             return Err(StoreError::Unchanged { id: id.to_string() });
         }
         let candidate = candidate(&kb, Some(id), Some(&fact), &sources_added);
-        validate(id, &candidate, Some(&fact), problems)?;
+        validate(id, &candidate, problems)?;
         let entry = self.entry(
             last_seq,
             actor,
@@ -437,7 +320,7 @@ impl Store {
         let (kb, problems) = self.load_base(id)?;
         still_related(id, &kb)?;
         let candidate = candidate(&kb, Some(id), None, &[]);
-        validate(id, &candidate, None, problems)?;
+        validate(id, &candidate, problems)?;
         let entry = self.entry(
             last_seq,
             actor,
@@ -452,17 +335,53 @@ impl Store {
         self.commit(Plan { entry, candidate })
     }
 
-    /// Reverts the latest change to `id` that is not already undone, as a new journaled change:
-    /// an edit is edited back, an add removed, a remove restored. Undoing again steps further
-    /// back. Refused if the file changed outside the store since that change.
-    #[tracing::instrument(level = "info", skip_all, fields(fact = id, actor = %actor))]
-    pub fn undo(&self, id: &str, actor: Actor, reason: Option<&str>) -> Result<Change, StoreError> {
+    /// The change [`Store::undo`] would revert now: the latest change to `id` that is not
+    /// already undone.
+    pub fn undo_target(&self, id: &str) -> Result<Entry, StoreError> {
+        check_id(id)?;
+        undo_target(&self.read_journal()?, id)
+            .cloned()
+            .ok_or_else(|| StoreError::NothingToUndo { id: id.to_string() })
+    }
+
+    /// Reverts journal change `seq` to `id`, as a new journaled change: an edit is edited back,
+    /// an add removed, a remove restored. Like an edit's version, `seq` is what the caller saw
+    /// (from [`Store::undo_target`]): refused if that change was undone already (two
+    /// moderators undoing one change revert it once) or is no longer the latest, and if the
+    /// file changed outside the store since. Undoing again steps further back.
+    #[tracing::instrument(level = "info", skip_all, fields(fact = id, seq, actor = %actor))]
+    pub fn undo(
+        &self,
+        id: &str,
+        seq: u64,
+        actor: Actor,
+        reason: Option<&str>,
+    ) -> Result<Change, StoreError> {
         let reason = clean_reason(reason)?;
         check_id(id)?;
         let (_locked, _, last_seq) = self.begin()?;
         let entries = self.read_journal()?;
-        let target = undo_target(&entries, id)
-            .ok_or_else(|| StoreError::NothingToUndo { id: id.to_string() })?;
+        let target = undo_target(&entries, id);
+        let target = match target {
+            Some(target) if target.seq == seq => target,
+            _ => {
+                let id = id.to_string();
+                return Err(if entries.iter().any(|e| e.undoes == Some(seq)) {
+                    StoreError::AlreadyUndone { id, seq }
+                } else if !entries.iter().any(|e| e.seq == seq && e.fact == id) {
+                    StoreError::NotAChange { id, seq }
+                } else {
+                    match target {
+                        Some(latest) => StoreError::UndoMoved {
+                            id,
+                            seq,
+                            latest: latest.seq,
+                        },
+                        None => StoreError::NothingToUndo { id },
+                    }
+                });
+            }
+        };
         let path = self.fact_path(id);
         let on_disk = fsio::read_optional(&path).map_err(|e| StoreError::io(&path, e))?;
         let expected = target.after.as_ref().map(fact_to_toml);
@@ -488,7 +407,7 @@ impl Store {
             restored.as_ref(),
             &[],
         );
-        validate(id, &candidate, restored.as_ref(), problems)?;
+        validate(id, &candidate, problems)?;
         let entry = self.entry(
             last_seq,
             actor,
@@ -530,6 +449,11 @@ impl Store {
         suggest_id(question, |id| self.fact_path(id).exists())
     }
 
+    /// The longest a change waits for another process to finish with the folder.
+    pub fn lock_timeout(&self) -> Duration {
+        self.lock_timeout
+    }
+
     /// The path of fact `id`'s file.
     pub fn fact_path(&self, id: &str) -> PathBuf {
         self.dir.join("facts").join(format!("{id}.toml"))
@@ -547,12 +471,45 @@ impl Store {
         self.dir.join(PENDING_FILE)
     }
 
-    /// Takes the locks, runs recovery, and tells the last journal seq.
+    /// Takes the locks (waiting at most the lock timeout for each), runs recovery, and tells
+    /// the last journal seq.
     fn begin(&self) -> Result<(Locked<'_>, Recovery, u64), StoreError> {
-        let guard = self.lock.lock().unwrap_or_else(PoisonError::into_inner);
-        guard
-            .lock()
-            .map_err(|e| StoreError::io(&self.dir.join(LOCK_FILE), e))?;
+        let deadline = Instant::now() + self.lock_timeout;
+        let busy = || StoreError::Busy {
+            dir: self.dir.clone(),
+        };
+        let mut guard = loop {
+            match self.lock.try_lock() {
+                Ok(guard) => break guard,
+                Err(std::sync::TryLockError::Poisoned(poisoned)) => break poisoned.into_inner(),
+                Err(std::sync::TryLockError::WouldBlock) if Instant::now() < deadline => {
+                    std::thread::sleep(LOCK_POLL)
+                }
+                Err(std::sync::TryLockError::WouldBlock) => return Err(busy()),
+            }
+        };
+        let lock_path = self.dir.join(LOCK_FILE);
+        if guard.is_none() {
+            let file = OpenOptions::new()
+                .read(true)
+                .write(true)
+                .create(true)
+                .truncate(false)
+                .open(&lock_path)
+                .map_err(|e| StoreError::io(&lock_path, e))?;
+            *guard = Some(file);
+        }
+        let file = guard.as_ref().expect("opened above");
+        loop {
+            match file.try_lock() {
+                Ok(()) => break,
+                Err(TryLockError::WouldBlock) if Instant::now() < deadline => {
+                    std::thread::sleep(LOCK_POLL)
+                }
+                Err(TryLockError::WouldBlock) => return Err(busy()),
+                Err(TryLockError::Error(e)) => return Err(StoreError::io(&lock_path, e)),
+            }
+        }
         let locked = Locked(guard);
         phase("recover", "");
         let (recovery, last_seq) = self.recover()?;
@@ -601,19 +558,22 @@ impl Store {
         if let Some(bytes) =
             fsio::read_optional(&pending_path).map_err(|e| StoreError::io(&pending_path, e))?
         {
-            match serde_json::from_slice::<Entry>(&bytes) {
-                Ok(entry) => {
-                    self.write_files(&entry, true)?;
-                    if last_seq < entry.seq {
-                        journal::append(&journal_path, &entry).map_err(io_journal)?;
-                        last_seq = entry.seq;
-                    }
-                    report.completed = Some(entry.seq);
-                }
-                // Cannot happen (the marker is renamed into place whole); nothing was written
-                // after it, so dropping it loses nothing.
-                Err(e) => tracing::error!(error = %e, "unreadable pending change dropped"),
+            // The marker is renamed into place whole, so one that does not parse, or names a
+            // path that is not made of ids, was not written by the store: report it, never obey
+            // it (nothing is written from it).
+            let entry = serde_json::from_slice::<Entry>(&bytes)
+                .map_err(|e| e.to_string())
+                .and_then(|entry| pending_is_valid(&entry).map(|()| entry))
+                .map_err(|message| StoreError::BadPending {
+                    path: pending_path.clone(),
+                    message,
+                })?;
+            self.write_files(&entry, true)?;
+            if last_seq < entry.seq {
+                journal::append(&journal_path, &entry).map_err(io_journal)?;
+                last_seq = entry.seq;
             }
+            report.completed = Some(entry.seq);
             fsio::remove_durably(&pending_path).map_err(|e| StoreError::io(&pending_path, e))?;
         }
         Ok((report, last_seq))
@@ -642,18 +602,53 @@ impl Store {
         }
     }
 
-    /// Writes a planned change durably, in the order the module doc gives.
+    /// Writes a planned change durably, in the order the module doc gives. If a write fails
+    /// after the marker (disk full, I/O error), the files and the journal are put back as they
+    /// were and the marker removed before the error is returned, so a change reported as
+    /// failed never lands later.
     fn commit(&self, plan: Plan) -> Result<Change, StoreError> {
         let Plan { entry, candidate } = plan;
         let pending = self.pending_path();
+        let journal_path = self.journal_path();
+        // What the change will overwrite, to put back if it fails half-way.
+        let mut paths: Vec<PathBuf> = entry
+            .sources_added
+            .iter()
+            .map(|s| self.source_path(&s.id))
+            .collect();
+        paths.push(self.fact_path(&entry.fact));
+        // A path that cannot be read as a file (a folder in its place, say) is not ours: it
+        // is left alone on the way back.
+        let before: Vec<_> = paths
+            .into_iter()
+            .map(|path| {
+                let bytes = fsio::read_optional(&path).ok();
+                (path, bytes)
+            })
+            .collect();
+        let journal_len = std::fs::metadata(&journal_path).map_or(0, |m| m.len());
         phase("pending", &entry.fact);
         let json = serde_json::to_vec(&entry)
             .map_err(|e| StoreError::io(&pending, io::Error::other(e)))?;
         fsio::write_atomic(&pending, &json).map_err(|e| StoreError::io(&pending, e))?;
-        self.write_files(&entry, false)?;
-        phase("journal", &entry.fact);
-        let journal_path = self.journal_path();
-        journal::append(&journal_path, &entry).map_err(|e| StoreError::io(&journal_path, e))?;
+        let written = self.write_files(&entry, false).and_then(|()| {
+            phase("journal", &entry.fact);
+            journal::append(&journal_path, &entry).map_err(|e| StoreError::io(&journal_path, e))
+        });
+        if let Err(error) = written {
+            tracing::error!(%error, fact = %entry.fact, "a change failed while it was written; putting the files back");
+            return Err(match self.roll_back(&before, journal_len) {
+                Ok(()) => error,
+                Err(rollback) => match error {
+                    StoreError::Io { path, source } => StoreError::Interrupted {
+                        path,
+                        source,
+                        rollback,
+                    },
+                    other => other,
+                },
+            });
+        }
         phase("clear-pending", &entry.fact);
         fsio::remove_durably(&pending).map_err(|e| StoreError::io(&pending, e))?;
         phase("done", &entry.fact);
@@ -667,6 +662,31 @@ impl Store {
             .as_ref()
             .map(|f| Version::of(fact_to_toml(f).as_bytes()));
         Ok(Change { entry, version })
+    }
+
+    /// Puts back the files of a change that failed half-way (each as it was, or removed if it
+    /// was not there; anything that is not one of our files is left alone), cuts the journal
+    /// back to `journal_len`, and only then removes the marker.
+    fn roll_back(&self, before: &[(PathBuf, Before)], journal_len: u64) -> io::Result<()> {
+        for (path, bytes) in before {
+            let (Some(bytes), Ok(now)) = (bytes, fsio::read_optional(path)) else {
+                // Not a file of ours: nothing we wrote is there.
+                continue;
+            };
+            match (bytes, now) {
+                (Some(old), Some(now)) if *old == now => {}
+                (Some(old), _) => fsio::write_atomic(path, old)?,
+                (None, Some(_)) => fsio::remove_durably(path)?,
+                (None, None) => {}
+            }
+        }
+        let journal_path = self.journal_path();
+        if std::fs::metadata(&journal_path).is_ok_and(|m| m.len() > journal_len) {
+            let file = OpenOptions::new().write(true).open(&journal_path)?;
+            file.set_len(journal_len)?;
+            file.sync_all()?;
+        }
+        fsio::remove_durably(&self.pending_path())
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -792,34 +812,43 @@ fn parse_shown(path: &Path, bytes: Vec<u8>) -> Result<Shown, StoreError> {
     })
 }
 
-fn check_id(id: &str) -> Result<(), StoreError> {
-    if id.is_empty()
-        || id.len() > 100
-        || !id
-            .bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
-    {
-        return Err(StoreError::BadId { id: id.to_string() });
-    }
-    Ok(())
-}
-
 fn clean_reason(reason: Option<&str>) -> Result<Option<String>, StoreError> {
     let Some(reason) = reason.map(str::trim).filter(|r| !r.is_empty()) else {
         return Ok(None);
     };
-    let chars = reason.chars().count();
-    if chars > MAX_REASON_CHARS {
-        return Err(StoreError::BadReason(format!(
-            "is {chars} characters; the limit is {MAX_REASON_CHARS}"
-        )));
+    match content::text_problems(Field::Reason, reason).first() {
+        Some(problem) => Err(StoreError::BadReason(format!(
+            "is refused: {}",
+            problem.trim_start_matches("the text ")
+        ))),
+        None => Ok(Some(reason.to_string())),
     }
-    if contains_mention(reason) {
-        return Err(StoreError::BadReason(
-            "contains mention syntax (@everyone, @here or <@...>), which could ping people".into(),
-        ));
+}
+
+/// Whether a pending change names only paths made of ids (its fact, the sources it creates)
+/// and holds no stored text, so completing it can write nothing outside `facts/` and
+/// `sources/`.
+fn pending_is_valid(entry: &Entry) -> Result<(), String> {
+    let not_id = |what: &str, id: &str| format!("{what} `{id}` is not an id");
+    check_id(&entry.fact).map_err(|_| not_id("the fact", &entry.fact))?;
+    for fact in [&entry.before, &entry.after].into_iter().flatten() {
+        if fact.id != entry.fact {
+            return Err(format!(
+                "it names fact `{}` but holds fact `{}`",
+                entry.fact, fact.id
+            ));
+        }
     }
-    Ok(Some(reason.to_string()))
+    for source in &entry.sources_added {
+        check_id(&source.id).map_err(|_| not_id("the source", &source.id))?;
+        if source.text.is_some() {
+            return Err(format!(
+                "the new source `{}` names a stored text",
+                source.id
+            ));
+        }
+    }
+    Ok(())
 }
 
 fn still_related(id: &str, kb: &KnowledgeBase) -> Result<(), StoreError> {
@@ -862,36 +891,14 @@ fn candidate(
     KnowledgeBase::from_parts(kb.dir(), facts, all_sources, kb.aliases().to_vec())
 }
 
-/// Runs `check` on the candidate base, plus what `check` leaves to the store (the topic), and
-/// refuses the change if anything is wrong anywhere in it.
+/// Runs `check` on the candidate base and refuses the change if anything is wrong anywhere in
+/// it (`problems`: those loading found).
 fn validate(
     id: &str,
     candidate: &KnowledgeBase,
-    fact: Option<&Fact>,
     mut problems: Vec<Problem>,
 ) -> Result<(), StoreError> {
     problems.extend(check(candidate));
-    if let Some(fact) = fact {
-        let problem = |field: &str, message: String| Problem {
-            file: candidate.dir().join("facts").join(format!("{id}.toml")),
-            line: None,
-            field: Some(field.into()),
-            message,
-        };
-        let chars = fact.topic.chars().count();
-        if chars > MAX_TOPIC_CHARS {
-            problems.push(problem(
-                "topic",
-                format!("{chars} characters; the limit is {MAX_TOPIC_CHARS}"),
-            ));
-        }
-        if contains_mention(&fact.topic) {
-            problems.push(problem(
-                "topic",
-                "the text contains mention syntax (@everyone, @here or <@...>), which could ping people".into(),
-            ));
-        }
-    }
     if problems.is_empty() {
         Ok(())
     } else {
@@ -915,116 +922,8 @@ fn undo_target<'a>(entries: &'a [Entry], id: &str) -> Option<&'a Entry> {
     None
 }
 
-/// Turns citations that give a URL instead of a source id into sources: an existing source with
-/// that URL if there is one, otherwise a new source (id from the host and path, outlet the host,
-/// no stored text, so a quote on it is refused by the check). Returns the sources to create.
-fn url_sources(fact: &mut Fact, existing: &[Source], actor: &Actor) -> Vec<Source> {
-    let mut added: Vec<Source> = Vec::new();
-    for citation in &mut fact.sources {
-        let url = citation.source.trim();
-        if !(url.starts_with("https://") || url.starts_with("http://"))
-            || url.contains(char::is_whitespace)
-        {
-            continue;
-        }
-        let url = url.to_string();
-        if let Some(source) = existing.iter().chain(&added).find(|s| s.url == url) {
-            citation.source = source.id.clone();
-            continue;
-        }
-        let (host, path) = split_url(&url);
-        let stem = slug(&format!("{host} {path}"));
-        let taken = |id: &str| existing.iter().chain(&added).any(|s| s.id == id);
-        let mut id = stem.clone();
-        let mut n = 2;
-        while taken(&id) {
-            id = format!("{stem}-{n}");
-            n += 1;
-        }
-        added.push(Source {
-            id: id.clone(),
-            outlet: host,
-            title: None,
-            date: None,
-            url,
-            text: None,
-            description: Some(format!(
-                "Given as a URL by {actor} with fact `{}`; no stored text, so its citations carry no quote.",
-                fact.id
-            )),
-            body: None,
-        });
-        citation.source = id;
-    }
-    added
-}
-
-/// An id from a question's significant words, at most 40 characters, numbered while `taken`.
-pub fn suggest_id(question: &str, taken: impl Fn(&str) -> bool) -> String {
-    const SKIP: &[&str] = &[
-        "a", "an", "and", "are", "at", "did", "do", "does", "for", "how", "in", "is", "of", "on",
-        "the", "to", "was", "were", "what", "when", "where", "which", "who", "whom", "why",
-    ];
-    let words = words(question);
-    let mut stem = String::new();
-    for word in words
-        .iter()
-        .map(String::as_str)
-        .filter(|w| !SKIP.contains(w))
-    {
-        if !stem.is_empty() && stem.len() + 1 + word.len() > 40 {
-            break;
-        }
-        if !stem.is_empty() {
-            stem.push('-');
-        }
-        stem.push_str(&word[..word.len().min(40)]);
-    }
-    if stem.is_empty() {
-        stem.push_str("fact");
-    }
-    let mut id = stem.clone();
-    let mut n = 2;
-    while taken(&id) {
-        id = format!("{stem}-{n}");
-        n += 1;
-    }
-    id
-}
-
-/// The host (lower case, without `www.`, user and port) and the path of a URL.
-fn split_url(url: &str) -> (String, String) {
-    let rest = url.split_once("://").map_or(url, |(_, rest)| rest);
-    let rest = rest.split(['?', '#']).next().unwrap_or("");
-    let (authority, path) = rest.split_once('/').unwrap_or((rest, ""));
-    let host = authority.rsplit('@').next().unwrap_or(authority);
-    let host = host.split(':').next().unwrap_or(host).to_lowercase();
-    let host = host.strip_prefix("www.").unwrap_or(&host).to_string();
-    (host, path.to_string())
-}
-
-/// Lower-case runs of ASCII letters and digits.
-fn words(text: &str) -> Vec<String> {
-    text.split(|c: char| !c.is_ascii_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .map(str::to_ascii_lowercase)
-        .collect()
-}
-
-/// An id from free text: its words joined with '-', at most 60 characters, cut at a '-'.
-fn slug(text: &str) -> String {
-    let mut out = words(text).join("-");
-    if out.len() > 60 {
-        let cut = out[..60].rfind('-').filter(|&i| i > 20).unwrap_or(60);
-        out.truncate(cut);
-    }
-    if out.is_empty() {
-        out.push_str("source");
-    }
-    out
-}
-
-/// Marks a step of a change for tracing (the crash test reads these to tell where a kill hit).
+/// Marks a step of a change for tracing (the crash test pauses its writer at these to kill it
+/// at a chosen step).
 fn phase(name: &'static str, fact: &str) {
     tracing::trace!(target: "talks_bot::store::phase", phase = name, fact, "store phase");
 }
@@ -1032,40 +931,6 @@ fn phase(name: &'static str, fact: &str) {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn urls_become_source_ids() {
-        assert_eq!(
-            split_url("https://www.TASS.com:443/politics/1753879?x=1#y"),
-            ("tass.com".into(), "politics/1753879".into())
-        );
-        assert_eq!(
-            split_url("http://user@example.org"),
-            ("example.org".into(), "".into())
-        );
-        assert_eq!(
-            slug("tass.com politics/1753879"),
-            "tass-com-politics-1753879"
-        );
-        assert_eq!(slug("..."), "source");
-        let long = slug(&format!("example.com {}", "word/".repeat(30)));
-        assert!(long.len() <= 60 && !long.ends_with('-'), "{long}");
-    }
-
-    #[test]
-    fn ids_are_suggested_from_questions() {
-        assert_eq!(
-            suggest_id("Who is Mikhail Bogdanov?", |_| false),
-            "mikhail-bogdanov"
-        );
-        assert_eq!(
-            suggest_id("When did the talks start?", |id| id == "talks-start"),
-            "talks-start-2"
-        );
-        assert_eq!(suggest_id("???", |_| false), "fact");
-        let long = suggest_id(&"Palestinian ".repeat(10), |_| false);
-        assert!(long.len() <= 40 && check_id(&long).is_ok(), "{long}");
-    }
 
     #[test]
     fn undo_walks_back_past_undone_changes() {
@@ -1109,6 +974,7 @@ mod tests {
         assert_eq!(clean_reason(Some("  ")).unwrap(), None);
         assert_eq!(clean_reason(Some(" typo ")).unwrap(), Some("typo".into()));
         assert!(clean_reason(Some("hi @everyone")).is_err());
+        assert!(clean_reason(Some("bell\u{7}")).is_err());
         assert!(clean_reason(Some(&"x".repeat(501))).is_err());
     }
 }

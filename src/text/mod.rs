@@ -67,19 +67,8 @@ pub fn clean_input(raw: &str) -> CleanInput {
     CleanInput { text, truncated }
 }
 
-fn is_invisible(c: char) -> bool {
-    matches!(c,
-        '\u{00AD}' | '\u{034F}' | '\u{061C}' | '\u{115F}' | '\u{1160}' | '\u{17B4}' | '\u{17B5}'
-        | '\u{180B}'..='\u{180F}' | '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}'
-        | '\u{2060}'..='\u{206F}' | '\u{FE00}'..='\u{FE0F}' | '\u{FEFF}' | '\u{FFF9}'..='\u{FFFB}'
-        | '\u{E0000}'..='\u{E007F}')
-}
-
-/// True when text holds Discord mention syntax that could ping: `@everyone`, `@here`, `<@…>`.
-pub fn contains_mention(text: &str) -> bool {
-    let lower = text.to_lowercase();
-    lower.contains("@everyone") || lower.contains("@here") || lower.contains("<@")
-}
+pub use crate::knowledge::content::contains_mention;
+use crate::knowledge::content::is_invisible;
 
 /// Folds text to lower-case words of letters and digits separated by single spaces, as
 /// English reads it (other scripts by their own rules): `"Lavrov's al-Mālikī"` becomes
@@ -92,8 +81,7 @@ pub fn fold(text: &str) -> String {
 /// by the language of its script. Two spellings with one key are the same thing to the matcher.
 pub fn match_key(text: &str) -> String {
     let lang = detect::script_language(text).unwrap_or(Lang::EN);
-    let terms = Analyzer::new(lang, &[]).key(text);
-    terms.join(" ")
+    Analyzer::plain(lang).key(text).join(" ")
 }
 
 /// Articles of Arabic names written in Latin letters ("al-Maliki", "El Alamein"), dropped
@@ -162,40 +150,47 @@ impl Default for Analyzer {
     }
 }
 
-impl Analyzer {
-    pub fn new(lang: Lang, aliases: &[Alias]) -> Self {
-        let mut plain = Analyzer {
+/// The analysers without aliases, one per language, built once.
+static PLAIN: std::sync::LazyLock<Vec<Analyzer>> = std::sync::LazyLock::new(|| {
+    let generic: HashSet<String> = Lang::all()
+        .flat_map(|l| {
+            let rules = l.rules();
+            rules
+                .generic_words()
+                .iter()
+                .map(move |w| rules.stem(rules.strip_prefix(w)))
+        })
+        .collect();
+    Lang::all()
+        .map(|lang| Analyzer {
             lang,
             lexicon: lexicon(lang),
-            generic: HashSet::new(),
+            generic: generic.clone(),
             aliases: HashMap::new(),
             spelling_words: Vec::new(),
-        };
-        plain.generic = Lang::all()
-            .flat_map(|l| {
-                let rules = l.rules();
-                rules
-                    .generic_words()
-                    .iter()
-                    .map(move |w| rules.stem(rules.strip_prefix(w)))
-            })
-            .collect();
+        })
+        .collect()
+});
+
+impl Analyzer {
+    pub fn new(lang: Lang, aliases: &[Alias]) -> Self {
+        let plain = Analyzer::plain(lang);
         if aliases.is_empty() {
-            return plain;
+            return plain.clone();
         }
         // Names are read as English reads them, in every language, so that each is one set
         // of terms across the indexes.
-        let english = if lang == Lang::EN {
-            plain.clone()
-        } else {
-            Analyzer::new(Lang::EN, &[])
-        };
-        let (aliases, spelling_words) = alias_table(&plain, &english, aliases);
+        let (aliases, spelling_words) = alias_table(plain, Analyzer::plain(Lang::EN), aliases);
         Analyzer {
             aliases,
             spelling_words,
-            ..plain
+            ..plain.clone()
         }
+    }
+
+    /// The analyser of a language without aliases (how a spelling itself is read).
+    pub fn plain(lang: Lang) -> &'static Analyzer {
+        &PLAIN[lang.index()]
     }
 
     pub fn lang(&self) -> Lang {
@@ -258,14 +253,18 @@ impl Analyzer {
             .collect()
     }
 
-    /// Whether folded words greet the bot, thank it or ask what it does, and nothing else.
+    /// Whether folded words greet the bot, thank it or ask what it does, and nothing else:
+    /// a greeting or help word, and besides it only words that carry no subject (stop and
+    /// question words, and the language's help fillers: "use", "ask", "answers"...).
     pub fn is_help(&self, words: &[String]) -> bool {
         let mut trigger = false;
         for word in words {
             let rules = self.rules_of(word);
             if rules.help_triggers().contains(&word.as_str()) {
                 trigger = true;
-            } else if !rules.help_fillers().contains(&word.as_str()) {
+            } else if !rules.help_fillers().contains(&word.as_str())
+                && !self.lexicon.contains_key(word.as_str())
+            {
                 return false;
             }
         }
@@ -638,14 +637,6 @@ mod tests {
         let cleaned = clean_input(&long);
         assert!(cleaned.truncated);
         assert_eq!(cleaned.text.chars().count(), MAX_INPUT_CHARS);
-    }
-
-    #[test]
-    fn mentions_are_spotted() {
-        assert!(contains_mention("hi @everyone"));
-        assert!(contains_mention("ping <@123>"));
-        assert!(contains_mention("ping <@&123>"));
-        assert!(!contains_mention("mail me at a@b.c"));
     }
 
     #[test]

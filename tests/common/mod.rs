@@ -8,7 +8,8 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use talks_bot::knowledge::{Citation, Fact};
-use talks_bot::store::{Entry, JOURNAL_FILE};
+use talks_bot::store::{Change, Entry, JOURNAL_FILE};
+use talks_bot::{Actor, Store, StoreError};
 
 /// The repository's knowledge folder (read only).
 pub fn shipped() -> PathBuf {
@@ -37,6 +38,26 @@ fn copy_dir(from: &Path, to: &Path) {
             fs::copy(entry.path(), to.join(&*name)).unwrap();
         }
     }
+}
+
+/// An empty folder for the whole test binary, to run `talks-bot` in: no `config.toml` there,
+/// so a developer's own configuration never reaches a test.
+pub fn empty_dir() -> &'static Path {
+    static DIR: std::sync::OnceLock<tempfile::TempDir> = std::sync::OnceLock::new();
+    DIR.get_or_init(|| tempfile::tempdir().expect("temp dir"))
+        .path()
+}
+
+/// `talks-bot` over the shipped knowledge, run in [`empty_dir`] (hermetic: the defaults, not
+/// whatever `config.toml` the repository root holds), without `RUST_LOG`.
+pub fn talks_bot() -> std::process::Command {
+    let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_talks-bot"));
+    command
+        .current_dir(empty_dir())
+        .env_remove("RUST_LOG")
+        .arg("--knowledge")
+        .arg(shipped());
+    command
 }
 
 /// The journal's entries, oldest first (none if there is no journal yet).
@@ -91,4 +112,15 @@ pub fn new_fact(id: &str) -> Fact {
         }],
         events: Vec::new(),
     }
+}
+
+/// Undoes the latest change to `id` that is not undone yet (what `fact undo ID` does).
+pub fn undo_latest(
+    store: &Store,
+    id: &str,
+    actor: Actor,
+    reason: Option<&str>,
+) -> Result<Change, StoreError> {
+    let target = store.undo_target(id)?;
+    store.undo(id, target.seq, actor, reason)
 }

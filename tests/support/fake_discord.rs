@@ -125,6 +125,15 @@ impl FakeDiscord {
         self.state.close_connections.store(true, Ordering::SeqCst);
     }
 
+    /// From now on the gateway URL the REST API hands out points at a closed port, as when
+    /// Discord's gateway or the network is down: the bot's shards never connect.
+    pub async fn unreachable_gateway(&self) {
+        let closed = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!("ws://{}", closed.local_addr().unwrap());
+        drop(closed);
+        *self.state.ws_url.lock().unwrap() = url;
+    }
+
     /// A fresh snowflake.
     pub fn id(&self) -> u64 {
         self.state.next_id.fetch_add(1, Ordering::Relaxed)
@@ -527,6 +536,7 @@ fn route(state: &State, method: &str, path: &str, body: &Value) -> (u16, Option<
             }
         }
         ("POST", ["interactions", _, _, "callback"]) => (204, None),
+        ("PUT", ["channels", _, "messages", _, "reactions", _, "@me"]) => (204, None),
         ("POST", ["webhooks", _, _]) | ("PATCH", ["webhooks", _, _, "messages", _]) => {
             new_message("1")
         }
@@ -619,6 +629,14 @@ pub fn as_member(mut interaction: Value, roles: &[u64], permissions: u64) -> Val
     let roles: Vec<String> = roles.iter().map(u64::to_string).collect();
     interaction["member"]["roles"] = json!(roles);
     interaction["member"]["permissions"] = json!(permissions.to_string());
+    serde_json::from_value::<serenity::Interaction>(interaction.clone())
+        .expect("fixture is not a valid Interaction");
+    interaction
+}
+
+/// `interaction` as if it came from another server, `guild`, checked again.
+pub fn in_guild(mut interaction: Value, guild: u64) -> Value {
+    interaction["guild_id"] = json!(guild.to_string());
     serde_json::from_value::<serenity::Interaction>(interaction.clone())
         .expect("fixture is not a valid Interaction");
     interaction

@@ -1,13 +1,15 @@
 //! The bot under test: the real `serve` start-up path against a [`FakeDiscord`], stopped
 //! through its shutdown future.
 
+#![allow(dead_code)]
+
 use std::time::Duration;
 
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
 use super::fake_discord::{self as fake, FakeDiscord};
-use talks_bot::config::{DiscordConfig, Secret};
+use talks_bot::config::{DiscordConfig, Secret, StoreConfig};
 use talks_bot::discord::{serve, ServeError, Shards};
 use talks_bot::Engine;
 
@@ -36,12 +38,24 @@ impl Serving {
         shards: Shards,
         config: DiscordConfig,
     ) -> Serving {
+        Serving::start_with_store(fake, engine, shards, config, StoreConfig::default()).await
+    }
+
+    /// [`Serving::start`] with the `[store]` settings given.
+    pub async fn start_with_store(
+        fake: &FakeDiscord,
+        engine: Engine,
+        shards: Shards,
+        config: DiscordConfig,
+        store: StoreConfig,
+    ) -> Serving {
         let (stop, stopped) = oneshot::channel::<()>();
         let shutdown = async move {
             let _ = stopped.await;
         };
         let task = tokio::spawn(serve(
             config,
+            store,
             Secret::new(fake::TOKEN),
             talks_bot::shared(engine),
             shards,

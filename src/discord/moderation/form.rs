@@ -271,7 +271,13 @@ pub enum ModId {
         base: Version,
         reason: Option<String>,
     },
-    /// Cancels a removal.
+    /// Confirms undoing journal change `seq` to fact `id`; the reason, if any, under `reason`.
+    Undo {
+        id: String,
+        seq: u64,
+        reason: Option<String>,
+    },
+    /// Cancels a removal or an undo.
     Cancel,
 }
 
@@ -292,6 +298,16 @@ impl ModId {
                 base,
                 reason: Some(key),
             } => format!("{PREFIX}rm:{base}:{id}:{key}"),
+            ModId::Undo {
+                id,
+                seq,
+                reason: None,
+            } => format!("{PREFIX}undo:{seq}:{id}"),
+            ModId::Undo {
+                id,
+                seq,
+                reason: Some(key),
+            } => format!("{PREFIX}undo:{seq}:{id}:{key}"),
             ModId::Cancel => format!("{PREFIX}cancel"),
         };
         (id.chars().count() <= limits::CUSTOM_ID).then_some(id)
@@ -302,11 +318,8 @@ impl ModId {
     pub fn parse(custom_id: &str) -> Option<ModId> {
         let rest = custom_id.strip_prefix(PREFIX)?;
         let parts: Vec<&str> = rest.split(':').collect();
-        let word = |s: &str| {
-            !s.is_empty()
-                && s.bytes()
-                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
-        };
+        // Fact ids and draft keys are both ids in shape (see `content::is_id`).
+        let word = crate::knowledge::content::is_id;
         match parts.as_slice() {
             ["add"] => Some(ModId::Add),
             ["cancel"] => Some(ModId::Cancel),
@@ -325,6 +338,16 @@ impl ModId {
             ["rm", base, id, key] if word(id) && word(key) => Some(ModId::Remove {
                 id: id.to_string(),
                 base: base.parse().ok()?,
+                reason: Some(key.to_string()),
+            }),
+            ["undo", seq, id] if word(id) => Some(ModId::Undo {
+                id: id.to_string(),
+                seq: seq.parse().ok()?,
+                reason: None,
+            }),
+            ["undo", seq, id, key] if word(id) && word(key) => Some(ModId::Undo {
+                id: id.to_string(),
+                seq: seq.parse().ok()?,
                 reason: Some(key.to_string()),
             }),
             _ => None,

@@ -17,6 +17,10 @@ use crate::knowledge::{Fact, KnowledgeBase};
 use crate::text::cut;
 
 /// Discord's limits, from its API documentation.
+mod ids;
+
+pub use ids::Action;
+
 pub mod limits {
     pub const CONTENT: usize = 2000;
     pub const TITLE: usize = 256;
@@ -52,58 +56,6 @@ pub const DECLINE_HINT: &str = "Use `/topics` to see what I can answer.";
 const GREEN: u32 = 0x2e_8b_57;
 const AMBER: u32 = 0xd9_a4_41;
 const GREY: u32 = 0x70_80_90;
-
-/// What a button does when pressed; carried in its custom id.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Action {
-    /// A vote on the answer with this fact.
-    Vote { helpful: bool, fact_id: String },
-    /// Answer with this fact (a follow-up question or a "did you mean" suggestion).
-    Ask { fact_id: String },
-    /// None of the suggestions fit.
-    NoneOfThese,
-}
-
-impl Action {
-    /// The custom id, or `None` if it would be over Discord's 100 characters.
-    pub fn custom_id(&self) -> Option<String> {
-        let id = match self {
-            Action::Vote {
-                helpful: true,
-                fact_id,
-            } => format!("tb:up:{fact_id}"),
-            Action::Vote {
-                helpful: false,
-                fact_id,
-            } => format!("tb:down:{fact_id}"),
-            Action::Ask { fact_id } => format!("tb:ask:{fact_id}"),
-            Action::NoneOfThese => "tb:none".to_string(),
-        };
-        (id.chars().count() <= limits::CUSTOM_ID).then_some(id)
-    }
-
-    /// Reads a custom id; `None` for anything this bot did not make. The fact id is not
-    /// trusted: the caller checks that it names a fact.
-    pub fn parse(custom_id: &str) -> Option<Action> {
-        let rest = custom_id.strip_prefix("tb:")?;
-        let (kind, fact) = rest.split_once(':').unwrap_or((rest, ""));
-        let valid_fact = !fact.is_empty()
-            && fact
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_'));
-        match kind {
-            "up" | "down" if valid_fact => Some(Action::Vote {
-                helpful: kind == "up",
-                fact_id: fact.to_string(),
-            }),
-            "ask" if valid_fact => Some(Action::Ask {
-                fact_id: fact.to_string(),
-            }),
-            "none" if fact.is_empty() => Some(Action::NoneOfThese),
-            _ => None,
-        }
-    }
-}
 
 /// A reply ready to send as a message, a command reply or an interaction response.
 #[derive(Debug, Clone, Default)]
@@ -564,118 +516,15 @@ pub fn choices<'a>(
     serenity::CreateAutocompleteResponse::new().set_choices(choices)
 }
 
-/// Every Discord limit a message body (as JSON) breaks; empty when it fits. For checks and tests.
-pub fn limit_violations(body: &serde_json::Value) -> Vec<String> {
-    use serde_json::Value;
-    use std::ops::RangeInclusive;
-    let chars = |v: &Value| v.as_str().map_or(0, |s| s.chars().count());
-    let list = |v: &Value| v.as_array().cloned().unwrap_or_default();
-    // (what, how long, allowed)
-    let mut checks: Vec<(String, usize, RangeInclusive<usize>)> = Vec::new();
-    checks.push((
-        "content".into(),
-        chars(&body["content"]),
-        0..=limits::CONTENT,
-    ));
-    let mut total = 0;
-    for (e, embed) in list(&body["embeds"]).iter().enumerate() {
-        let fields = list(&embed["fields"]);
-        checks.push((
-            format!("embed {e} field count"),
-            fields.len(),
-            0..=limits::FIELDS,
-        ));
-        let mut texts = vec![
-            (
-                format!("embed {e} title"),
-                &embed["title"],
-                0..=limits::TITLE,
-            ),
-            (
-                format!("embed {e} description"),
-                &embed["description"],
-                0..=limits::DESCRIPTION,
-            ),
-            (
-                format!("embed {e} author"),
-                &embed["author"]["name"],
-                0..=limits::AUTHOR,
-            ),
-            (
-                format!("embed {e} footer"),
-                &embed["footer"]["text"],
-                0..=limits::FOOTER,
-            ),
-        ];
-        for (f, field) in fields.iter().enumerate() {
-            texts.push((
-                format!("embed {e} field {f} name"),
-                &field["name"],
-                1..=limits::FIELD_NAME,
-            ));
-            texts.push((
-                format!("embed {e} field {f} value"),
-                &field["value"],
-                1..=limits::FIELD_VALUE,
-            ));
-        }
-        for (what, text, range) in texts {
-            total += chars(text);
-            checks.push((what, chars(text), range));
-        }
-    }
-    checks.push(("all embeds".into(), total, 0..=limits::EMBED_TOTAL));
-    let rows = list(&body["components"]);
-    checks.push(("rows".into(), rows.len(), 0..=limits::ROWS));
-    for (r, row) in rows.iter().enumerate() {
-        let buttons = list(&row["components"]);
-        checks.push((
-            format!("row {r} buttons"),
-            buttons.len(),
-            1..=limits::BUTTONS_PER_ROW,
-        ));
-        for (b, button) in buttons.iter().enumerate() {
-            checks.push((
-                format!("row {r} button {b} label"),
-                chars(&button["label"]),
-                1..=limits::BUTTON_LABEL,
-            ));
-            if !button["custom_id"].is_null() {
-                let id = chars(&button["custom_id"]);
-                checks.push((
-                    format!("row {r} button {b} custom_id"),
-                    id,
-                    1..=limits::CUSTOM_ID,
-                ));
-            }
-        }
-    }
-    if let Some(choices) = body["choices"].as_array() {
-        checks.push(("choices".into(), choices.len(), 0..=limits::CHOICES));
-        for (c, choice) in choices.iter().enumerate() {
-            checks.push((
-                format!("choice {c} name"),
-                chars(&choice["name"]),
-                1..=limits::CHOICE_NAME,
-            ));
-            checks.push((
-                format!("choice {c} value"),
-                chars(&choice["value"]),
-                1..=limits::CHOICE_VALUE,
-            ));
-        }
-    }
-    checks
-        .into_iter()
-        .filter(|(_, len, range)| !range.contains(len))
-        .map(|(what, len, range)| {
-            format!("{what} has {len}, not {}..={}", range.start(), range.end())
-        })
-        .collect()
-}
+/// The limit oracle of the tests (tests/support/discord_limits.rs), with its own table of
+/// Discord's limits, so that a wrong constant above is caught rather than shared.
+#[cfg(test)]
+#[path = "../../../tests/support/discord_limits.rs"]
+mod discord_limits;
 
 #[cfg(test)]
 mod tests {
+    use super::discord_limits::limit_violations;
     use super::*;
     use crate::engine::{Engine, MatchSettings};
     use crate::knowledge::{Citation, Source};
@@ -785,45 +634,6 @@ mod tests {
         )));
         assert_within_limits(&body(&about(kb, Some(1_709_164_800))));
         assert_within_limits(&body(&help()));
-    }
-
-    #[test]
-    fn custom_ids_round_trip_and_strangers_are_refused() {
-        for action in [
-            Action::Vote {
-                helpful: true,
-                fact_id: "meeting-dates".into(),
-            },
-            Action::Vote {
-                helpful: false,
-                fact_id: "meeting-dates".into(),
-            },
-            Action::Ask {
-                fact_id: "lavrov_opening-2".into(),
-            },
-            Action::NoneOfThese,
-        ] {
-            assert_eq!(Action::parse(&action.custom_id().unwrap()), Some(action));
-        }
-        for id in [
-            "",
-            "tb:",
-            "tb:up:",
-            "tb:ask:../x",
-            "tb:none:x",
-            "other:up:x",
-            "tb:boom:x",
-            "tb:ask:a b",
-        ] {
-            assert_eq!(Action::parse(id), None, "{id}");
-        }
-        assert_eq!(
-            Action::Ask {
-                fact_id: "x".repeat(100)
-            }
-            .custom_id(),
-            None
-        );
     }
 
     #[test]
