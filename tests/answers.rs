@@ -198,9 +198,19 @@ fn the_contested_label_is_attributed() {
         for sentence in fact.answer.split(['.', '\n']) {
             let lower = sentence.to_lowercase();
             if lower.contains("terrorist") {
-                let attributed = ["pluralia", "consider", "label", "according", "west", "\"", "designat", "its list", " list "]
-                    .iter()
-                    .any(|w| lower.contains(w));
+                let attributed = [
+                    "pluralia",
+                    "consider",
+                    "label",
+                    "according",
+                    "west",
+                    "\"",
+                    "designat",
+                    "its list",
+                    " list ",
+                ]
+                .iter()
+                .any(|w| lower.contains(w));
                 assert!(
                     attributed,
                     "{}: unattributed use of the label: {sentence:?}",

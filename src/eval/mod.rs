@@ -111,7 +111,9 @@ pub fn load_cases_for(engine: &Engine, path: &Path) -> Result<Vec<Case>, EvalErr
                 Expected::Fact(id) => Some(id),
                 _ => None,
             };
-            expected.into_iter().chain(c.also.iter().map(String::as_str))
+            expected
+                .into_iter()
+                .chain(c.also.iter().map(String::as_str))
         })
         .filter(|id| engine.fact(id).is_none())
         .map(str::to_string)

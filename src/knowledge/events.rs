@@ -25,8 +25,8 @@
 use std::fmt;
 
 use super::check::{reporter, Reporter};
+use super::content::{text_problems, Field};
 use super::{Event, Fact, FileKind, KnowledgeBase, Problem};
-use crate::text::contains_mention;
 
 /// The longest event label, in characters: it must fit the picture in two short lines.
 pub const MAX_LABEL_CHARS: usize = 60;
@@ -375,28 +375,12 @@ fn check_event(
     }
 }
 
-/// What is wrong with a label: the content rules of every text, one line, and its length.
+/// What is wrong with a label: the content rules of every text (its length included), and one
+/// line.
 fn label_problems(label: &str) -> Vec<String> {
-    let mut found = Vec::new();
-    let chars = label.chars().count();
-    if label.trim().is_empty() {
-        found.push("the label is empty".to_string());
-    } else if chars > MAX_LABEL_CHARS {
-        found.push(format!(
-            "{chars} characters; a label is at most {MAX_LABEL_CHARS} (a few words: the fact says the rest)"
-        ));
-    }
-    if contains_mention(label) {
-        found.push(
-            "the label contains mention syntax (@everyone, @here or <@...>), which could ping people"
-                .to_string(),
-        );
-    }
-    if let Some(c) = label.chars().find(|c| c.is_control()) {
-        found.push(format!(
-            "the label holds the control character U+{:04X}; a label is one line",
-            c as u32
-        ));
+    let mut found = text_problems(Field::Label, label);
+    if label.contains('\n') {
+        found.push("the label holds a line break; a label is one line".to_string());
     }
     found
 }
@@ -542,10 +526,10 @@ mod tests {
             "events[0].date: `2024-02-30`: that month has no day 30",
             "events[1].date: 2024-04-02 is later than the fact's as_of 2024-03-31",
             "events[1].end: the end 2024-02-01 is not after the date 2024-04-02",
-            "events[2].label: the label is empty",
-            "events[3].label: 61 characters; a label is at most 60",
-            "events[4].label: the label contains mention syntax",
-            "events[5].label: the label holds the control character U+000A",
+            "events[2].label: the text is empty",
+            "events[3].label: 61 characters; the limit is 60",
+            "events[4].label: the text contains mention syntax",
+            "events[5].label: the label holds a line break",
         ];
         assert_eq!(found.len(), expect.len(), "{found:#?}");
         for (got, want) in found.iter().zip(expect) {

@@ -195,7 +195,9 @@ pub fn svg(entries: &[Entry<'_>], options: &Options) -> String {
     header(&mut out, height, &title, &subtitle);
     legend(
         &mut out,
-        options.highlight.is_some() && groups.iter().any(|g| g.highlight),
+        groups.iter().any(|g| g.focus),
+        entries.iter().any(|e| !e.others.is_empty()),
+        groups.iter().any(|g| g.highlight),
     );
     let focus: Vec<(f32, f32)> = entries
         .iter()
@@ -378,12 +380,23 @@ fn wrap_labels(groups: &mut [Group<'_, '_>]) {
                 lines.push((line, width));
             }
         }
-        // A space is drawn at the end of each run but the line's last.
+        // Words of one style run together, a space between runs.
         for (runs, _) in &mut lines {
-            let count = runs.len();
-            for (text, _) in runs.iter_mut().take(count.saturating_sub(1)) {
-                text.push(' ');
+            let mut merged: Vec<(String, Style)> = Vec::new();
+            for (text, style) in runs.drain(..) {
+                match merged.last_mut() {
+                    Some((last, s)) if *s == style => {
+                        last.push(' ');
+                        last.push_str(&text);
+                    }
+                    Some((last, _)) => {
+                        last.push(' ');
+                        merged.push((text, style));
+                    }
+                    None => merged.push((text, style)),
+                }
             }
+            *runs = merged;
         }
         g.width = LABEL_INSET + lines.iter().map(|l| l.1).fold(0.0, f32::max) + 6.0;
         g.lines = lines;
@@ -413,8 +426,13 @@ fn group_title(g: &Group<'_, '_>) -> String {
     g.entries
         .iter()
         .map(|e| {
+            let others: String = e
+                .others
+                .iter()
+                .map(|o| format!(" ({})", human_other(e, o)))
+                .collect();
             format!(
-                "{}: {} [{}]",
+                "{}{others}: {} [{}]",
                 human_span(e.date, e.end),
                 e.event.label.trim(),
                 e.fact.id
@@ -472,29 +490,35 @@ fn header(out: &mut String, height: f32, title: &str, subtitle: &str) {
     );
 }
 
-fn legend(out: &mut String, highlight: bool) {
+/// What the marks mean, for those the picture shows: the meeting, other dates, the
+/// highlighted event.
+fn legend(out: &mut String, focus: bool, others: bool, highlight: bool) {
     let y = 112.0;
     let mut x = MARGIN;
-    let _ = write!(
-        out,
-        r#"<rect x="{x}" y="{}" width="26" height="10" rx="3" fill="{}"/><text x="{}" y="{y}" font-size="{LEGEND_SIZE}" fill="{}">the Moscow meeting</text>"#,
-        y - 10.0,
-        colour::FOCUS,
-        x + 34.0,
-        colour::MUTED
-    );
-    x += 220.0;
-    let _ = write!(
-        out,
-        r#"<line x1="{x}" y1="{}" x2="{}" y2="{}" stroke="{}" stroke-width="3" stroke-dasharray="5 3"/><text x="{}" y="{y}" font-size="{LEGEND_SIZE}" fill="{}">(or …) another date some sources give</text>"#,
-        y - 5.0,
-        x + 26.0,
-        y - 5.0,
-        colour::OTHER,
-        x + 34.0,
-        colour::MUTED
-    );
-    x += 390.0;
+    if focus {
+        let _ = write!(
+            out,
+            r#"<rect x="{x}" y="{}" width="26" height="10" rx="3" fill="{}"/><text x="{}" y="{y}" font-size="{LEGEND_SIZE}" fill="{}">the Moscow meeting</text>"#,
+            y - 10.0,
+            colour::FOCUS,
+            x + 34.0,
+            colour::MUTED
+        );
+        x += 220.0;
+    }
+    if others {
+        let _ = write!(
+            out,
+            r#"<line x1="{x}" y1="{}" x2="{}" y2="{}" stroke="{}" stroke-width="3" stroke-dasharray="5 3"/><text x="{}" y="{y}" font-size="{LEGEND_SIZE}" fill="{}">(or …) another date some sources give</text>"#,
+            y - 5.0,
+            x + 26.0,
+            y - 5.0,
+            colour::OTHER,
+            x + 34.0,
+            colour::MUTED
+        );
+        x += 390.0;
+    }
     if highlight {
         let _ = write!(
             out,
