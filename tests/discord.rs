@@ -234,6 +234,7 @@ async fn commands_are_registered_with_their_options_and_no_privileged_intent() {
             "about",
             "help",
             "Answer with talks-bot",
+            "timeline",
             "fact"
         ]
     );

@@ -603,7 +603,7 @@ fn the_timeline_command_prints_text_json_and_pictures() {
     let out = bot(&["timeline", "--from", "March"]);
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8(out.stderr).unwrap();
-    assert!(err.contains("--from March: `March` is not a date"), "{err}");
+    assert!(err.contains("from: `March` is not a date"), "{err}");
     let out = bot(&["timeline", "--from", "2024-04", "--to", "2024-03"]);
     assert_eq!(out.status.code(), Some(2));
     let out = bot(&["timeline", "--png", "x.png", "--highlight", "no-such-fact"]);

@@ -22,6 +22,7 @@ pub fn commands() -> Vec<poise::Command<Data, Error>> {
         about(),
         help(),
         answer_message(),
+        super::timeline::timeline(),
         super::moderation::fact(),
     ]
 }
@@ -135,7 +136,7 @@ async fn complete_question(
     render::choices(completions.iter().map(|c| c.text))
 }
 
-fn take_cooldown(ctx: Context<'_>) -> Result<(), Error> {
+pub(super) fn take_cooldown(ctx: Context<'_>) -> Result<(), Error> {
     ctx.data()
         .cooldowns
         .take(

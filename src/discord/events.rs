@@ -14,6 +14,7 @@ use super::moderation;
 use super::render::{self, Action, Reply};
 use crate::answer::{Answer, Outcome};
 use crate::engine::Engine;
+use crate::timeline::Range;
 
 /// What became of a question, without borrowing the engine snapshot (so it can be passed on
 /// across an await).
@@ -230,6 +231,22 @@ async fn on_press(
             let recorded = record(data, press, None, Vote::Unanswered).await;
             let thanks = "Thanks. I've noted the question so that moderators can add an answer.";
             (Reply::text(if recorded { thanks } else { APOLOGY }), true)
+        }
+        Some(Action::Timeline { fact_id }) => {
+            let cooldown =
+                data.cooldowns
+                    .take(press.user.id.get(), press.channel_id.get(), Instant::now());
+            match (cooldown, engine.fact(&fact_id).is_some()) {
+                (Err(refusal), _) => (Reply::text(&refusal.wait.note()), true),
+                (Ok(()), false) => (Reply::text(GONE), true),
+                (Ok(()), true) => {
+                    tracing::info!(origin = "button", fact = %fact_id, "timeline");
+                    let reply =
+                        super::timeline::draw(engine.clone(), Range::default(), Some(fact_id))
+                            .await;
+                    (reply, false)
+                }
+            }
         }
         Some(Action::Ask { fact_id }) => {
             let cooldown =

@@ -10,6 +10,7 @@ pub mod events;
 pub mod feedback;
 pub mod moderation;
 pub mod render;
+pub mod timeline;
 
 use std::fmt;
 use std::future::Future;

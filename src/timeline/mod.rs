@@ -19,13 +19,13 @@ pub use svg::Options;
 /// Why a timeline could not be made as asked.
 #[derive(Debug, thiserror::Error)]
 pub enum TimelineError {
-    #[error("--{which} {given}: {reason}")]
+    #[error("{which}: {reason}")]
     BadDate {
         which: &'static str,
         given: String,
         reason: String,
     },
-    #[error("--from {from} is after --to {to}; swap them")]
+    #[error("from {from} is after to {to}; swap them")]
     Reversed { from: String, to: String },
     #[error("cannot draw the picture: {0}")]
     Picture(String),
@@ -282,7 +282,7 @@ mod tests {
         let err = Range::parse(Some("2024-04"), Some("2024-03-31"))
             .unwrap_err()
             .to_string();
-        assert_eq!(err, "--from 2024-04 is after --to 2024-03-31; swap them");
+        assert_eq!(err, "from 2024-04 is after to 2024-03-31; swap them");
         assert!(Range::parse(Some("2024-03"), Some("2024-03")).is_ok());
     }
 }

@@ -1,5 +1,5 @@
-//! The custom ids of the answer buttons (votes, follow-ups, suggestions, "None of these"):
-//! made and read here only.
+//! The custom ids of the answer buttons (votes, follow-ups, suggestions, "None of these", "On
+//! the timeline"): made and read here only.
 
 use super::limits;
 use crate::knowledge::content;
@@ -13,6 +13,8 @@ pub enum Action {
     Ask { fact_id: String },
     /// None of the suggestions fit.
     NoneOfThese,
+    /// Show the timeline with this fact's events highlighted.
+    Timeline { fact_id: String },
 }
 
 impl Action {
@@ -29,6 +31,7 @@ impl Action {
             } => format!("tb:down:{fact_id}"),
             Action::Ask { fact_id } => format!("tb:ask:{fact_id}"),
             Action::NoneOfThese => "tb:none".to_string(),
+            Action::Timeline { fact_id } => format!("tb:tl:{fact_id}"),
         };
         (id.chars().count() <= limits::CUSTOM_ID).then_some(id)
     }
@@ -48,6 +51,9 @@ impl Action {
                 fact_id: fact.to_string(),
             }),
             "none" if fact.is_empty() => Some(Action::NoneOfThese),
+            "tl" if valid_fact => Some(Action::Timeline {
+                fact_id: fact.to_string(),
+            }),
             _ => None,
         }
     }
@@ -72,6 +78,9 @@ mod tests {
                 fact_id: "lavrov-opening-2".into(),
             },
             Action::NoneOfThese,
+            Action::Timeline {
+                fact_id: "meeting-dates".into(),
+            },
         ] {
             assert_eq!(Action::parse(&action.custom_id().unwrap()), Some(action));
         }
@@ -85,6 +94,8 @@ mod tests {
             "tb:boom:x",
             "tb:ask:a b",
             "tb:ask:Lavrov_Opening",
+            "tb:tl:",
+            "tb:tl:../x",
         ] {
             assert_eq!(Action::parse(id), None, "{id}");
         }

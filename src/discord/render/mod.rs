@@ -6,8 +6,9 @@ use std::fmt::Write as _;
 
 use poise::serenity_prelude as serenity;
 use serenity::{
-    ButtonStyle, CreateActionRow, CreateAllowedMentions, CreateButton, CreateEmbed,
-    CreateEmbedAuthor, CreateEmbedFooter, CreateInteractionResponseMessage, CreateMessage,
+    ButtonStyle, CreateActionRow, CreateAllowedMentions, CreateAttachment, CreateButton,
+    CreateEmbed, CreateEmbedAuthor, CreateEmbedFooter, CreateInteractionResponseMessage,
+    CreateMessage,
 };
 
 use crate::answer::{
@@ -16,11 +17,13 @@ use crate::answer::{
 use crate::knowledge::{Fact, KnowledgeBase};
 use crate::text::cut;
 
-/// Discord's limits, from its API documentation.
 mod ids;
+mod timeline;
 
 pub use ids::Action;
+pub use timeline::{timeline, MAX_PICTURE_BYTES, PICTURE};
 
+/// Discord's limits, from its API documentation.
 pub mod limits {
     pub const CONTENT: usize = 2000;
     pub const TITLE: usize = 256;
@@ -50,6 +53,8 @@ pub const ASKED_PREFIX: &str = "You asked: ";
 pub const DISCORD_HINTS: &str =
     "Ask with `/ask`, mention me with a question, or write to me directly. \
 `/topics` lists what I know, `/sources` my sources, `/about` the fact base.";
+/// The label of the button that shows an answer's events on the timeline.
+pub const ON_THE_TIMELINE: &str = "On the timeline";
 /// What the bot adds when it declines.
 pub const DECLINE_HINT: &str = "Use `/topics` to see what I can answer.";
 
@@ -63,6 +68,8 @@ pub struct Reply {
     pub content: Option<String>,
     pub embed: Option<CreateEmbed>,
     pub components: Vec<CreateActionRow>,
+    /// Files to attach: (file name, bytes).
+    pub files: Vec<(String, Vec<u8>)>,
 }
 
 /// Allowed mentions for every message the bot sends: nobody is pinged, not even the asker.
@@ -105,14 +112,23 @@ impl Reply {
         }
     }
 
+    fn attachments(&self) -> impl Iterator<Item = CreateAttachment> + '_ {
+        self.files
+            .iter()
+            .map(|(name, bytes)| CreateAttachment::bytes(bytes.clone(), name.clone()))
+    }
+
     /// As a reply to a member's message.
     pub fn to_message(&self, reply_to: &serenity::Message) -> CreateMessage {
-        fill!(CreateMessage::new().reference_message(reply_to), self)
+        fill!(CreateMessage::new().reference_message(reply_to), self).add_files(self.attachments())
     }
 
     /// As the reply to a slash or context menu command.
     pub fn to_command_reply(&self, ephemeral: bool) -> poise::CreateReply {
-        fill!(poise::CreateReply::default().ephemeral(ephemeral), self)
+        self.attachments().fold(
+            fill!(poise::CreateReply::default().ephemeral(ephemeral), self),
+            poise::CreateReply::attachment,
+        )
     }
 
     /// As the response to a button press.
@@ -121,6 +137,7 @@ impl Reply {
             CreateInteractionResponseMessage::new().ephemeral(ephemeral),
             self
         )
+        .add_files(self.attachments())
     }
 }
 
@@ -210,7 +227,11 @@ pub fn answer(answer: &Answer<'_>) -> Reply {
         Outcome::Help => Reply::text(&format!("{HELP_TEXT}\n\n{DISCORD_HINTS}")),
         Outcome::Empty => Reply::text(EMPTY_TEXT),
         Outcome::Unsupported(_) => Reply::text(&answer.message().unwrap_or_default()),
-        Outcome::Timeline(_) => Reply::text(&cut(&answer.to_text(), limits::CONTENT)),
+        Outcome::Timeline(_) => timeline(
+            &answer.timeline(),
+            &answer.message().unwrap_or_default(),
+            None,
+        ),
     };
     if let Some(notice) = notice {
         let content = match reply.content.take() {
@@ -268,6 +289,20 @@ fn answered(answer: &Answer<'_>, fact: &Fact) -> Reply {
         Some(CreateButton::new(id).label(label).style(style))
     })
     .collect();
+    let mut votes = votes;
+    if !fact.events.is_empty() {
+        if let Some(id) = (Action::Timeline {
+            fact_id: fact.id.clone(),
+        })
+        .custom_id()
+        {
+            votes.push(
+                CreateButton::new(id)
+                    .label(ON_THE_TIMELINE)
+                    .style(ButtonStyle::Secondary),
+            );
+        }
+    }
     if !votes.is_empty() {
         components.push(CreateActionRow::Buttons(votes));
     }
@@ -278,6 +313,7 @@ fn answered(answer: &Answer<'_>, fact: &Fact) -> Reply {
         content: None,
         embed: Some(embed),
         components,
+        files: Vec::new(),
     }
 }
 
@@ -305,6 +341,7 @@ fn unsure(answer: &Answer<'_>) -> Reply {
         content: None,
         embed: Some(embed),
         components,
+        files: Vec::new(),
     }
 }
 
