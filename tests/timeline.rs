@@ -267,16 +267,15 @@ fn the_json_has_the_documented_shape() {
     assert_eq!(april["end"], Value::Null);
 }
 
+/// Drawn things by their SVG id, with their boxes.
+type Boxes = Vec<(String, usvg::Rect)>;
+
 /// The text boxes of every label line and the leaders, as the renderer lays them out.
-fn rendered(svg: &str) -> (Vec<(String, usvg::Rect)>, Vec<(String, usvg::Rect)>) {
+fn rendered(svg: &str) -> (Boxes, Boxes) {
     let tree = usvg::Tree::from_str(svg, fonts::options()).expect("the SVG reads");
     let mut labels = Vec::new();
     let mut leaders = Vec::new();
-    fn walk(
-        g: &usvg::Group,
-        labels: &mut Vec<(String, usvg::Rect)>,
-        leaders: &mut Vec<(String, usvg::Rect)>,
-    ) {
+    fn walk(g: &usvg::Group, labels: &mut Boxes, leaders: &mut Boxes) {
         for node in g.children() {
             match node {
                 usvg::Node::Text(t) if t.id().starts_with("label-") => {

@@ -423,7 +423,7 @@ mod tests {
 
     #[test]
     fn a_month_sorts_before_its_days_and_after_the_month_before() {
-        let mut dates = vec![
+        let mut dates = [
             date("2024-04-30"),
             date("2024-04"),
             date("2024-03-31"),

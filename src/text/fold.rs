@@ -120,7 +120,7 @@ fn fold_ascii(text: &str, lang: &'static dyn Language) -> Vec<String> {
                 && bytes.get(i + 2).is_none_or(|n| !n.is_ascii_alphanumeric())
             {
                 i += 1; // "lavrov's" -> "lavrov"
-            } else if !(next_is_letter && !word.is_empty()) {
+            } else if !next_is_letter || word.is_empty() {
                 push_word(&mut words, &mut word);
             }
         } else if c.is_ascii_alphanumeric() {
