@@ -275,10 +275,7 @@ mod tests {
         assert!(Range::parse(None, None).unwrap().is_all());
         assert!(Range::parse(Some(" "), None).unwrap().is_all());
         let err = Range::parse(Some("March"), None).unwrap_err().to_string();
-        assert!(
-            err.starts_with("--from March: `March` is not a date"),
-            "{err}"
-        );
+        assert!(err.starts_with("from: `March` is not a date"), "{err}");
         let err = Range::parse(Some("2024-04"), Some("2024-03-31"))
             .unwrap_err()
             .to_string();
