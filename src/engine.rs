@@ -195,7 +195,7 @@ impl Engine {
             answer.outcome = Outcome::Timeline(request);
             return answer;
         }
-        let Some(read) = self.read(&answer.question, &detection) else {
+        let Some(read) = self.read(&answer.question, &detection, reading.hint) else {
             answer.outcome = Outcome::Empty;
             return answer;
         };
@@ -223,8 +223,9 @@ impl Engine {
 
     /// Reads a question in the detected language, or, when the detector is not sure, in each
     /// of its candidates, keeping the reading whose best fact is most likely (the first on a
-    /// tie). `None` when the question has no words at all.
-    fn read(&self, question: &str, detection: &Detection) -> Option<Read> {
+    /// tie); but the member's language (`hint`), when the text could not tell and it reads
+    /// the question well enough to answer. `None` when the question has no words at all.
+    fn read(&self, question: &str, detection: &Detection, hint: Option<Lang>) -> Option<Read> {
         let tries = if detection.sure {
             &detection.candidates[..1]
         } else {
@@ -254,6 +255,16 @@ impl Engine {
             }
             let ranked = index.search(words, &self.model, MAX_SUGGESTIONS + 1);
             let confidence = ranked.first().map_or(0.0, |s| s.confidence);
+            // The language the member probably writes (the hint, else the detector's first
+            // guess: English when nothing tells) keeps a reading good enough to answer; the
+            // others only compete when it is not.
+            let preferred = hint.unwrap_or(detection.candidates[0]);
+            if lang == preferred && confidence >= self.settings.threshold {
+                return Some(Read {
+                    lang,
+                    ranked: Ranked::Facts(ranked),
+                });
+            }
             let better = match &best {
                 None => true,
                 Some(Read {
@@ -378,7 +389,7 @@ impl Engine {
     pub fn candidates(&self, question: &str) -> Vec<Scored> {
         let text = clean_input(question).text;
         let detection = detect(&text, None);
-        let Some(read) = self.read(&text, &detection) else {
+        let Some(read) = self.read(&text, &detection, None) else {
             return Vec::new();
         };
         let Ranked::Facts(_) = read.ranked else {
@@ -404,8 +415,16 @@ impl Engine {
 
     /// Answers with a known fact directly (a pressed follow-up or suggestion button).
     pub fn answer_fact(&self, id: &str) -> Option<Answer<'_>> {
+        self.answer_fact_in(id, Lang::EN)
+    }
+
+    /// [`Engine::answer_fact`] in a language: the reply to a button on an answer in that
+    /// language (the fact's translation, or English with a note).
+    pub fn answer_fact_in(&self, id: &str, lang: Lang) -> Option<Answer<'_>> {
         let fact = self.kb.fact(id)?;
-        let mut answer = Answer::new(&self.kb, fact.question.clone(), false);
+        let question = crate::answer::question_in(&self.kb, fact, lang).to_string();
+        let mut answer = Answer::new(&self.kb, question, false);
+        answer.language = lang;
         answer.outcome = Outcome::Answered(fact);
         answer.confidence = 1.0;
         answer.related = self.related(fact);

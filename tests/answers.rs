@@ -285,3 +285,26 @@ fn held_out_set_accuracy() {
     assert!(report.answer_accuracy() >= 0.85, "{report}");
     assert!(report.decline_accuracy() >= 0.85, "{report}");
 }
+
+#[test]
+fn the_members_language_reads_a_question_too_short_to_tell() {
+    use talks_bot::engine::Reading;
+    use talks_bot::text::Lang;
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/multilingual");
+    let engine = Engine::load(&dir, MatchSettings::default()).expect("the fixture loads");
+    for code in ["en", "it", "fr"] {
+        let hint = Lang::from_code(code);
+        let answer = engine.ask_with("Lavrov?", Reading { hint, force: None });
+        assert_eq!(answer.language.code(), code);
+        assert_eq!(
+            answer.fact().map(|f| f.id.as_str()),
+            Some("meeting-opening")
+        );
+    }
+    // The text decides where it can: an Arabic question stays Arabic for a French member.
+    let hint = Lang::from_code("fr");
+    let answer = engine.ask_with("من افتتح الاجتماع؟", Reading { hint, force: None });
+    assert_eq!(answer.language.code(), "ar");
+    let answer = engine.ask_with("Who opened the meeting?", Reading { hint, force: None });
+    assert_eq!(answer.language.code(), "en");
+}

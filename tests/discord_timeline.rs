@@ -183,7 +183,7 @@ async fn an_answer_with_events_shows_them_on_the_timeline() {
     );
     let ids = custom_ids(&data);
     assert!(
-        ids.contains(&"tb:tl:mustafa-appointed".to_string()),
+        ids.contains(&"tb:tl:en:mustafa-appointed".to_string()),
         "{ids:?}"
     );
     assert!(
@@ -197,7 +197,7 @@ async fn an_answer_with_events_shows_them_on_the_timeline() {
             fake.id(),
             9,
             CHANNEL,
-            "tb:tl:mustafa-appointed",
+            "tb:tl:en:mustafa-appointed",
             sent,
         ))
         .await;

@@ -1,5 +1,9 @@
 //! The slash and message commands, all listed in [`commands`]. Each reads its arguments, calls
-//! the engine once and renders the result; the `///` comments are the help Discord shows.
+//! the engine once and renders the result. What Discord shows beside a command and its options
+//! comes from the message catalogues (`discord.commands`), in English and in every language
+//! Discord has a locale for; the `///` comments say the same for readers of the code. The
+//! member's locale is the hint for a question too short to tell its language, and the
+//! language of the replies that have no question (`/topics`, `/help`...).
 
 use std::path::Path;
 use std::time::{Instant, SystemTime, UNIX_EPOCH};
@@ -7,15 +11,18 @@ use std::time::{Instant, SystemTime, UNIX_EPOCH};
 use poise::serenity_prelude as serenity;
 
 use super::data::{user_error, Context, Data, Error};
-use super::events::{answer_question, note_declined, question_text, Origin};
+use super::events::{answer_question, apology, note_declined, question_text, Origin};
 use super::render::{self, Reply};
+use crate::engine::Reading;
+use crate::messages::{messages, CommandTexts};
+use crate::text::Lang;
 
 /// The name of the moderators' command group (registered only in `moderation_guilds` when set).
 pub const MODERATION_COMMAND: &str = "fact";
 
 /// Every command the bot registers, in one place.
 pub fn commands() -> Vec<poise::Command<Data, Error>> {
-    vec![
+    let mut commands = vec![
         ask(),
         topics(),
         sources(),
@@ -24,7 +31,86 @@ pub fn commands() -> Vec<poise::Command<Data, Error>> {
         answer_message(),
         super::timeline::timeline(),
         super::moderation::fact(),
-    ]
+    ];
+    for command in &mut commands {
+        localize(command);
+    }
+    commands
+}
+
+/// The catalogue texts of a command and of its options, by name: `None` for the commands
+/// whose texts stay English (`/fact` is for moderators; poise does not localise the name of a
+/// message command).
+#[allow(clippy::type_complexity)]
+fn texts_of(
+    name: &str,
+) -> Option<(
+    fn(&CommandTexts) -> &String,
+    Vec<(&'static str, fn(&CommandTexts) -> &String)>,
+)> {
+    Some(match name {
+        "ask" => (
+            |c| &c.ask,
+            vec![("question", |c: &CommandTexts| &c.ask_question)],
+        ),
+        "topics" => (|c| &c.topics, vec![]),
+        "sources" => (
+            |c| &c.sources,
+            vec![("fact", |c: &CommandTexts| &c.sources_fact)],
+        ),
+        "about" => (|c| &c.about, vec![]),
+        "help" => (|c| &c.help, vec![]),
+        _ => return None,
+    })
+}
+
+/// Sets a command's description and its options' from the catalogues: English as the
+/// default, and a localisation for each Discord locale of every other language (Discord has
+/// no Arabic locale, so Arabic members see English there).
+fn localize(command: &mut poise::Command<Data, Error>) {
+    use std::borrow::Cow;
+    let Some((description, options)) = texts_of(&command.name) else {
+        return;
+    };
+    let localized = |text: fn(&CommandTexts) -> &String| {
+        Lang::all()
+            .filter(|&l| l != Lang::EN)
+            .flat_map(|lang| {
+                let text: &'static str = text(&messages(lang).discord.commands);
+                lang.rules()
+                    .discord_locales()
+                    .iter()
+                    .map(move |&locale| (Cow::Borrowed(locale), Cow::Borrowed(text)))
+            })
+            .collect::<Vec<_>>()
+    };
+    let english = &messages(Lang::EN).discord.commands;
+    command.description = Some(Cow::Borrowed(description(english).as_str()));
+    command.description_localizations = Cow::Owned(localized(description));
+    for (name, text) in options {
+        if let Some(parameter) = command.parameters.iter_mut().find(|p| p.name == name) {
+            parameter.description = Some(Cow::Borrowed(text(english).as_str()));
+            parameter.description_localizations = Cow::Owned(localized(text));
+        }
+    }
+}
+
+/// The language a member's Discord locale names, if the bot reads it.
+pub(super) fn member_lang(ctx: Context<'_>) -> Option<Lang> {
+    ctx.locale().and_then(Lang::from_discord_locale)
+}
+
+/// The language of the replies that have no question: the member's, else English.
+pub fn reply_lang(ctx: Context<'_>) -> Lang {
+    member_lang(ctx).unwrap_or(Lang::EN)
+}
+
+/// The language to refuse a question in before reading it (a cooldown): its script's
+/// language if that tells (Arabic, Russian), else the member's. Cheap, unlike reading it.
+pub(super) fn refusal_lang(question: &str, hint: Option<Lang>) -> Lang {
+    crate::text::detect::script_language(question)
+        .or(hint)
+        .unwrap_or(Lang::EN)
 }
 
 /// Ask a question about the intra-Palestinian meeting in Moscow (2024)
@@ -35,9 +121,16 @@ pub async fn ask(
     #[autocomplete = "complete_question"]
     question: String,
 ) -> Result<(), Error> {
-    take_cooldown(ctx)?;
+    let hint = member_lang(ctx);
+    take_cooldown(ctx, refusal_lang(&question, hint))?;
     // The submitted text is matched again: an autocomplete choice is only a suggestion.
-    let (reply, handled) = answer_question(&ctx.data().engine.load(), &question, Origin::Command);
+    let reading = Reading { hint, force: None };
+    let (reply, handled) = answer_question(
+        &ctx.data().engine.load(),
+        &question,
+        reading,
+        Origin::Command,
+    );
     ctx.send(reply.to_command_reply(false)).await?;
     note_declined(ctx.data(), handled, &question, ctx.author().id.get()).await;
     Ok(())
@@ -46,7 +139,7 @@ pub async fn ask(
 /// List the topics and questions I can answer
 #[poise::command(slash_command)]
 pub async fn topics(ctx: Context<'_>) -> Result<(), Error> {
-    let reply = render::topics(ctx.data().engine.load().knowledge());
+    let reply = render::topics(ctx.data().engine.load().knowledge(), reply_lang(ctx));
     ctx.send(reply.to_command_reply(true)).await?;
     Ok(())
 }
@@ -59,20 +152,23 @@ pub async fn sources(
     #[autocomplete = "complete_question"]
     fact: Option<String>,
 ) -> Result<(), Error> {
+    let hint = member_lang(ctx);
     let reply = {
         let engine = ctx.data().engine.load();
         match fact.as_deref().map(str::trim).filter(|f| !f.is_empty()) {
-            None => render::sources(engine.knowledge(), None),
+            None => render::sources(engine.knowledge(), reply_lang(ctx)),
             Some(wanted) => {
+                let lang = hint.unwrap_or(Lang::EN);
                 let answer = engine
-                    .answer_fact(wanted)
-                    .unwrap_or_else(|| engine.ask(wanted));
-                if !answer.is_answered() {
-                    return Err(user_error(
-                        "I have no answer for that question; `/topics` lists what I know.",
-                    ));
+                    .answer_fact_in(wanted, lang)
+                    .unwrap_or_else(|| engine.ask_with(wanted, Reading { hint, force: None }));
+                match render::answer_sources(&answer) {
+                    Some(reply) => reply,
+                    None => {
+                        let texts = &messages(answer.language).discord;
+                        return Err(user_error(texts.no_answer.clone()));
+                    }
                 }
-                render::sources(engine.knowledge(), Some(&answer))
             }
         }
     };
@@ -89,7 +185,7 @@ pub async fn about(ctx: Context<'_>) -> Result<(), Error> {
         .await
         .ok()
         .flatten();
-    let reply = render::about(engine.knowledge(), changed);
+    let reply = render::about(engine.knowledge(), changed, reply_lang(ctx));
     ctx.send(reply.to_command_reply(true)).await?;
     Ok(())
 }
@@ -97,20 +193,28 @@ pub async fn about(ctx: Context<'_>) -> Result<(), Error> {
 /// How to ask me questions
 #[poise::command(slash_command)]
 pub async fn help(ctx: Context<'_>) -> Result<(), Error> {
-    ctx.send(render::help().to_command_reply(true)).await?;
+    ctx.send(render::help(reply_lang(ctx)).to_command_reply(true))
+        .await?;
     Ok(())
 }
 
 /// Answer the question in this message
 #[poise::command(context_menu_command = "Answer with talks-bot")]
 pub async fn answer_message(ctx: Context<'_>, message: serenity::Message) -> Result<(), Error> {
-    take_cooldown(ctx)?;
+    let hint = member_lang(ctx);
     let question = question_text(&message.content);
+    take_cooldown(ctx, refusal_lang(&question, hint))?;
     if question.is_empty() {
-        return Err(user_error("That message has no text I can read."));
+        let texts = &messages(hint.unwrap_or(Lang::EN)).discord;
+        return Err(user_error(texts.no_text.clone()));
     }
-    let (reply, handled) =
-        answer_question(&ctx.data().engine.load(), &question, Origin::MessageCommand);
+    let reading = Reading { hint, force: None };
+    let (reply, handled) = answer_question(
+        &ctx.data().engine.load(),
+        &question,
+        reading,
+        Origin::MessageCommand,
+    );
     // An answer is for everyone; a refusal only for the member who asked for it.
     ctx.send(reply.to_command_reply(!handled.answered)).await?;
     Ok(())
@@ -136,7 +240,7 @@ async fn complete_question(
     render::choices(completions.iter().map(|c| c.text))
 }
 
-pub(super) fn take_cooldown(ctx: Context<'_>) -> Result<(), Error> {
+pub(super) fn take_cooldown(ctx: Context<'_>, lang: Lang) -> Result<(), Error> {
     ctx.data()
         .cooldowns
         .take(
@@ -144,7 +248,7 @@ pub(super) fn take_cooldown(ctx: Context<'_>) -> Result<(), Error> {
             ctx.channel_id().get(),
             Instant::now(),
         )
-        .map_err(|refusal| user_error(refusal.wait.note()))
+        .map_err(|refusal| user_error(refusal.wait.note(lang)))
 }
 
 /// When any file of the knowledge folder last changed, in Unix seconds.
@@ -164,11 +268,16 @@ fn last_changed(dir: &Path) -> Option<u64> {
     newest?.duration_since(UNIX_EPOCH).ok().map(|d| d.as_secs())
 }
 
-/// The reply for an error: the text of a user error, else an apology (details go to the log).
-pub fn error_reply(error: &Error) -> Reply {
+/// The reply for an error: the text of a user error (written in the member's language where
+/// it arose), else an apology in `lang` (details go to the log).
+pub fn error_reply(error: &Error, lang: Lang) -> Reply {
     match error.downcast_ref::<super::data::UserError>() {
-        Some(user) => Reply::text(&user.0),
-        None => Reply::text(super::events::APOLOGY),
+        // Laid out in the direction of the text's own script (an Arabic cooldown note).
+        Some(user) => {
+            let written_in = crate::text::detect::script_language(&user.0).unwrap_or(lang);
+            render::Voice::of(written_in).reply(&user.0)
+        }
+        None => render::Voice::of(lang).reply(apology(lang)),
     }
 }
 
@@ -192,13 +301,19 @@ mod tests {
 
     #[test]
     fn user_errors_show_and_others_do_not() {
-        let shown = error_reply(&user_error("Please wait 3 s."));
+        let shown = error_reply(&user_error("Please wait 3 s."), Lang::EN);
         assert_eq!(shown.content.as_deref(), Some("Please wait 3 s."));
         let hidden: Error = "database exploded at 0xdeadbeef".into();
         assert_eq!(
-            error_reply(&hidden).content.as_deref(),
-            Some(super::super::events::APOLOGY)
+            error_reply(&hidden, Lang::EN).content.as_deref(),
+            Some(apology(Lang::EN))
         );
+        let it = Lang::from_code("it").unwrap();
+        assert_eq!(
+            error_reply(&hidden, it).content.as_deref(),
+            Some(apology(it))
+        );
+        assert_ne!(apology(it), apology(Lang::EN));
     }
 
     #[test]

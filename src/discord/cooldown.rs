@@ -6,6 +6,9 @@ use std::collections::HashMap;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
+use crate::messages::{fill, messages};
+use crate::text::Lang;
+
 /// Past this many remembered users and channels, expired entries are dropped.
 const PRUNE_AT: usize = 4096;
 
@@ -23,20 +26,15 @@ pub enum Wait {
 }
 
 impl Wait {
-    /// A short note for the member, e.g. "Please wait 3 s before asking again."
-    pub fn note(&self) -> String {
-        match self {
-            Wait::User(left) => format!(
-                "Please wait {} s before asking again.",
-                left.as_secs().max(1)
-            ),
-            Wait::Channel(left) => {
-                format!(
-                    "I answer here at most once every few seconds; try again in {} s.",
-                    left.as_secs().max(1)
-                )
-            }
-        }
+    /// A short note for the member in their language, e.g. "Please wait 3 s before asking
+    /// again."
+    pub fn note(&self, lang: Lang) -> String {
+        let texts = &messages(lang).discord;
+        let (template, left) = match self {
+            Wait::User(left) => (&texts.wait_user, left),
+            Wait::Channel(left) => (&texts.wait_channel, left),
+        };
+        fill(template, &[("seconds", &left.as_secs().max(1).to_string())])
     }
 }
 
@@ -215,7 +213,9 @@ mod tests {
             .unwrap_err()
             .wait;
         assert_eq!(wait, Wait::Channel(Duration::from_secs(3)));
-        assert!(wait.note().contains("3 s"));
+        assert!(wait.note(Lang::EN).contains("3 s"));
+        let ru = Lang::from_code("ru").unwrap();
+        assert!(wait.note(ru).contains("через 3 с"), "{}", wait.note(ru));
         assert!(cooldowns.take(2, 11, t0 + Duration::from_secs(2)).is_ok());
     }
 

@@ -11,9 +11,11 @@ use super::cooldown::Refusal;
 use super::data::{Data, Error};
 use super::feedback::{Feedback, Vote};
 use super::moderation;
-use super::render::{self, Action, Reply};
+use super::render::{self, Action, Voice};
 use crate::answer::{Answer, Outcome};
-use crate::engine::Engine;
+use crate::engine::{Engine, Reading};
+use crate::messages::messages;
+use crate::text::Lang;
 use crate::timeline::Range;
 
 /// What became of a question, without borrowing the engine snapshot (so it can be passed on
@@ -38,7 +40,9 @@ impl Handled {
 pub const WAIT_REACTION: char = '\u{23f3}';
 
 /// What a member sees when something failed on our side.
-pub const APOLOGY: &str = "Sorry, something went wrong on my side. Please try again in a moment.";
+pub fn apology(lang: Lang) -> &'static str {
+    &messages(lang).discord.apology
+}
 
 /// Where a question came from, for the logs.
 #[derive(Debug, Clone, Copy)]
@@ -77,8 +81,13 @@ pub async fn handle(
 
 /// Answers a question with a snapshot of the engine, logging the outcome (the question itself
 /// only at debug level). The outcome is passed on (to [`note_declined`]), never asked again.
-pub fn answer_question(engine: &Engine, question: &str, origin: Origin) -> (Reply, Handled) {
-    let answer = engine.ask(question);
+pub fn answer_question(
+    engine: &Engine,
+    question: &str,
+    reading: Reading,
+    origin: Origin,
+) -> (render::Reply, Handled) {
+    let answer = engine.ask_with(question, reading);
     log_answer(&answer, origin);
     (render::answer(&answer), Handled::of(&answer))
 }
@@ -100,6 +109,7 @@ fn log_answer(answer: &Answer<'_>, origin: Origin) {
     tracing::info!(
         origin = ?origin,
         outcome = %answer.outcome.name(),
+        language = %answer.language,
         fact = %answer.fact().map_or("-", |f| f.id.as_str()),
         confidence = format_args!("{:.2}", answer.confidence),
         "question"
@@ -200,61 +210,73 @@ async fn on_press(
     data: &Data,
     press: &ComponentInteraction,
 ) -> Result<(), Error> {
-    const GONE: &str = "That answer is no longer in my fact base.";
     let engine = data.engine.load_full();
-    let (reply, ephemeral) = match Action::parse(&press.data.custom_id) {
+    let action = Action::parse(&press.data.custom_id);
+    // The answer's language, carried by the button; the member's locale for a stranger.
+    let lang = action.as_ref().map_or_else(
+        || Lang::from_discord_locale(&press.locale).unwrap_or(Lang::EN),
+        Action::lang,
+    );
+    let voice = Voice::of(lang);
+    let texts = &voice.m.discord;
+    let (reply, ephemeral) = match action {
         // Not one of ours (or from an older version): say so rather than leave it spinning.
-        None => (
-            Reply::text("That button no longer works. Ask me again?"),
-            true,
-        ),
+        None => (voice.reply(&texts.old_button), true),
         Some(Action::Vote { fact_id, .. }) if engine.fact(&fact_id).is_none() => {
-            (Reply::text(GONE), true)
+            (voice.reply(&texts.gone), true)
         }
-        Some(Action::Vote { helpful, fact_id }) => {
+        Some(Action::Vote {
+            helpful, fact_id, ..
+        }) => {
             let vote = if helpful {
                 Vote::Helpful
             } else {
                 Vote::NotHelpful
             };
             let recorded = record(data, press, Some(fact_id), vote).await;
-            (
-                Reply::text(if recorded {
-                    "Thanks for your feedback!"
-                } else {
-                    APOLOGY
-                }),
-                true,
-            )
+            let text = if recorded {
+                &texts.thanks_vote
+            } else {
+                &texts.apology
+            };
+            (voice.reply(text), true)
         }
-        Some(Action::NoneOfThese) => {
+        Some(Action::NoneOfThese { .. }) => {
             let recorded = record(data, press, None, Vote::Unanswered).await;
-            let thanks = "Thanks. I've noted the question so that moderators can add an answer.";
-            (Reply::text(if recorded { thanks } else { APOLOGY }), true)
+            let text = if recorded {
+                &texts.thanks_noted
+            } else {
+                &texts.apology
+            };
+            (voice.reply(text), true)
         }
-        Some(Action::Timeline { fact_id }) => {
+        Some(Action::Timeline { fact_id, lang }) => {
             let cooldown =
                 data.cooldowns
                     .take(press.user.id.get(), press.channel_id.get(), Instant::now());
             match (cooldown, engine.fact(&fact_id).is_some()) {
-                (Err(refusal), _) => (Reply::text(&refusal.wait.note()), true),
-                (Ok(()), false) => (Reply::text(GONE), true),
+                (Err(refusal), _) => (voice.reply(&refusal.wait.note(lang)), true),
+                (Ok(()), false) => (voice.reply(&texts.gone), true),
                 (Ok(()), true) => {
                     tracing::info!(origin = "button", fact = %fact_id, "timeline");
-                    let reply =
-                        super::timeline::draw(engine.clone(), Range::default(), Some(fact_id))
-                            .await;
+                    let reply = super::timeline::draw(
+                        engine.clone(),
+                        Range::default(),
+                        Some(fact_id),
+                        lang,
+                    )
+                    .await;
                     (reply, false)
                 }
             }
         }
-        Some(Action::Ask { fact_id }) => {
+        Some(Action::Ask { fact_id, lang }) => {
             let cooldown =
                 data.cooldowns
                     .take(press.user.id.get(), press.channel_id.get(), Instant::now());
-            match (cooldown, engine.answer_fact(&fact_id)) {
-                (Err(refusal), _) => (Reply::text(&refusal.wait.note()), true),
-                (Ok(()), None) => (Reply::text(GONE), true),
+            match (cooldown, engine.answer_fact_in(&fact_id, lang)) {
+                (Err(refusal), _) => (voice.reply(&refusal.wait.note(lang)), true),
+                (Ok(()), None) => (voice.reply(&texts.gone), true),
                 (Ok(()), Some(answer)) => {
                     log_answer(&answer, Origin::Button);
                     (render::answer(&answer), false)

@@ -281,7 +281,8 @@ async fn on_error(error: poise::FrameworkError<'_, Data, Error>) {
             if error.downcast_ref::<data::UserError>().is_none() {
                 tracing::error!(command = %ctx.command().qualified_name, user = %ctx.author().id, %error, "command failed");
             }
-            let reply = commands::error_reply(&error).to_command_reply(true);
+            let lang = commands::reply_lang(ctx);
+            let reply = commands::error_reply(&error, lang).to_command_reply(true);
             if let Err(error) = ctx.send(reply).await {
                 tracing::error!(command = %ctx.command().qualified_name, %error, "could not send the error message");
             }

@@ -3,9 +3,10 @@
 
 use std::sync::Arc;
 
-use super::commands::take_cooldown;
+use super::commands::{member_lang, take_cooldown};
 use super::data::{user_error, Context, Error};
-use super::render::{self, Reply};
+use super::events::apology;
+use super::render::{self, Reply, Voice};
 use crate::engine::Engine;
 use crate::messages::messages;
 use crate::text::Lang;
@@ -18,21 +19,28 @@ pub async fn timeline(
     #[description = "From this date: YYYY-MM-DD, YYYY-MM or YYYY"] from: Option<String>,
     #[description = "To this date: YYYY-MM-DD, YYYY-MM or YYYY"] to: Option<String>,
 ) -> Result<(), Error> {
-    take_cooldown(ctx)?;
+    let lang = member_lang(ctx).unwrap_or(Lang::EN);
+    take_cooldown(ctx, lang)?;
     let range = Range::parse(from.as_deref(), to.as_deref()).map_err(|e| {
         user_error(format!(
             "{e}. For example `/timeline from:2024-02 to:2024-03`."
         ))
     })?;
     tracing::info!(origin = "command", from = ?range.from.map(|d| d.to_string()), to = ?range.to.map(|d| d.to_string()), "timeline");
-    let reply = draw(ctx.data().engine.load_full(), range, None).await;
+    let reply = draw(ctx.data().engine.load_full(), range, None, lang).await;
     ctx.send(reply.to_command_reply(false)).await?;
     Ok(())
 }
 
-/// The timeline over `range`, with `highlight`'s events highlighted, as an embed with the
-/// picture; without the picture (logged) if it cannot be drawn.
-pub async fn draw(engine: Arc<Engine>, range: Range, highlight: Option<String>) -> Reply {
+/// The timeline over `range`, with `highlight`'s events highlighted, as an embed in `lang`
+/// with the picture; without the picture (logged) if it cannot be drawn.
+pub async fn draw(
+    engine: Arc<Engine>,
+    range: Range,
+    highlight: Option<String>,
+    lang: Lang,
+) -> Reply {
+    let voice = Voice::of(lang);
     let drawn = tokio::task::spawn_blocking(move || {
         let kb = engine.knowledge();
         let timeline = Timeline::of(kb).between(range);
@@ -49,12 +57,12 @@ pub async fn draw(engine: Arc<Engine>, range: Range, highlight: Option<String>) 
                 None
             }
         };
-        render::timeline(&timeline, &heading, picture)
+        render::timeline(&timeline, &heading, picture, voice)
     })
     .await;
     drawn.unwrap_or_else(|error| {
         tracing::error!(%error, "drawing the timeline failed");
-        Reply::text(super::events::APOLOGY)
+        voice.reply(apology(lang))
     })
 }
 

@@ -224,9 +224,15 @@ pub fn missing_from(english: &str, translated: &str, lang: Lang, aliases: &[Alia
         }
     }
     let english_words = fold(english);
-    let translated_words = format!(" {} ", fold(translated));
+    // Read as its own language reads it: "l'OLP" is "olp" in French.
+    let translated_words = format!(
+        " {} ",
+        crate::text::Analyzer::plain(lang)
+            .words(translated)
+            .join(" ")
+    );
     for (month, name) in crate::text::language::MONTHS_EN.iter().enumerate() {
-        if contains_word(&english_words, name) {
+        if names_a_date(&english_words, name) {
             let forms = lang.rules().month_names()[month];
             if !forms
                 .iter()
@@ -236,7 +242,7 @@ pub fn missing_from(english: &str, translated: &str, lang: Lang, aliases: &[Alia
             }
         }
     }
-    for alias in aliases {
+    for alias in aliases.iter().filter(|a| is_name(a)) {
         let latin = std::iter::once(&alias.name).chain(&alias.spellings);
         let named = latin
             .filter(|s| s.is_ascii())
@@ -275,7 +281,15 @@ fn numbers(text: &str) -> BTreeSet<String> {
     let folded = fold(&group_digits(text));
     folded
         .split(' ')
-        .filter(|w| !w.is_empty() && w.chars().all(|c| c.is_ascii_digit()))
+        .filter_map(|w| {
+            // Ordinals count as their number: "1st", "1er", "2nd".
+            let digits: String = w.chars().take_while(char::is_ascii_digit).collect();
+            let rest = w.len() - digits.len();
+            (!digits.is_empty()
+                && rest <= 3
+                && w[digits.len()..].chars().all(|c| c.is_alphabetic()))
+            .then_some(digits)
+        })
         .map(|w| w.trim_start_matches('0').to_string())
         .map(|w| if w.is_empty() { "0".to_string() } else { w })
         .collect()
@@ -303,6 +317,28 @@ fn group_digits(text: &str) -> String {
         i += 1;
     }
     out
+}
+
+/// Whether an alias group is a name (a person, group, place: capitalised, "Sergei Lavrov")
+/// rather than everyday words the matcher treats alike ("bloodshed": "fighting", "violence")
+/// or a month (dates are checked as dates).
+fn is_name(alias: &Alias) -> bool {
+    let folded = fold(&alias.name);
+    alias.name.chars().next().is_some_and(char::is_uppercase)
+        && !crate::text::language::MONTHS_EN.contains(&folded.as_str())
+}
+
+/// Whether folded text writes a month as part of a date: next to a number ("29 February",
+/// "February 2024", "May 2011"), so that the verb "may" is not May.
+fn names_a_date(folded: &str, month: &str) -> bool {
+    let words: Vec<&str> = folded.split(' ').collect();
+    let number = |w: Option<&&str>| {
+        w.is_some_and(|w| w.chars().all(|c| c.is_ascii_digit()) && !w.is_empty())
+    };
+    words.iter().enumerate().any(|(i, w)| {
+        *w == month
+            && (number(words.get(i + 1)) || i.checked_sub(1).is_some_and(|j| number(words.get(j))))
+    })
 }
 
 fn contains_word(folded: &str, word: &str) -> bool {
@@ -335,6 +371,9 @@ mod tests {
         assert_eq!(numbers("environ 30 000 morts le 29 février 2024"), want);
         assert_eq!(numbers("circa 30.000 morti il 29 febbraio 2024"), want);
         assert_eq!(numbers("نحو ٣٠٠٠٠ قتيل في ٢٩ فبراير ٢٠٢٤"), want);
+        let first: BTreeSet<String> = ["1"].map(String::from).into();
+        assert_eq!(numbers("le 1er mars"), first);
+        assert_eq!(numbers("on the 1st"), first);
     }
 
     #[test]
@@ -358,6 +397,32 @@ mod tests {
         );
         let missing = missing_from(en, "Il a parlé le 29 février 2024.", fr, &aliases);
         assert_eq!(missing, ["the name Sergei Lavrov"]);
+    }
+
+    #[test]
+    fn only_dates_and_names_are_required() {
+        let fr = Lang::from_code("fr").unwrap();
+        let aliases = [
+            alias("bloodshed", &["fighting", "violence"]),
+            alias("February", &["feb"]),
+        ];
+        // "may" the verb is no month; an everyday word group is no name.
+        let en = "The two may describe different rounds; the fighting went on.";
+        assert!(missing_from(
+            en,
+            "Les deux décrivent peut-être des tours différents.",
+            fr,
+            &aliases
+        )
+        .is_empty());
+        // A month in a date still is.
+        let missing = missing_from(
+            "It opened in February 2024.",
+            "Elle s'est ouverte en 2024.",
+            fr,
+            &aliases,
+        );
+        assert_eq!(missing, ["the month February"]);
     }
 
     #[test]

@@ -7,7 +7,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::index::{Index, Query, Ranked};
-use crate::text::Role;
+use crate::text::{Kind, Role};
 
 /// How much a typo-corrected word counts as covered, by edit distance.
 const FUZZY_COVER: [f32; 3] = [1.0, 0.8, 0.6];
@@ -79,10 +79,18 @@ pub struct Features {
     pub cover_gap: f32,
     /// The same for the best phrasing's share covered.
     pub recall_gap: f32,
+    /// The question asks when, and the fact's answer holds no date.
+    pub no_date: f32,
+    /// The question asks how many or how much, and the fact's answer holds no number.
+    pub no_number: f32,
 }
 
+/// What a fact's answer holds, as bits: a number, a date (a year).
+pub(crate) const HAS_NUMBER: u8 = 1;
+pub(crate) const HAS_DATE: u8 = 2;
+
 /// How many features there are.
-pub const COUNT: usize = 26;
+pub const COUNT: usize = 28;
 
 impl Features {
     /// Computes the features of `ranked[i]` for a query.
@@ -96,8 +104,10 @@ impl Features {
         let mut covered_names = 0f32;
         let (mut plain_mass, mut name_mass) = (0f32, 0f32);
         let mut missing_top = 0f32;
-        // None until the first subject word is seen; then whether the fact holds it, and how.
+        // None until the first plain (not name) subject word is seen; then whether the fact
+        // holds it, and how. A question of names alone has its first name as its focus.
         let mut focus: Option<Option<bool>> = None;
+        let mut first_name: Option<Option<bool>> = None;
         for term in &query.terms {
             match term.role {
                 Role::Question(_) => continue,
@@ -128,7 +138,11 @@ impl Features {
                 plain_mass += entry.idf;
             }
             let posting = index.posting(id, fact);
-            focus.get_or_insert(posting.map(|p| p.phrased));
+            if entry.name {
+                first_name.get_or_insert(posting.map(|p| p.phrased));
+            } else {
+                focus.get_or_insert(posting.map(|p| p.phrased));
+            }
             if posting.is_none() {
                 missing_top = missing_top.max(entry.idf / index.unknown_idf);
             }
@@ -165,7 +179,9 @@ impl Features {
         } else {
             0.0
         };
+        let focus = focus.or(first_name);
         let fact_kinds = index.intents[fact];
+        let answer_has = index.answer_has[fact];
         let covered = phrased + answer;
         let covered_plain = covered - covered_names;
         let of = |part: f32, whole: f32| {
@@ -202,6 +218,11 @@ impl Features {
             focus_missing: f32::from(focus == Some(None)),
             cover_gap: 0.0,
             recall_gap: 0.0,
+            no_date: f32::from(query.asked & Kind::When.bit() != 0 && answer_has & HAS_DATE == 0),
+            no_number: f32::from(
+                query.asked & (Kind::HowMany.bit() | Kind::HowMuch.bit()) != 0
+                    && answer_has & HAS_NUMBER == 0,
+            ),
         }
     }
 
@@ -255,6 +276,8 @@ impl Features {
             focus_missing,
             cover_gap,
             recall_gap,
+            no_date,
+            no_number,
         } = *self;
         [
             ("covered_phrased", covered_phrased),
@@ -283,6 +306,8 @@ impl Features {
             ("focus_missing", focus_missing),
             ("cover_gap", cover_gap),
             ("recall_gap", recall_gap),
+            ("no_date", no_date),
+            ("no_number", no_number),
         ]
     }
 
@@ -293,7 +318,7 @@ impl Features {
 
     /// Builds features from values in the order of [`Features::named`].
     pub fn from_values(v: [f32; COUNT]) -> Features {
-        let [covered_phrased, covered_answer, missing_plain, missing_name, unknown, unknown_count, names_only, plain_covered, has_plain, name_covered, has_name, phrase_recall, phrase_precision, margin, top, kind_match, kind_miss, corrected, length, specificity, generic_missing, missing_top, focus_phrased, focus_missing, cover_gap, recall_gap] =
+        let [covered_phrased, covered_answer, missing_plain, missing_name, unknown, unknown_count, names_only, plain_covered, has_plain, name_covered, has_name, phrase_recall, phrase_precision, margin, top, kind_match, kind_miss, corrected, length, specificity, generic_missing, missing_top, focus_phrased, focus_missing, cover_gap, recall_gap, no_date, no_number] =
             v;
         Features {
             covered_phrased,
@@ -322,6 +347,8 @@ impl Features {
             focus_missing,
             cover_gap,
             recall_gap,
+            no_date,
+            no_number,
         }
     }
 }

@@ -65,6 +65,8 @@ pub struct Index {
     pub(crate) phrases: Vec<Vec<Phrase>>,
     /// Per fact, the kinds of question its phrasings ask (see [`Kind::bit`]).
     pub(crate) intents: Vec<u8>,
+    /// Per fact, what its answer holds ([`super::features::HAS_NUMBER`], `HAS_DATE`).
+    pub(crate) answer_has: Vec<u8>,
     pub(crate) corrector: Corrector,
     /// The IDF a word no fact uses would have.
     pub(crate) unknown_idf: f32,
@@ -220,12 +222,14 @@ impl Index {
             }
         }
         let corrector = Corrector::new(surface_of, |id| entries[id as usize].name);
+        let answer_has = docs.iter().map(|d| answer_holds(d.answer)).collect();
         Index {
             analyzer,
             terms,
             entries,
             phrases,
             intents,
+            answer_has,
             corrector,
             unknown_idf: idf(n, 0),
             facts: n,
@@ -383,6 +387,26 @@ fn count_capitals(
                 || raw.starts_with(['"', '\u{201C}']);
         }
     }
+}
+
+/// What an answer holds: a number (any digit, Western or Arabic-Indic), and a date when four
+/// digits run together (a year, the form every dated answer gives).
+fn answer_holds(answer: &str) -> u8 {
+    use super::features::{HAS_DATE, HAS_NUMBER};
+    let mut has = 0;
+    let mut run = 0;
+    for c in answer.chars() {
+        if c.is_ascii_digit() || ('\u{0660}'..='\u{0669}').contains(&c) {
+            has |= HAS_NUMBER;
+            run += 1;
+            if run == 4 {
+                has |= HAS_DATE;
+            }
+        } else {
+            run = 0;
+        }
+    }
+    has
 }
 
 fn idf(n: usize, df: usize) -> f32 {

@@ -36,6 +36,8 @@ pub struct Messages {
     pub stale: String,
     /// One line added when the answer is shown in English because it has no translation.
     pub untranslated: String,
+    /// How a quotation is marked in this language; `{text}` is the quotation.
+    quoted: String,
     /// Heading of the whole timeline.
     pub timeline: String,
     /// Heading of the part of the timeline before the meeting.
@@ -46,6 +48,8 @@ pub struct Messages {
     pub timeline_none: String,
     /// Before another date some sources give for an event.
     pub other_date: String,
+    /// What members see on Discord.
+    pub discord: DiscordTexts,
 }
 
 impl Messages {
@@ -53,6 +57,92 @@ impl Messages {
     pub fn truncated(&self, max: usize) -> String {
         self.truncated.replace("{max}", &max.to_string())
     }
+
+    /// A quotation marked as this language marks them (“…”, «…», « … »).
+    pub fn quoted(&self, text: &str) -> String {
+        fill(&self.quoted, &[("text", text)])
+    }
+}
+
+/// The texts of the Discord front end; `{n}`, `{seconds}` and `{question}` are filled in with
+/// [`fill`].
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DiscordTexts {
+    /// The embed's author line: `{question}` is the member's question.
+    pub asked: String,
+    /// Before the list of commands in the help reply.
+    pub hints: String,
+    /// Added to a decline.
+    pub decline_hint: String,
+    /// The title of the "did you mean" embed.
+    pub did_you_mean: String,
+    /// Its footer.
+    pub press_a_question: String,
+    /// Buttons.
+    pub none_of_these: String,
+    pub helpful: String,
+    pub not_helpful: String,
+    /// The field naming sources left out of an answer (`{n}` of them).
+    pub more_sources: String,
+    pub more_sources_value: String,
+    /// Added to a footer when fields were dropped to fit (`{n}`).
+    pub not_shown: String,
+    /// After a vote, and after "None of these".
+    pub thanks_vote: String,
+    pub thanks_noted: String,
+    /// A button names a fact that is gone, or is not one of ours.
+    pub gone: String,
+    pub old_button: String,
+    /// Something failed on our side.
+    pub apology: String,
+    /// Cooldowns, for the member (`{seconds}`) and for the channel.
+    pub wait_user: String,
+    pub wait_channel: String,
+    /// The message command on a message without text.
+    pub no_text: String,
+    /// `/sources fact:` for a question without an answer.
+    pub no_answer: String,
+    /// `/topics`.
+    pub topics_title: String,
+    pub topics_intro: String,
+    /// `/sources`: the title (`{n}` sources), the title for one answer (`{question}`), how
+    /// many facts cite a source (`{n}`), the footer.
+    pub sources_title: String,
+    pub sources_for: String,
+    pub cited_by: String,
+    pub sources_footer: String,
+    /// `/about`: title, introduction, and its field names.
+    pub about_title: String,
+    pub about_intro: String,
+    pub facts: String,
+    pub topics: String,
+    pub languages: String,
+    pub changed: String,
+    /// What Discord shows beside the slash commands.
+    pub commands: CommandTexts,
+}
+
+/// The descriptions of the slash commands and their options, at most 100 characters each.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CommandTexts {
+    pub ask: String,
+    pub ask_question: String,
+    pub topics: String,
+    pub sources: String,
+    pub sources_fact: String,
+    pub about: String,
+    pub help: String,
+}
+
+/// A template with its `{name}` placeholders filled in.
+pub fn fill(template: &str, values: &[(&str, &str)]) -> String {
+    let mut out = template.to_string();
+    for (name, value) in values {
+        out = out.replace(&format!("{{{name}}}"), value);
+    }
+    out
 }
 
 static CATALOGUES: std::sync::LazyLock<Vec<Messages>> = std::sync::LazyLock::new(|| {
@@ -96,59 +186,93 @@ pub fn unsupported(language: &str) -> String {
 mod tests {
     use super::*;
 
+    /// Every text of a catalogue as (dotted key, text).
+    fn texts(value: &toml::Value, prefix: &str, out: &mut Vec<(String, String)>) {
+        match value {
+            toml::Value::String(text) => out.push((prefix.to_string(), text.clone())),
+            toml::Value::Table(table) => {
+                for (key, value) in table {
+                    let key = if prefix.is_empty() {
+                        key.clone()
+                    } else {
+                        format!("{prefix}.{key}")
+                    };
+                    texts(value, &key, out);
+                }
+            }
+            other => panic!("{prefix}: {other} is not a text"),
+        }
+    }
+
+    /// The `{placeholders}` of a text.
+    fn placeholders(text: &str) -> Vec<&str> {
+        let mut found: Vec<&str> = text
+            .split('{')
+            .skip(1)
+            .filter_map(|rest| rest.split_once('}').map(|(name, _)| name))
+            .collect();
+        found.sort_unstable();
+        found
+    }
+
     #[test]
     fn every_catalogue_is_complete_and_filled_in() {
+        let english: toml::Value = toml::from_str(Lang::EN.rules().catalogue()).unwrap();
+        let mut english_texts = Vec::new();
+        texts(&english, "", &mut english_texts);
         for lang in Lang::all() {
             let text = lang.rules().catalogue();
+            // serde refuses a missing or unknown key, here and at start-up.
             let parsed: Result<Messages, _> = toml::from_str(text);
             let m = parsed.unwrap_or_else(|e| panic!("{lang}: {e}"));
-            let Messages {
-                help,
-                decline,
-                unsure,
-                empty,
-                truncated,
-                sources,
-                also_ask,
-                our_summary,
-                fact,
-                as_of,
-                stale,
-                untranslated,
-                timeline,
-                timeline_before,
-                timeline_after,
-                timeline_none,
-                other_date,
-            } = &m;
-            for (key, value) in [
-                ("help", help),
-                ("decline", decline),
-                ("unsure", unsure),
-                ("empty", empty),
-                ("truncated", truncated),
-                ("sources", sources),
-                ("also_ask", also_ask),
-                ("our_summary", our_summary),
-                ("fact", fact),
-                ("as_of", as_of),
-                ("stale", stale),
-                ("untranslated", untranslated),
-                ("timeline", timeline),
-                ("timeline_before", timeline_before),
-                ("timeline_after", timeline_after),
-                ("timeline_none", timeline_none),
-                ("other_date", other_date),
-            ] {
+            let mut all = Vec::new();
+            texts(&toml::from_str(text).unwrap(), "", &mut all);
+            assert_eq!(all.len(), english_texts.len(), "{lang}");
+            for ((key, value), (english_key, english_value)) in all.iter().zip(&english_texts) {
+                assert_eq!(key, english_key, "{lang}: the same keys as English");
                 assert!(!value.trim().is_empty(), "{lang}: {key} is empty");
                 assert!(!crate::text::contains_mention(value), "{lang}: {key}");
+                assert_eq!(
+                    placeholders(value),
+                    placeholders(english_value),
+                    "{lang}: {key} keeps English's placeholders"
+                );
             }
-            assert!(
-                truncated.contains("{max}"),
-                "{lang}: truncated needs {{max}}"
-            );
+            for (key, description) in [
+                ("ask", &m.discord.commands.ask),
+                ("ask_question", &m.discord.commands.ask_question),
+                ("topics", &m.discord.commands.topics),
+                ("sources", &m.discord.commands.sources),
+                ("sources_fact", &m.discord.commands.sources_fact),
+                ("about", &m.discord.commands.about),
+                ("help", &m.discord.commands.help),
+            ] {
+                let chars = description.chars().count();
+                assert!(
+                    chars <= 100,
+                    "{lang}: discord.commands.{key} has {chars} characters, Discord takes 100"
+                );
+            }
+            for (key, label) in [
+                ("helpful", &m.discord.helpful),
+                ("not_helpful", &m.discord.not_helpful),
+                ("none_of_these", &m.discord.none_of_these),
+            ] {
+                assert!(
+                    label.chars().count() <= 80,
+                    "{lang}: discord.{key} is a button label"
+                );
+            }
             assert!(m.truncated(1000).contains("1000"));
+            assert!(m.quoted("x").contains('x'));
         }
+    }
+
+    #[test]
+    fn templates_are_filled() {
+        assert_eq!(fill("{n} more; see {n}", &[("n", "3")]), "3 more; see 3");
+        assert_eq!(fill("no {x}", &[("n", "3")]), "no {x}");
+        assert_eq!(messages(Lang::EN).quoted("We met."), "“We met.”");
     }
 
     #[test]

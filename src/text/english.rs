@@ -296,7 +296,7 @@ const STOP_WORDS: &[&str] = &[
     "probably", "maybe", "perhaps", "sure", "right", "true", "anyway", "literally", "simply",
     "already", "generally", "mostly", "whole", "everyone", "everybody", "everything", "nothing",
     "wanna", "gonna", "gimme", "lol", "ok", "okay", "um", "uh", "hmm", "btw", "idk", "tho",
-    "though", "whether", "rn", "wdym", "tbh", "ppl", "sth", "smth",
+    "though", "whether", "down", "rn", "wdym", "tbh", "ppl", "sth", "smth",
 ];
 
 /// Question words, with the chat spellings people type ("wen", "wat").

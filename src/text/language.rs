@@ -13,6 +13,11 @@ pub enum Script {
 }
 
 impl Script {
+    /// Whether the script is written right to left (Arabic).
+    pub fn right_to_left(self) -> bool {
+        matches!(self, Script::Arabic)
+    }
+
     /// The script a letter belongs to, if it is one of ours.
     pub fn of(c: char) -> Option<Script> {
         match c {

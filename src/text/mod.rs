@@ -178,6 +178,15 @@ impl Analyzer {
         if aliases.is_empty() {
             return plain.clone();
         }
+        // Names (capitalised: "Sergei Lavrov", "Hamas") hold in every language; groups of
+        // everyday words ("bloodshed": "fighting", "violence") are English synonyms, and in
+        // another language their spellings are other words ("premier" is "first" in French).
+        let aliases: Vec<Alias> = aliases
+            .iter()
+            .filter(|a| lang == Lang::EN || a.name.chars().next().is_some_and(char::is_uppercase))
+            .cloned()
+            .collect();
+        let aliases = &aliases[..];
         // Names are read as English reads them, in every language, so that each is one set
         // of terms across the indexes.
         let (aliases, spelling_words) = alias_table(plain, Analyzer::plain(Lang::EN), aliases);
@@ -223,6 +232,10 @@ impl Analyzer {
         'outer: while i < tokens.len() {
             if let Some(candidates) = self.aliases.get(&tokens[i].0 .1.text) {
                 for (key, name) in candidates {
+                    // A one-word spelling never takes a stop word: French "un" is not the UN.
+                    if key.len() == 1 && tokens[i].1 {
+                        continue;
+                    }
                     let fits = key.len() <= tokens.len() - i
                         && key
                             .iter()
@@ -382,6 +395,8 @@ fn alias_table(
     let mut spelling_words = Vec::new();
     let mut table: AliasTable = HashMap::new();
     let mut single: HashMap<String, Option<Token>> = HashMap::new();
+    // (word as typed, its stem, the name's term) for each word that becomes a spelling alone.
+    let mut single_words: Vec<(String, String, String)> = Vec::new();
     let mut name_stems: HashSet<String> = HashSet::new();
     for alias in aliases {
         let name: Vec<Token> = english.words_and_terms(&alias.name);
@@ -398,17 +413,46 @@ fn alias_table(
             if key.is_empty() || key == name_key {
                 continue;
             }
-            if let ([(word, _)], [(_, target)]) =
-                (&analyzer.words_and_terms(spelling)[..], &name[..])
-            {
-                spelling_words.push((word.clone(), target.text.clone()));
+            match (&analyzer.words_and_terms(spelling)[..], &name[..]) {
+                ([(word, _)], [(_, target)]) => {
+                    spelling_words.push((word.clone(), target.text.clone()));
+                }
+                // One word for a longer name ("Shtayeh" for "Mohammad Shtayyeh"): typo
+                // correction may reach it as the name's word it is closest to, if close.
+                ([(word, _)], words) => {
+                    let nearest = words
+                        .iter()
+                        .map(|(w, t)| (strsim::osa_distance(word, w), t))
+                        .min_by_key(|(d, _)| *d);
+                    if let Some((d, target)) = nearest {
+                        if d <= 2 {
+                            spelling_words.push((word.clone(), target.text.clone()));
+                        }
+                    }
+                }
+                _ => {}
             }
             // "Marzook" alone should mean "Marzouk" too, and "لافروف" "Lavrov": where a
             // spelling has as many words as its name, each word that differs becomes a
             // spelling of the name's word in its place. A word claimed for two different
             // words is ambiguous and left alone.
             if key.len() == name.len() {
-                for i in (0..key.len()).filter(|&i| key[i] != name_key[i]) {
+                let words = analyzer.words(spelling);
+                // A stop word or a two-letter word ("de" in "Conseil de sécurité") is no
+                // spelling of anything on its own.
+                let own = |i: usize| {
+                    words.get(i).is_some_and(|w| {
+                        w.chars().count() > 2 && !analyzer.lexicon.contains_key(w.as_str())
+                    })
+                };
+                for i in (0..key.len()).filter(|&i| key[i] != name_key[i] && own(i)) {
+                    if words.len() == key.len() {
+                        single_words.push((
+                            words[i].clone(),
+                            key[i].clone(),
+                            name[i].1.text.clone(),
+                        ));
+                    }
                     single
                         .entry(key[i].clone())
                         .and_modify(|target| {
@@ -423,6 +467,16 @@ fn alias_table(
                 .entry(key[0].clone())
                 .or_default()
                 .push((key, name.clone()));
+        }
+    }
+    // A word that became a spelling alone is one typo correction may reach ("shtaye" for
+    // "Shtayeh"), when its name was not claimed twice.
+    for (word, stem, target) in single_words {
+        if single
+            .get(&stem)
+            .is_some_and(|t| t.as_ref().is_some_and(|t| t.1.text == target))
+        {
+            spelling_words.push((word, target));
         }
     }
     for (stem, target) in single {
@@ -555,6 +609,31 @@ mod tests {
             want,
             "Latin letters in an Arabic question"
         );
+    }
+
+    #[test]
+    fn spellings_do_not_take_other_languages_words() {
+        let aliases = [
+            alias("United Nations", &["UN"]),
+            alias("prime minister", &["premier"]),
+            alias("Security Council", &["Conseil de sécurité"]),
+        ];
+        let fr = Analyzer::new(lang("fr"), &aliases);
+        let en = Analyzer::new(Lang::EN, &aliases);
+        assert!(
+            !texts(&fr, "un premier jour")
+                .iter()
+                .any(|t| t == "nation" || t == "minist"),
+            "{:?}",
+            texts(&fr, "un premier jour")
+        );
+        assert!(
+            texts(&en, "the UN").contains(&"nation".to_string()),
+            "{:?}",
+            texts(&en, "the UN")
+        );
+        assert!(texts(&en, "the premier").contains(&"minist".to_string()));
+        assert!(!texts(&fr, "de la réunion").contains(&"security".to_string()));
     }
 
     #[test]

@@ -719,6 +719,15 @@ pub fn as_member(mut interaction: Value, roles: &[u64], permissions: u64) -> Val
     interaction
 }
 
+/// `interaction` from a member whose Discord client is set to `locale` (`fr`, `en-US`),
+/// checked again.
+pub fn with_locale(mut interaction: Value, locale: &str) -> Value {
+    interaction["locale"] = json!(locale);
+    serde_json::from_value::<serenity::Interaction>(interaction.clone())
+        .expect("fixture is not a valid Interaction");
+    interaction
+}
+
 /// `interaction` as if it came from another server, `guild`, checked again.
 pub fn in_guild(mut interaction: Value, guild: u64) -> Value {
     interaction["guild_id"] = json!(guild.to_string());

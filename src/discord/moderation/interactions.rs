@@ -12,7 +12,7 @@ use serenity::{
 };
 
 use super::super::data::{Data, Error};
-use super::super::events::APOLOGY;
+use super::super::events::apology;
 use super::super::render::{limits, no_pings};
 use super::access::{may_moderate, REFUSAL};
 use super::commands::blocking;
@@ -159,7 +159,7 @@ async fn finish(
             return (cut(&content, limits::CONTENT).into_owned(), None);
         }
         Verdict::Refused(message, retry) => (message, retry),
-        Verdict::Failed(retry) => (APOLOGY.to_string(), retry),
+        Verdict::Failed(retry) => (apology(crate::text::Lang::EN).to_string(), retry),
     };
     let (Some(target), Some(text)) = (retry, text) else {
         return (cut(&message, limits::CONTENT).into_owned(), None);

@@ -4,7 +4,8 @@
 
 use std::fmt::Write as _;
 
-use super::{EmbedParts, Reply};
+use super::embed::EmbedParts;
+use super::{Reply, Voice};
 use crate::knowledge::{EventDate, Precision};
 use crate::timeline::{text::outlets, Entry, Timeline};
 
@@ -73,7 +74,12 @@ fn line(entry: &Entry<'_>) -> String {
 
 /// The timeline as a reply: the heading, the events (as many as fit, saying how many did not),
 /// and the picture when there is one.
-pub fn timeline(timeline: &Timeline<'_>, heading: &str, picture: Option<Vec<u8>>) -> Reply {
+pub fn timeline(
+    timeline: &Timeline<'_>,
+    heading: &str,
+    picture: Option<Vec<u8>>,
+    voice: Voice,
+) -> Reply {
     let mut description = String::new();
     let mut shown = 0;
     for entry in timeline.entries() {
@@ -108,8 +114,7 @@ pub fn timeline(timeline: &Timeline<'_>, heading: &str, picture: Option<Vec<u8>>
             timeline.len(),
             if timeline.len() == 1 { "" } else { "s" }
         )),
-        colour: ORANGE,
-        ..Default::default()
+        ..EmbedParts::new(voice.lang, ORANGE)
     }
     .build();
     let mut reply = Reply::embed(embed);
