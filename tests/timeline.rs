@@ -7,7 +7,7 @@ use resvg::usvg;
 use serde_json::Value;
 use std::process::Command;
 use talks_bot::answer::Outcome;
-use talks_bot::knowledge::{check, KnowledgeBase, Problem};
+use talks_bot::knowledge::{check, EventDate, KnowledgeBase, Problem};
 use talks_bot::knowledge::{Citation, Event, Fact, OtherDate, Source};
 use talks_bot::text::TimelineRequest;
 use talks_bot::timeline::{fonts, Options, Range, Timeline};
@@ -136,6 +136,113 @@ fn events_are_in_date_order_each_cited_by_its_facts_sources() {
     }
     let focus = timeline.focus().expect("the meeting is the focus");
     assert_eq!(focus.fact.id, "meeting-dates");
+}
+
+/// Whether `answer` writes `date` as the answers do: "29 February" (or "13-14 February" for
+/// either day), "April 2024" for a month, the year for a year; the year always somewhere.
+fn written_in(answer: &str, date: EventDate) -> bool {
+    const MONTHS: [&str; 12] = [
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ];
+    let year = date.year().to_string();
+    if !answer.contains(&year) {
+        return false;
+    }
+    let Some(month) = date.month() else {
+        return true;
+    };
+    let month = MONTHS[usize::from(month) - 1];
+    let Some(day) = date.day_of_month() else {
+        return answer.contains(&format!("{month} {year}"));
+    };
+    let spaced = answer.replace(['-', '–'], " ");
+    let words: Vec<&str> = spaced.split_whitespace().collect();
+    let is_number = |w: &str| !w.is_empty() && w.bytes().all(|b| b.is_ascii_digit());
+    let day = day.to_string();
+    (0..words.len()).any(|i| {
+        let at = |k: usize| words.get(i + k).copied().unwrap_or("");
+        at(0) == day && (at(1).starts_with(month) || (is_number(at(1)) && at(2).starts_with(month)))
+    })
+}
+
+/// The shipped knowledge carries the timeline the issue asks for: at least 15 events from the
+/// Algiers Declaration to the Beijing Declaration and after, the Moscow meeting the focus with
+/// both of its end dates, and every date (its own, its end, the other dates) written in its
+/// fact's answer, so that no event is dated beyond what the fact says.
+#[test]
+fn the_shipped_facts_carry_the_timeline_each_date_written_in_its_answer() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("knowledge");
+    let kb = KnowledgeBase::load(&dir).expect("the shipped knowledge loads");
+    let timeline = Timeline::of(&kb);
+    assert!(timeline.len() >= 15, "{} events", timeline.len());
+    let first = &timeline.entries()[0];
+    assert_eq!(
+        (first.fact.id.as_str(), first.date.to_string().as_str()),
+        ("algiers-declaration", "2022-10-13")
+    );
+    let dated = |id: &str| {
+        timeline
+            .entries()
+            .iter()
+            .filter(|e| e.fact.id == id)
+            .map(|e| e.date.to_string())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(dated("beijing-declaration-terms"), ["2024-07-23"]);
+    assert_eq!(dated("el-alamein-meeting"), ["2023-07-30"]);
+    assert_eq!(dated("mustafa-cabinet"), ["2024-03-31"]);
+    assert!(timeline.entries().last().unwrap().first_day() > first.last_day());
+    let focus = timeline.focus().expect("the meeting is the focus");
+    assert_eq!(focus.fact.id, "meeting-dates");
+    assert_eq!(focus.date.to_string(), "2024-02-29");
+    assert_eq!(
+        focus.end.map(|d| d.to_string()).as_deref(),
+        Some("2024-03-01")
+    );
+    assert_eq!(
+        focus
+            .others
+            .iter()
+            .map(|o| o.end.map(|d| d.to_string()))
+            .collect::<Vec<_>>(),
+        [Some("2024-03-02".to_string())]
+    );
+    for entry in timeline.entries() {
+        let answer = &entry.fact.answer;
+        let mut dates = vec![entry.date];
+        dates.extend(entry.end);
+        for other in &entry.others {
+            dates.push(other.date);
+            dates.extend(other.end);
+        }
+        for date in dates {
+            assert!(
+                written_in(answer, date),
+                "{}: {date} is not written in its answer",
+                entry.fact.id
+            );
+        }
+    }
+    // The checker of this test catches what it should.
+    let day = |s: &str| EventDate::parse(s).unwrap();
+    assert!(written_in("on 13-14 February 2024", day("2024-02-13")));
+    assert!(written_in("on 13-14 February 2024", day("2024-02-14")));
+    assert!(!written_in("on 13-14 February 2024", day("2024-02-15")));
+    assert!(!written_in("on 3 February 2024", day("2024-02-13")));
+    assert!(!written_in("in April 2024", day("2024-04-30")));
+    assert!(written_in("in mid-June 2024", day("2024-06")));
+    assert!(!written_in("on 29 February 2024", day("2023-02")));
 }
 
 #[test]
