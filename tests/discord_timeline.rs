@@ -134,7 +134,7 @@ async fn timeline_replies_with_the_events_and_the_picture() {
     let description = data["embeds"][0]["description"].as_str().unwrap();
     assert!(!description.contains("`meeting-dates`"), "{description}");
     assert!(description.contains("`cairo-december-2024`"));
-    assert_eq!(data["embeds"][0]["title"], "The timeline from Jul 2024");
+    assert_eq!(data["embeds"][0]["title"], "The timeline from July 2024");
     assert_one_picture(&response);
 
     // A date that does not read: a private note that says how to write one.
@@ -248,5 +248,158 @@ async fn an_answer_with_events_shows_them_on_the_timeline() {
         !description.contains("`delegations-arrival`"),
         "{description}"
     );
+    serving.stop().await;
+}
+
+/// The text a member sees: without the invisible direction controls of right-to-left layout.
+fn seen(text: &Value) -> String {
+    text.as_str()
+        .unwrap_or("")
+        .chars()
+        .filter(|c| !matches!(c, '\u{200f}' | '\u{2066}'..='\u{2069}'))
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_timeline_speaks_the_members_language() {
+    let (fake, serving, _dir) = start().await;
+    let put = fake.wait_for("registration", |r| r.method == "PUT").await;
+    let command = put
+        .body
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["name"] == "timeline")
+        .expect("/timeline is registered")
+        .clone();
+    assert_eq!(
+        command["description_localizations"]["fr"],
+        "La chronologie des pourparlers, en liste et en image"
+    );
+    assert!(command["options"][0]["description_localizations"]["ru"]
+        .as_str()
+        .unwrap()
+        .starts_with("С этой даты"));
+
+    // A French member: French headings, months and notes; the labels are the facts' own.
+    let response = fake
+        .interact(fake::with_locale(
+            fake::command(fake.id(), 7, CHANNEL, "timeline", &[]),
+            "fr",
+        ))
+        .await;
+    let data = &response.body["data"];
+    assert_no_pings(data);
+    assert!(limit_violations(data).is_empty(), "{data}");
+    let embed = &data["embeds"][0];
+    assert!(
+        seen(&embed["title"]).starts_with("La chronologie, chaque événement"),
+        "{embed}"
+    );
+    assert!(
+        seen(&embed["footer"]["text"]).starts_with("Événements : 23 ·"),
+        "{embed}"
+    );
+    let description = seen(&embed["description"]);
+    assert!(
+        description.contains("avril 2024 · **Hamas and Fatah talk in Beijing**"),
+        "{description}"
+    );
+    assert!(
+        description.contains(
+            "(autre date : <t:1709208000:D> – <t:1709380800:D>, selon Pluralia, Al-Monitor)"
+        ),
+        "{description}"
+    );
+    assert_one_picture(&response);
+    let response = fake
+        .interact(fake::with_locale(
+            fake::command(fake.id(), 7, CHANNEL, "timeline", &[("from", "2024-06")]),
+            "fr",
+        ))
+        .await;
+    assert_eq!(
+        seen(&response.body["data"]["embeds"][0]["title"]),
+        "La chronologie, début : juin 2024"
+    );
+
+    // A date that does not read, from a Russian member: said in Russian, privately.
+    let response = fake
+        .interact(fake::with_locale(
+            fake::command(fake.id(), 8, CHANNEL, "timeline", &[("to", "вчера")]),
+            "ru",
+        ))
+        .await;
+    let data = &response.body["data"];
+    assert_eq!(data["flags"].as_u64().unwrap_or(0) & EPHEMERAL, EPHEMERAL);
+    assert!(
+        seen(&data["content"]).starts_with("to: не могу прочитать дату `вчера`"),
+        "{data}"
+    );
+    assert!(response.files.is_empty());
+
+    // An answer in Italian carries the button in Italian, and its picture is titled in it.
+    let first = fake
+        .interact(fake::command(fake.id(), 7, CHANNEL, "timeline", &[]))
+        .await;
+    let sent = fake::sent_message(fake.id(), CHANNEL, &first.body["data"]);
+    let answer = fake
+        .interact(fake::press(
+            fake.id(),
+            9,
+            CHANNEL,
+            "tb:ask:it:mustafa-appointed",
+            sent,
+        ))
+        .await;
+    let data = answer.body["data"].clone();
+    let button = data["components"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|row| row["components"].as_array().unwrap().clone())
+        .find(|b| b["custom_id"] == "tb:tl:it:mustafa-appointed")
+        .unwrap_or_else(|| panic!("no timeline button in {data}"));
+    assert_eq!(button["label"], "Sulla cronologia");
+    let sent = fake::sent_message(fake.id(), CHANNEL, &data);
+    let press = fake
+        .interact(fake::press(
+            fake.id(),
+            9,
+            CHANNEL,
+            "tb:tl:it:mustafa-appointed",
+            sent,
+        ))
+        .await;
+    assert_eq!(
+        seen(&press.body["data"]["embeds"][0]["title"]),
+        "Sulla cronologia: Mohammad Mustafa named prime minister"
+    );
+    assert_one_picture(&press);
+
+    // Asked in Arabic: the list in Arabic, laid out right to left, the labels isolated.
+    let response = fake
+        .interact(fake::command(
+            fake.id(),
+            7,
+            CHANNEL,
+            "ask",
+            &[("question", "اعرض الخط الزمني")],
+        ))
+        .await;
+    let data = &response.body["data"];
+    assert!(limit_violations(data).is_empty(), "{data}");
+    let embed = &data["embeds"][0];
+    assert!(seen(&embed["title"]).starts_with("الخط الزمني"), "{embed}");
+    let footer = seen(&embed["footer"]["text"]);
+    assert!(footer.starts_with("الأحداث: 23"), "{footer:?}");
+    let description = embed["description"].as_str().unwrap();
+    for line in description.lines() {
+        assert!(
+            line.starts_with('\u{200f}'),
+            "not laid out right to left: {line:?}"
+        );
+    }
+    assert!(description.contains("\u{2068}Intra-Palestinian meeting in Moscow\u{2069}"));
     serving.stop().await;
 }

@@ -60,6 +60,13 @@ fn texts_of(
         ),
         "about" => (|c| &c.about, vec![]),
         "help" => (|c| &c.help, vec![]),
+        "timeline" => (
+            |c| &c.timeline,
+            vec![
+                ("from", |c: &CommandTexts| &c.timeline_from),
+                ("to", |c: &CommandTexts| &c.timeline_to),
+            ],
+        ),
         _ => return None,
     })
 }

@@ -1,5 +1,6 @@
 //! `/timeline [from] [to]` and the picture the "On the timeline" button shows: the events as
-//! an embed with the PNG attached. The picture is drawn off the async runtime.
+//! an embed with the PNG attached, in the member's language (the button's: its answer's). The
+//! picture is drawn off the async runtime.
 
 use std::sync::Arc;
 
@@ -8,9 +9,8 @@ use super::data::{user_error, Context, Error};
 use super::events::apology;
 use super::render::{self, Reply, Voice};
 use crate::engine::Engine;
-use crate::messages::messages;
 use crate::text::Lang;
-use crate::timeline::{text::human_date, Options, Range, Timeline};
+use crate::timeline::{Options, Range, Timeline, TimelineError};
 
 /// The timeline of the talks, as a list and a picture
 #[poise::command(slash_command)]
@@ -21,11 +21,8 @@ pub async fn timeline(
 ) -> Result<(), Error> {
     let lang = member_lang(ctx).unwrap_or(Lang::EN);
     take_cooldown(ctx, lang)?;
-    let range = Range::parse(from.as_deref(), to.as_deref()).map_err(|e| {
-        user_error(format!(
-            "{e}. For example `/timeline from:2024-02 to:2024-03`."
-        ))
-    })?;
+    let range = Range::parse(from.as_deref(), to.as_deref())
+        .map_err(|error| user_error(refusal(&error, Voice::of(lang))))?;
     tracing::info!(origin = "command", from = ?range.from.map(|d| d.to_string()), to = ?range.to.map(|d| d.to_string()), "timeline");
     let reply = draw(ctx.data().engine.load_full(), range, None, lang).await;
     ctx.send(reply.to_command_reply(false)).await?;
@@ -44,7 +41,11 @@ pub async fn draw(
     let drawn = tokio::task::spawn_blocking(move || {
         let kb = engine.knowledge();
         let timeline = Timeline::of(kb).between(range);
-        let heading = heading(&range, highlight.as_deref().and_then(|id| kb.fact(id)));
+        let heading = heading(
+            &range,
+            highlight.as_deref().and_then(|id| kb.fact(id)),
+            voice,
+        );
         let options = Options {
             title: None,
             range,
@@ -66,19 +67,38 @@ pub async fn draw(
     })
 }
 
-fn heading(range: &Range, highlight: Option<&crate::knowledge::Fact>) -> String {
+/// What is wrong with the dates given, in the member's language.
+fn refusal(error: &TimelineError, voice: Voice) -> String {
+    let (d, dir) = (&voice.m.discord, voice.dir);
+    match error {
+        TimelineError::BadDate { which, given, .. } => voice.say(
+            &d.timeline_bad_date,
+            &[("option", which), ("given", &dir.piece(given))],
+        ),
+        TimelineError::Reversed { from, to } => voice.say(
+            &d.timeline_reversed,
+            &[("from", &dir.piece(from)), ("to", &dir.piece(to))],
+        ),
+        TimelineError::Picture(_) => apology(voice.lang).to_string(),
+    }
+}
+
+/// The title: the highlighted fact's events, or the range shown.
+fn heading(range: &Range, highlight: Option<&crate::knowledge::Fact>, voice: Voice) -> String {
+    let (d, dir) = (&voice.m.discord, voice.dir);
     if let Some(fact) = highlight {
         let labels: Vec<&str> = fact.events.iter().map(|e| e.label.trim()).collect();
-        return format!("On the timeline: {}", labels.join("; "));
+        let events = dir.piece(&labels.join("; "));
+        return voice.say(&d.timeline_on, &[("events", &events)]);
     }
+    let date = |date| dir.piece(&render::timeline_date(date, voice));
     match (range.from, range.to) {
-        (None, None) => messages(Lang::EN).timeline.clone(),
-        (Some(from), None) => format!("The timeline from {}", human_date(from, true)),
-        (None, Some(to)) => format!("The timeline up to {}", human_date(to, true)),
-        (Some(from), Some(to)) => format!(
-            "The timeline from {} to {}",
-            human_date(from, true),
-            human_date(to, true)
+        (None, None) => dir.text(&voice.m.timeline),
+        (Some(from), None) => voice.say(&d.timeline_from, &[("from", &date(from))]),
+        (None, Some(to)) => voice.say(&d.timeline_to, &[("to", &date(to))]),
+        (Some(from), Some(to)) => voice.say(
+            &d.timeline_between,
+            &[("from", &date(from)), ("to", &date(to))],
         ),
     }
 }

@@ -17,9 +17,6 @@ use crate::knowledge::Fact;
 use crate::messages::{fill, messages};
 use crate::text::{Lang, MAX_INPUT_CHARS};
 
-/// The label of the button that shows an answer's events on the timeline.
-pub const ON_THE_TIMELINE: &str = "On the timeline";
-
 /// The reply to a question, whatever the outcome.
 pub fn answer(answer: &Answer<'_>) -> Reply {
     let voice = Voice::of(answer.language);
@@ -33,7 +30,7 @@ pub fn answer(answer: &Answer<'_>) -> Reply {
         Outcome::Unsupported(_) => voice.reply(&answer.message().unwrap_or_default()),
         Outcome::Timeline(_) => super::timeline(
             &answer.timeline(),
-            &answer.message().unwrap_or_default(),
+            &voice.dir.text(&answer.message().unwrap_or_default()),
             None,
             voice,
         ),
@@ -60,6 +57,7 @@ pub fn help_text(voice: Voice) -> String {
         ("sources", &c.sources),
         ("about", &c.about),
         ("help", &c.help),
+        ("timeline", &c.timeline),
     ] {
         let _ = write!(text, "\n`/{name}` — {what}");
     }
@@ -146,7 +144,7 @@ fn answered(answer: &Answer<'_>, fact: &Fact, voice: Voice) -> Reply {
         if let Some(id) = on_the_timeline.custom_id() {
             votes.push(
                 CreateButton::new(id)
-                    .label(voice.label(ON_THE_TIMELINE))
+                    .label(voice.label(&m.discord.on_the_timeline))
                     .style(ButtonStyle::Secondary),
             );
         }
