@@ -234,6 +234,18 @@ fn the_shipped_facts_carry_the_timeline_each_date_written_in_its_answer() {
             );
         }
     }
+    // Asking works on the shipped base too, in the CLI's words and in another language.
+    let engine = Engine::load(&dir, MatchSettings::default()).unwrap();
+    for (question, part) in [
+        ("give me a timeline", TimelineRequest::All),
+        ("what happened after the meeting?", TimelineRequest::After),
+        ("what came before the talks?", TimelineRequest::Before),
+        ("cosa è successo dopo l'incontro?", TimelineRequest::After),
+    ] {
+        let answer = engine.ask(question);
+        assert_eq!(answer.outcome, Outcome::Timeline(part), "{question}");
+        assert!(!answer.timeline().is_empty(), "{question}");
+    }
     // The checker of this test catches what it should.
     let day = |s: &str| EventDate::parse(s).unwrap();
     assert!(written_in("on 13-14 February 2024", day("2024-02-13")));
