@@ -20,7 +20,7 @@ fn bench(c: &mut Criterion) {
         highlight: Some("mustafa-appointed".into()),
         ..Options::default()
     };
-    // Fonts are loaded once per process, before the first picture.
+    // Fonts are loaded, and each word measured, once per process: before the first picture.
     let _ = timeline.png(&whole);
     c.bench_function("timeline svg (23 events)", |b| {
         b.iter(|| black_box(timeline.svg(black_box(&whole))))

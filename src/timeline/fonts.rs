@@ -4,7 +4,8 @@
 //! and Arabic. Text is measured by the same engine that renders it, so that labels placed
 //! apart are drawn apart.
 
-use std::sync::{Arc, LazyLock};
+use std::collections::HashMap;
+use std::sync::{Arc, LazyLock, Mutex};
 
 use resvg::usvg;
 
@@ -65,9 +66,42 @@ pub struct Run<'a> {
     pub bold: bool,
 }
 
+/// The most widths [`measure`] keeps; past it the cache starts afresh (a base has a few
+/// hundred distinct words).
+const MAX_CACHED: usize = 20_000;
+
+/// Widths already measured, by text, size and weight: a word's width never changes, and every
+/// picture of the same base measures the same words.
+static WIDTHS: LazyLock<Mutex<HashMap<(String, u32, bool), f32>>> =
+    LazyLock::new(|| Mutex::new(HashMap::new()));
+
 /// The advance width of each run in pixels, as the renderer lays it out (shaping, kerning and
-/// right-to-left text included). One SVG is read for them all.
+/// right-to-left text included). The runs not measured before are read as one SVG.
 pub fn measure(runs: &[Run<'_>]) -> Vec<f32> {
+    let key = |run: &Run<'_>| (run.text.to_string(), run.size.to_bits(), run.bold);
+    let mut cache = WIDTHS
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    let missing: Vec<Run<'_>> = runs
+        .iter()
+        .filter(|run| !cache.contains_key(&key(run)))
+        .copied()
+        .collect();
+    if !missing.is_empty() {
+        if cache.len() + missing.len() > MAX_CACHED {
+            cache.clear();
+        }
+        for (run, width) in missing.iter().zip(measure_now(&missing)) {
+            cache.insert(key(run), width);
+        }
+    }
+    runs.iter()
+        .map(|run| cache.get(&key(run)).copied().unwrap_or(0.0))
+        .collect()
+}
+
+/// [`measure`] without the cache: one SVG read for all the runs.
+fn measure_now(runs: &[Run<'_>]) -> Vec<f32> {
     let mut svg =
         String::from("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"100000\" height=\"100\">");
     for (i, run) in runs.iter().enumerate() {
@@ -169,5 +203,20 @@ mod tests {
         assert!(widths[2] > widths[0], "{widths:?}");
         assert!(widths[3] > 20.0 && widths[4] > 20.0, "{widths:?}");
         assert_eq!(widths[5], 0.0);
+        // Measured again (from the cache), the same; and as if never measured, the same.
+        let runs = [
+            Run {
+                text: "Moscow",
+                size: 20.0,
+                bold: true,
+            },
+            Run {
+                text: "موسكو",
+                size: 20.0,
+                bold: false,
+            },
+        ];
+        assert_eq!(measure(&runs), [widths[2], widths[3]]);
+        assert_eq!(measure_now(&runs), [widths[2], widths[3]]);
     }
 }
