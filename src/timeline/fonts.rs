@@ -70,15 +70,17 @@ pub struct Run<'a> {
 /// hundred distinct words).
 const MAX_CACHED: usize = 20_000;
 
-/// Widths already measured, by text, size and weight: a word's width never changes, and every
-/// picture of the same base measures the same words.
-static WIDTHS: LazyLock<Mutex<HashMap<(String, u32, bool), f32>>> =
-    LazyLock::new(|| Mutex::new(HashMap::new()));
+/// A run as the cache knows it: its text, its size's bits, whether bold.
+type RunKey = (String, u32, bool);
+
+/// Widths already measured: a word's width never changes, and every picture of the same base
+/// measures the same words.
+static WIDTHS: LazyLock<Mutex<HashMap<RunKey, f32>>> = LazyLock::new(|| Mutex::new(HashMap::new()));
 
 /// The advance width of each run in pixels, as the renderer lays it out (shaping, kerning and
 /// right-to-left text included). The runs not measured before are read as one SVG.
 pub fn measure(runs: &[Run<'_>]) -> Vec<f32> {
-    let key = |run: &Run<'_>| (run.text.to_string(), run.size.to_bits(), run.bold);
+    let key = |run: &Run<'_>| -> RunKey { (run.text.to_string(), run.size.to_bits(), run.bold) };
     let mut cache = WIDTHS
         .lock()
         .unwrap_or_else(std::sync::PoisonError::into_inner);
