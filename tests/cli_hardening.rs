@@ -50,7 +50,7 @@ fn every_command_exits_quietly_on_a_closed_pipe() {
         }),
     )
     .unwrap();
-    let eval = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/eval/questions.toml");
+    let eval = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/eval/dev.toml");
     let eval = eval.to_str().unwrap();
     let fact_file = fact_file.to_str().unwrap();
     let cases: Vec<(Vec<&str>, &[u8])> = vec![

@@ -57,6 +57,11 @@ impl Case {
     pub fn lang(&self) -> &str {
         self.lang.as_deref().unwrap_or("en")
     }
+
+    /// The language it is written in, when the bot reads that language.
+    pub fn language(&self) -> Option<crate::text::Lang> {
+        crate::text::Lang::from_code(self.lang())
+    }
 }
 
 /// What a case expects.

@@ -26,7 +26,7 @@ pub fn train(engine: &Engine, train: &[Case], dev: &[Case]) -> (Model, TrainingS
             continue;
         }
         train_cases += 1;
-        for candidate in engine.candidates(&case.question) {
+        for candidate in engine.candidates(&case.question, case.language()) {
             let right = case.accepts(&engine.knowledge().facts()[candidate.fact].id);
             rows.push((candidate.features, right));
         }
@@ -49,7 +49,7 @@ pub fn train(engine: &Engine, train: &[Case], dev: &[Case]) -> (Model, TrainingS
         }
         dev_cases += 1;
         let best = engine
-            .candidates(&case.question)
+            .candidates(&case.question, case.language())
             .into_iter()
             .map(|c| (uncalibrated.score(&c.features), c.fact))
             .max_by(|a, b| a.0.total_cmp(&b.0).then(b.1.cmp(&a.1)));

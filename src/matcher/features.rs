@@ -83,6 +83,8 @@ pub struct Features {
     pub no_date: f32,
     /// The question asks how many or how much, and the fact's answer holds no number.
     pub no_number: f32,
+    /// The best phrasing asks the same of another name (see `PhraseMatch::swapped`).
+    pub name_swapped: f32,
 }
 
 /// What a fact's answer holds, as bits: a number, a date (a year).
@@ -90,7 +92,7 @@ pub(crate) const HAS_NUMBER: u8 = 1;
 pub(crate) const HAS_DATE: u8 = 2;
 
 /// How many features there are.
-pub const COUNT: usize = 28;
+pub const COUNT: usize = 29;
 
 impl Features {
     /// Computes the features of `ranked[i]` for a query.
@@ -166,7 +168,11 @@ impl Features {
             }
         }
         let share = |x: f32| if subject > 0.0 { x / subject } else { 0.0 };
-        let (recall, precision) = phrase_coverage(index, query, fact, subject);
+        let PhraseMatch {
+            recall,
+            precision,
+            swapped,
+        } = phrase_coverage(index, query, fact, subject);
         let score = ranked[i].score;
         let other = ranked
             .iter()
@@ -223,6 +229,7 @@ impl Features {
                 query.asked & (Kind::HowMany.bit() | Kind::HowMuch.bit()) != 0
                     && answer_has & HAS_NUMBER == 0,
             ),
+            name_swapped: f32::from(swapped),
         }
     }
 
@@ -278,6 +285,7 @@ impl Features {
             recall_gap,
             no_date,
             no_number,
+            name_swapped,
         } = *self;
         [
             ("covered_phrased", covered_phrased),
@@ -308,6 +316,7 @@ impl Features {
             ("recall_gap", recall_gap),
             ("no_date", no_date),
             ("no_number", no_number),
+            ("name_swapped", name_swapped),
         ]
     }
 
@@ -318,7 +327,7 @@ impl Features {
 
     /// Builds features from values in the order of [`Features::named`].
     pub fn from_values(v: [f32; COUNT]) -> Features {
-        let [covered_phrased, covered_answer, missing_plain, missing_name, unknown, unknown_count, names_only, plain_covered, has_plain, name_covered, has_name, phrase_recall, phrase_precision, margin, top, kind_match, kind_miss, corrected, length, specificity, generic_missing, missing_top, focus_phrased, focus_missing, cover_gap, recall_gap, no_date, no_number] =
+        let [covered_phrased, covered_answer, missing_plain, missing_name, unknown, unknown_count, names_only, plain_covered, has_plain, name_covered, has_name, phrase_recall, phrase_precision, margin, top, kind_match, kind_miss, corrected, length, specificity, generic_missing, missing_top, focus_phrased, focus_missing, cover_gap, recall_gap, no_date, no_number, name_swapped] =
             v;
         Features {
             covered_phrased,
@@ -349,17 +358,19 @@ impl Features {
             recall_gap,
             no_date,
             no_number,
+            name_swapped,
         }
     }
 }
 
 /// The best share of one of the fact's phrasings that the query covers, and the share of the
 /// query's subject that phrasing holds.
-fn phrase_coverage(index: &Index, query: &Query, fact: usize, subject: f32) -> (f32, f32) {
-    let mut best = (0f32, 0f32);
+fn phrase_coverage(index: &Index, query: &Query, fact: usize, subject: f32) -> PhraseMatch {
+    let mut best = PhraseMatch::default();
     for phrase in &index.phrases[fact] {
         let mut total = 0f32;
         let mut hit = 0f32;
+        let mut name_unasked = false;
         for &(id, idf) in &phrase.terms {
             total += idf;
             if let Some(term) = query
@@ -368,15 +379,41 @@ fn phrase_coverage(index: &Index, query: &Query, fact: usize, subject: f32) -> (
                 .find(|t| t.id == Some(id) && t.role == Role::Subject)
             {
                 hit += idf * FUZZY_COVER[usize::from(term.distance).min(2)];
+            } else if index.entries[id as usize].name {
+                name_unasked = true;
             }
         }
         if total > 0.0 {
             let recall = hit / total;
             let precision = if subject > 0.0 { hit / subject } else { 0.0 };
-            if (recall, precision) > best {
-                best = (recall, precision.min(1.0));
+            if (recall, precision) > (best.recall, best.precision) {
+                let name_outside = query.terms.iter().any(|t| {
+                    t.role == Role::Subject
+                        && t.id.is_some_and(|id| {
+                            index.entries[id as usize].name
+                                && !phrase.terms.iter().any(|&(p, _)| p == id)
+                        })
+                });
+                best = PhraseMatch {
+                    recall,
+                    precision: precision.min(1.0),
+                    swapped: name_unasked && name_outside,
+                };
             }
         }
     }
     best
+}
+
+/// How the phrasing that best covers a question matches it.
+#[derive(Debug, Default, Clone, Copy)]
+struct PhraseMatch {
+    /// The share of the phrasing's weight the question covers.
+    recall: f32,
+    /// The share of the question's weight the phrasing covers.
+    precision: f32,
+    /// The phrasing names someone the question does not, and the question someone the
+    /// phrasing does not: the same question about another person ("how old is Bogdanov"
+    /// for "how old is Putin").
+    swapped: bool,
 }

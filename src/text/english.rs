@@ -33,6 +33,7 @@ impl Language for English {
 
     fn help_triggers(&self) -> &'static [&'static str] {
         &[
+            "your",
             "hi",
             "hello",
             "hey",
@@ -64,6 +65,8 @@ impl Language for English {
 
     fn help_fillers(&self) -> &'static [&'static str] {
         &[
+            "helpful",
+            "useful",
             "good",
             "there",
             "all",

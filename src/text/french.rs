@@ -33,6 +33,9 @@ impl Language for French {
 
     fn help_triggers(&self) -> &'static [&'static str] {
         &[
+            "tu",
+            "toi",
+            "vous",
             "bonjour",
             "salut",
             "coucou",
@@ -47,6 +50,17 @@ impl Language for French {
 
     fn help_fillers(&self) -> &'static [&'static str] {
         &[
+            "sers",
+            "servez",
+            "exactement",
+            "super",
+            "clair",
+            "etait",
+            "faut",
+            "il",
+            "mes",
+            "repondes",
+            "pour",
             "peux",
             "peut",
             "pouvez",

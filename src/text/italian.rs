@@ -32,6 +32,11 @@ impl Language for Italian {
 
     fn help_triggers(&self) -> &'static [&'static str] {
         &[
+            "farti",
+            "tu",
+            "ti",
+            "puoi",
+            "sai",
             "ciao",
             "salve",
             "buongiorno",
@@ -46,6 +51,12 @@ impl Language for Italian {
 
     fn help_fillers(&self) -> &'static [&'static str] {
         &[
+            "esattamente",
+            "gentilissimo",
+            "gentile",
+            "utilissimo",
+            "utile",
+            "cosa",
             "puoi",
             "fare",
             "fai",

@@ -33,6 +33,11 @@ impl Language for Russian {
 
     fn help_triggers(&self) -> &'static [&'static str] {
         &[
+            "ты",
+            "тебе",
+            "тебя",
+            "вы",
+            "вам",
             "привет",
             "здравствуйте",
             "здравствуй",
@@ -50,6 +55,13 @@ impl Language for Russian {
 
     fn help_fillers(&self) -> &'static [&'static str] {
         &[
+            "темы",
+            "можно",
+            "задавать",
+            "вопросы",
+            "очень",
+            "помог",
+            "помогли",
             "умеешь",
             "умеете",
             "можешь",
