@@ -8,7 +8,8 @@ use serde_json::{json, Value};
 
 use crate::knowledge::{Fact, KnowledgeBase, Source};
 use crate::messages::messages;
-use crate::text::{Lang, MAX_INPUT_CHARS};
+use crate::text::{Lang, TimelineRequest, MAX_INPUT_CHARS};
+use crate::timeline::Timeline;
 
 /// What the bot says to a greeting or a request for help, before the front end's own hints.
 pub const HELP_TEXT: &str = "I answer questions about the intra-Palestinian meeting held in Moscow under Russian \
@@ -45,6 +46,8 @@ pub enum Outcome<'a> {
     Empty,
     /// Written in a language the bot does not read (its English name).
     Unsupported(&'static str),
+    /// A request for the timeline, or the part of it asked for.
+    Timeline(TimelineRequest),
 }
 
 impl Outcome<'_> {
@@ -56,6 +59,7 @@ impl Outcome<'_> {
             Outcome::Help => "help",
             Outcome::Empty => "empty",
             Outcome::Unsupported(_) => "unsupported",
+            Outcome::Timeline(_) => "timeline",
         }
     }
 }
@@ -226,6 +230,17 @@ impl<'a> Answer<'a> {
             Outcome::Help => Some(m.help.clone()),
             Outcome::Empty => Some(m.empty.clone()),
             Outcome::Unsupported(language) => Some(crate::messages::unsupported(language)),
+            Outcome::Timeline(TimelineRequest::All) => Some(m.timeline.clone()),
+            Outcome::Timeline(TimelineRequest::Before) => Some(m.timeline_before.clone()),
+            Outcome::Timeline(TimelineRequest::After) => Some(m.timeline_after.clone()),
+        }
+    }
+
+    /// The events a timeline answer lists (empty for any other outcome).
+    pub fn timeline(&self) -> Timeline<'a> {
+        match self.outcome {
+            Outcome::Timeline(request) => Timeline::of(self.kb).part(request),
+            _ => Timeline::default(),
         }
     }
 
@@ -267,6 +282,14 @@ impl<'a> Answer<'a> {
             "sources": self.sources().iter().map(SourceGroup::to_json).collect::<Vec<_>>(),
             "suggestions": pairs(&self.suggestions),
             "related": pairs(&self.related),
+            "timeline": match self.outcome {
+                Outcome::Timeline(request) => {
+                    let mut value = self.timeline().to_json();
+                    value["part"] = request.name().into();
+                    value
+                }
+                _ => Value::Null,
+            },
         })
     }
 
@@ -312,6 +335,10 @@ impl<'a> Answer<'a> {
                     let _ = write!(out, " | {} {as_of}", m.as_of);
                 }
                 let _ = writeln!(out, "]");
+            }
+            _ if matches!(self.outcome, Outcome::Timeline(_)) => {
+                let _ = writeln!(out, "{}\n", self.message().unwrap_or_default());
+                let _ = write!(out, "{}", self.timeline().to_text(self.language));
             }
             _ => {
                 let _ = writeln!(out, "{}", self.message().unwrap_or_default());

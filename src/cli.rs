@@ -1,10 +1,12 @@
 //! The terminal front end: `ask`, `chat`, `check`, `facts` and `eval`, over the same
 //! [`Engine`] the Discord adapter uses. Each function writes to the writer it is given, so
-//! tests drive them with buffers. `talks-bot fact ...` (changing facts) is in [`fact`].
+//! tests drive them with buffers. `talks-bot fact ...` (changing facts) is in [`fact`], and
+//! `talks-bot timeline` in [`timeline`].
 
 pub mod chat;
 pub mod fact;
 pub mod input;
+pub mod timeline;
 
 pub use chat::chat;
 

@@ -6,7 +6,7 @@ use std::path::Path;
 use crate::answer::{Answer, Outcome};
 use crate::knowledge::{Fact, KnowledgeBase, LoadError};
 use crate::matcher::{Document, Index, Model, Scored, CANDIDATES};
-use crate::text::{clean_input, detect, fold, Analyzer, Detection, Lang};
+use crate::text::{clean_input, detect, fold, Analyzer, Detection, Lang, TimelineRequest};
 
 /// How sure the matcher must be, and how far it reaches for suggestions.
 #[derive(Debug, Clone, Copy, PartialEq, serde::Deserialize, serde::Serialize)]
@@ -203,6 +203,11 @@ impl Engine {
             None => detect(&answer.question, reading.hint),
         };
         answer.language = detection.lang();
+        if let Some((lang, request)) = self.timeline_request(&answer.question, &detection) {
+            answer.language = lang;
+            answer.outcome = Outcome::Timeline(request);
+            return answer;
+        }
         let Some(read) = self.read(&answer.question, &detection, reading.hint) else {
             answer.outcome = Outcome::Empty;
             return answer;
@@ -311,6 +316,29 @@ impl Engine {
             Some(read) if answerable(&read) => Some(read),
             other => preferred_read.or(other),
         }
+    }
+
+    /// A request for the timeline ("what happened after the meeting?"), read in the detected
+    /// language or its candidates, when the base has events to show (and a focus, for
+    /// "before" and "after"); the words are each language's (`text::timeline_request`).
+    fn timeline_request(
+        &self,
+        question: &str,
+        detection: &Detection,
+    ) -> Option<(Lang, TimelineRequest)> {
+        let (any, focus) = crate::timeline::availability(&self.kb);
+        if !any || detection.unsupported.is_some() {
+            return None;
+        }
+        let tries = if detection.sure {
+            &detection.candidates[..detection.candidates.len().min(1)]
+        } else {
+            &detection.candidates[..]
+        };
+        tries.iter().find_map(|&lang| {
+            let request = crate::text::timeline_request(question, lang)?;
+            (request == TimelineRequest::All || focus).then_some((lang, request))
+        })
     }
 
     /// Answers, offers suggestions or declines on the ranked candidates.

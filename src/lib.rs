@@ -2,7 +2,7 @@
 //! February-March 2024, from a curated fact base, with sources.
 //!
 //! The core ([`knowledge`], [`text`], [`matcher`], [`engine`], [`answer`], [`eval`], [`store`],
-//! [`reload`]) knows nothing of Discord or async; [`cli`] and [`discord`] are front ends over [`engine::Engine`].
+//! [`reload`], [`timeline`]) knows nothing of Discord or async; [`cli`] and [`discord`] are front ends over [`engine::Engine`].
 
 pub mod answer;
 pub mod cli;
@@ -17,6 +17,7 @@ pub mod metrics;
 pub mod reload;
 pub mod store;
 pub mod text;
+pub mod timeline;
 
 pub use answer::{Answer, Outcome};
 pub use engine::{shared, Engine, MatchSettings, SharedEngine};

@@ -84,6 +84,27 @@ enum Command {
         #[arg(long, value_name = "FILE")]
         out: Option<PathBuf>,
     },
+    /// The events of the talks in date order, with their facts; the picture with --png/--svg
+    Timeline {
+        /// From this date (YYYY-MM-DD, YYYY-MM or YYYY)
+        #[arg(long, value_name = "DATE")]
+        from: Option<String>,
+        /// To this date (YYYY-MM-DD, YYYY-MM or YYYY)
+        #[arg(long, value_name = "DATE")]
+        to: Option<String>,
+        /// Print {"events": [...]} as JSON
+        #[arg(long)]
+        json: bool,
+        /// Draw the picture to this PNG file
+        #[arg(long, value_name = "FILE")]
+        png: Option<PathBuf>,
+        /// Draw the picture to this SVG file
+        #[arg(long, value_name = "FILE")]
+        svg: Option<PathBuf>,
+        /// Highlight this fact's events in the picture
+        #[arg(long, value_name = "FACT")]
+        highlight: Option<String>,
+    },
     /// Run the Discord bot (token from DISCORD_TOKEN or [discord] token in the config)
     Serve {
         /// Run only shards START..END (END excluded) of --total, e.g. 0..4; default: autosharding
@@ -310,6 +331,24 @@ fn run(args: Args, config: Config) -> Result<bool, CliError> {
                 None => engine,
             };
             cli::eval(&engine, &files, min, outcomes.as_deref(), &mut out)
+        }
+        Command::Timeline {
+            from,
+            to,
+            json,
+            png,
+            svg,
+            highlight,
+        } => {
+            let args = cli::timeline::Args {
+                from,
+                to,
+                json,
+                png,
+                svg,
+                highlight,
+            };
+            cli::timeline::timeline(&engine, &args, &mut out)
         }
         Command::Train {
             train,

@@ -237,6 +237,7 @@ async fn commands_are_registered_with_their_options_and_no_privileged_intent() {
             "about",
             "help",
             "Answer with talks-bot",
+            "timeline",
             "fact"
         ]
     );
@@ -894,6 +895,7 @@ async fn an_answer_at_the_length_limit_fits_every_discord_limit() {
                 note: Some(long_text(200)),
             })
             .collect(),
+        events: Vec::new(),
     };
     let question = format!(
         "What happened in zanzibar {}",

@@ -29,6 +29,7 @@ pub fn commands() -> Vec<poise::Command<Data, Error>> {
         about(),
         help(),
         answer_message(),
+        super::timeline::timeline(),
         super::moderation::fact(),
     ];
     for command in &mut commands {
@@ -62,6 +63,13 @@ fn texts_of(
         ),
         "about" => (|c| &c.about, vec![]),
         "help" => (|c| &c.help, vec![]),
+        "timeline" => (
+            |c| &c.timeline,
+            vec![
+                ("from", |c: &CommandTexts| &c.timeline_from),
+                ("to", |c: &CommandTexts| &c.timeline_to),
+            ],
+        ),
         _ => return None,
     })
 }
@@ -98,7 +106,7 @@ fn localize(command: &mut poise::Command<Data, Error>) {
 }
 
 /// The language a member's Discord locale names, if the bot reads it.
-fn member_lang(ctx: Context<'_>) -> Option<Lang> {
+pub(super) fn member_lang(ctx: Context<'_>) -> Option<Lang> {
     ctx.locale().and_then(Lang::from_discord_locale)
 }
 
@@ -109,7 +117,7 @@ pub fn reply_lang(ctx: Context<'_>) -> Lang {
 
 /// The language to refuse a question in before reading it (a cooldown): its script's
 /// language if that tells (Arabic, Russian), else the member's. Cheap, unlike reading it.
-fn refusal_lang(question: &str, hint: Option<Lang>) -> Lang {
+pub(super) fn refusal_lang(question: &str, hint: Option<Lang>) -> Lang {
     crate::text::detect::script_language(question)
         .or(hint)
         .unwrap_or(Lang::EN)
@@ -257,7 +265,7 @@ async fn complete_question(
     render::choices(completions.iter().map(|c| c.text))
 }
 
-fn take_cooldown(ctx: Context<'_>, lang: Lang) -> Result<(), Error> {
+pub(super) fn take_cooldown(ctx: Context<'_>, lang: Lang) -> Result<(), Error> {
     ctx.data()
         .cooldowns
         .take(

@@ -16,6 +16,7 @@ use crate::answer::{Answer, Outcome};
 use crate::engine::{Engine, Reading};
 use crate::messages::{fill, messages};
 use crate::text::Lang;
+use crate::timeline::Range;
 
 /// What became of a question, without borrowing the engine snapshot (so it can be passed on
 /// across an await).
@@ -295,6 +296,26 @@ async fn on_press(
             (voice.reply(text), true)
         }
         Some(Action::Delete { .. }) => unreachable!("handled above"),
+        Some(Action::Timeline { fact_id, lang }) => {
+            let cooldown =
+                data.cooldowns
+                    .take(press.user.id.get(), press.channel_id.get(), Instant::now());
+            match (cooldown, engine.fact(&fact_id).is_some()) {
+                (Err(refusal), _) => (voice.reply(&refusal.wait.note(lang)), true),
+                (Ok(()), false) => (voice.reply(&texts.gone), true),
+                (Ok(()), true) => {
+                    tracing::info!(origin = "button", fact = %fact_id, "timeline");
+                    let reply = super::timeline::draw(
+                        engine.clone(),
+                        Range::default(),
+                        Some(fact_id),
+                        lang,
+                    )
+                    .await;
+                    (reply, false)
+                }
+            }
+        }
         Some(Action::Ask { fact_id, lang }) => {
             let cooldown =
                 data.cooldowns

@@ -12,6 +12,7 @@ pub mod health;
 pub mod invite;
 pub mod moderation;
 pub mod render;
+pub mod timeline;
 
 use std::fmt;
 use std::future::Future;

@@ -203,6 +203,7 @@ fn check_facts(kb: &KnowledgeBase, problems: &mut Vec<Problem>) {
         }
     }
     super::editorial::check_editorial(kb, problems);
+    super::events::check_events(kb, problems);
 }
 
 fn check_sources(kb: &KnowledgeBase, problems: &mut Vec<Problem>) {

@@ -42,6 +42,8 @@ pub enum Field {
     Description,
     Url,
     Reason,
+    /// An event's label on the timeline (one line).
+    Label,
 }
 
 impl Field {
@@ -56,11 +58,12 @@ impl Field {
             Field::Outlet => 200,
             Field::Url => MAX_URL_CHARS,
             Field::Reason => MAX_REASON_CHARS,
+            Field::Label => super::events::MAX_LABEL_CHARS,
         }
     }
 
     fn no_masked_links(self) -> bool {
-        matches!(self, Field::Answer | Field::Title)
+        matches!(self, Field::Answer | Field::Title | Field::Label)
     }
 }
 

@@ -249,6 +249,7 @@ mod tests {
                 quote: None,
                 note: None,
             }],
+            events: Vec::new(),
         }
     }
 

@@ -7,6 +7,7 @@
 mod check;
 pub mod content;
 mod editorial;
+pub mod events;
 mod load;
 pub mod translation;
 
@@ -17,6 +18,7 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 pub use check::{check, normalize_for_quote};
+pub use events::{EventDate, Precision, MAX_LABEL_CHARS};
 pub use load::LoadError;
 pub use translation::{answer_version, Translation};
 
@@ -42,6 +44,50 @@ pub struct Fact {
     pub related: Vec<String>,
     #[serde(default)]
     pub sources: Vec<Citation>,
+    /// Dated events the fact records, for the timeline (see [`events`]).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub events: Vec<Event>,
+}
+
+/// Something that happened on a date, as a fact records it for the timeline. It is cited by
+/// its fact's sources (or by those listed in `sources`); where sources give another date, the
+/// event carries it in `other_dates`, each with the sources that give it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Event {
+    /// ISO 8601, as precise as the sources are: `2024-02-29`, `2024-04` (a month), `2024`.
+    pub date: String,
+    /// The last day, for an event that lasts: `2024-03-01`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub end: Option<String>,
+    /// What happened, in a few neutral words (at most [`MAX_LABEL_CHARS`] characters).
+    pub label: String,
+    /// The event the timeline is about (the Moscow meeting): highlighted in the picture, and
+    /// what "before" and "after the meeting" are measured from. One in the whole base.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub focus: bool,
+    /// The ids of the fact's sources that give these dates; empty means all of them. Required
+    /// when `other_dates` is not empty, so that each side is cited.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub sources: Vec<String>,
+    /// Dates other sources give for the same event.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub other_dates: Vec<OtherDate>,
+}
+
+/// A date that some sources give for an event instead of its own: another start, another end,
+/// or both.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OtherDate {
+    /// Another first day; the event's own when left out.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub date: Option<String>,
+    /// Another last day; the event's own when left out.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub end: Option<String>,
+    /// The ids of the fact's sources that give it (at least one).
+    pub sources: Vec<String>,
 }
 
 /// A fact's reference to a source, with the quote the answer rests on.

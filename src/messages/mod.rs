@@ -38,6 +38,16 @@ pub struct Messages {
     pub untranslated: String,
     /// How a quotation is marked in this language; `{text}` is the quotation.
     quoted: String,
+    /// Heading of the whole timeline.
+    pub timeline: String,
+    /// Heading of the part of the timeline before the meeting.
+    pub timeline_before: String,
+    /// Heading of the part of the timeline after the meeting.
+    pub timeline_after: String,
+    /// What the bot says when no event is in the range asked for.
+    pub timeline_none: String,
+    /// Before another date some sources give for an event.
+    pub other_date: String,
     /// What members see on Discord.
     pub discord: DiscordTexts,
 }
@@ -115,6 +125,27 @@ pub struct DiscordTexts {
     pub topics: String,
     pub languages: String,
     pub changed: String,
+    /// The button under an answer whose fact has events, and the title of the picture it
+    /// shows (`{events}`: their labels).
+    pub on_the_timeline: String,
+    pub timeline_on: String,
+    /// `/timeline` over a range: from (`{from}`), up to (`{to}`), or between them.
+    pub timeline_from: String,
+    pub timeline_to: String,
+    pub timeline_between: String,
+    /// After an event, another date some sources give (`{dates}`, by `{outlets}`).
+    pub timeline_also: String,
+    /// The events that did not fit in the list (`{n}`), with and without the picture.
+    pub timeline_more: String,
+    pub timeline_more_no_picture: String,
+    /// The footer of the timeline (`{n}` events).
+    pub timeline_footer: String,
+    /// A `/timeline` date that does not read (`{option}`, `{given}`), and a range the wrong
+    /// way round (`{from}`, `{to}`).
+    pub timeline_bad_date: String,
+    pub timeline_reversed: String,
+    /// The twelve month names, January first, separated by spaces (a month in words).
+    months: String,
     /// What Discord shows beside the slash commands.
     pub commands: CommandTexts,
 }
@@ -131,6 +162,24 @@ pub struct CommandTexts {
     pub sources_fact: String,
     pub about: String,
     pub help: String,
+    pub timeline: String,
+    pub timeline_from: String,
+    pub timeline_to: String,
+}
+
+impl DiscordTexts {
+    /// The name of month `month` (1 to 12) in this language; the number itself if the
+    /// catalogue lacks it (a test checks every catalogue has twelve).
+    pub fn month(&self, month: u8) -> std::borrow::Cow<'_, str> {
+        match self
+            .months
+            .split_whitespace()
+            .nth(usize::from(month).wrapping_sub(1))
+        {
+            Some(name) => name.into(),
+            None => month.to_string().into(),
+        }
+    }
 }
 
 /// A template with its `{name}` placeholders filled in.
@@ -243,6 +292,9 @@ mod tests {
                 ("sources_fact", &m.discord.commands.sources_fact),
                 ("about", &m.discord.commands.about),
                 ("help", &m.discord.commands.help),
+                ("timeline", &m.discord.commands.timeline),
+                ("timeline_from", &m.discord.commands.timeline_from),
+                ("timeline_to", &m.discord.commands.timeline_to),
             ] {
                 let chars = description.chars().count();
                 assert!(
@@ -254,6 +306,7 @@ mod tests {
                 ("helpful", &m.discord.helpful),
                 ("not_helpful", &m.discord.not_helpful),
                 ("none_of_these", &m.discord.none_of_these),
+                ("on_the_timeline", &m.discord.on_the_timeline),
             ] {
                 assert!(
                     label.chars().count() <= 80,
@@ -262,6 +315,12 @@ mod tests {
             }
             assert!(m.truncated(1000).contains("1000"));
             assert!(m.quoted("x").contains('x'));
+            assert_eq!(
+                m.discord.months.split_whitespace().count(),
+                12,
+                "{lang}: discord.months names twelve months"
+            );
+            assert_ne!(m.discord.month(12), "12", "{lang}");
         }
     }
 

@@ -3,7 +3,7 @@
 
 use std::fmt;
 
-use crate::knowledge::{Citation, Fact};
+use crate::knowledge::{Citation, Event, Fact};
 
 /// How long a value may be in a diff line before it is cut.
 const SHOWN_CHARS: usize = 80;
@@ -125,7 +125,35 @@ pub fn diff_facts(before: &Fact, after: &Fact) -> Vec<FieldChange> {
     let before_sources: Vec<String> = before.sources.iter().map(cite).collect();
     let after_sources: Vec<String> = after.sources.iter().map(cite).collect();
     list(&mut changes, "sources", &before_sources, &after_sources);
+    let before_events: Vec<String> = before.events.iter().map(event_line).collect();
+    let after_events: Vec<String> = after.events.iter().map(event_line).collect();
+    list(&mut changes, "events", &before_events, &after_events);
     changes
+}
+
+/// An event as one line of a diff: its dates, label, and the rest where set.
+fn event_line(event: &Event) -> String {
+    let mut text = event.date.clone();
+    if let Some(end) = &event.end {
+        text.push_str(&format!(" to {end}"));
+    }
+    text.push_str(&format!(" \"{}\"", event.label));
+    if event.focus {
+        text.push_str(" focus");
+    }
+    if !event.sources.is_empty() {
+        text.push_str(&format!(" per {}", event.sources.join(", ")));
+    }
+    for other in &event.other_dates {
+        let date = other.date.as_deref().unwrap_or(&event.date);
+        let end = other.end.as_deref().or(event.end.as_deref());
+        text.push_str(&format!(" (or {date}"));
+        if let Some(end) = end {
+            text.push_str(&format!(" to {end}"));
+        }
+        text.push_str(&format!(" per {})", other.sources.join(", ")));
+    }
+    text
 }
 
 /// Items removed from and added to a list (a reordering alone shows as one change).
@@ -186,6 +214,7 @@ mod tests {
                 quote: None,
                 note: None,
             }],
+            events: Vec::new(),
         }
     }
 
@@ -209,6 +238,37 @@ mod tests {
         assert_eq!(text[3], "sources: removed \"s\"");
         assert_eq!(text[4], "sources: added \"s note \"n\"\"");
         assert!(diff_facts(&before, &before).is_empty());
+    }
+
+    #[test]
+    fn events_are_diffed() {
+        let before = fact();
+        let mut after = fact();
+        after.events.push(Event {
+            date: "2024-02-29".into(),
+            end: Some("2024-03-01".into()),
+            label: "Meeting".into(),
+            focus: true,
+            sources: vec!["s".into()],
+            other_dates: vec![crate::knowledge::OtherDate {
+                date: None,
+                end: Some("2024-03-02".into()),
+                sources: vec!["t".into()],
+            }],
+        });
+        let changes = diff_facts(&before, &after);
+        assert_eq!(changes.len(), 1, "{changes:?}");
+        assert_eq!(changes[0].field, "events");
+        assert_eq!(changes[0].before, None);
+        assert_eq!(
+            changes[0].after.as_deref(),
+            Some("2024-02-29 to 2024-03-01 \"Meeting\" focus per s (or 2024-02-29 to 2024-03-02 per t)")
+        );
+        let mut moved = after.clone();
+        moved.events[0].date = "2024-02-28".into();
+        let changes = diff_facts(&after, &moved);
+        assert_eq!(changes.len(), 2, "{changes:?}");
+        assert!(changes.iter().all(|c| c.field == "events"));
     }
 
     #[test]

@@ -190,6 +190,30 @@ pub fn fact_to_toml(fact: &Fact) -> String {
             line(&mut out, "note", note);
         }
     }
+    for event in &fact.events {
+        out.push_str("\n[[events]]\n");
+        line(&mut out, "date", &event.date);
+        if let Some(end) = &event.end {
+            line(&mut out, "end", end);
+        }
+        line(&mut out, "label", &event.label);
+        if event.focus {
+            out.push_str("focus = true\n");
+        }
+        if !event.sources.is_empty() {
+            let _ = writeln!(out, "sources = {}", inline_array(&event.sources));
+        }
+        for other in &event.other_dates {
+            out.push_str("\n[[events.other_dates]]\n");
+            if let Some(date) = &other.date {
+                line(&mut out, "date", date);
+            }
+            if let Some(end) = &other.end {
+                line(&mut out, "end", end);
+            }
+            let _ = writeln!(out, "sources = {}", inline_array(&other.sources));
+        }
+    }
     out
 }
 
@@ -279,7 +303,7 @@ fn multi_line(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::knowledge::Citation;
+    use crate::knowledge::{Citation, Event, OtherDate};
 
     fn fact(answer: &str) -> Fact {
         Fact {
@@ -296,6 +320,28 @@ mod tests {
                 quote: Some("q \"x\"".into()),
                 note: None,
             }],
+            events: vec![
+                Event {
+                    date: "2024-02-29".into(),
+                    end: Some("2024-03-01".into()),
+                    label: "Meeting \"opens\"".into(),
+                    focus: true,
+                    sources: vec!["s".into()],
+                    other_dates: vec![OtherDate {
+                        date: None,
+                        end: Some("2024-03-02".into()),
+                        sources: vec!["t".into()],
+                    }],
+                },
+                Event {
+                    date: "2024-04".into(),
+                    end: None,
+                    label: "Later".into(),
+                    focus: false,
+                    sources: Vec::new(),
+                    other_dates: Vec::new(),
+                },
+            ],
         }
     }
 

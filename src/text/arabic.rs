@@ -6,7 +6,7 @@
 //! "فصائل" and "الفصائل" stem apart, and "وزير" (minister) loses its first letter as if it were
 //! "and" (see the tests); it was not compared on the whole evaluation set.
 
-use super::language::{qw, Kind, Language, QuestionWord, Script};
+use super::language::{qw, Kind, Language, QuestionWord, Script, TimelineWords};
 
 pub(crate) struct Arabic;
 
@@ -109,6 +109,34 @@ impl Language for Arabic {
             "انسان",
             "روبوت",
         ]
+    }
+
+    fn timeline_words(&self) -> &'static TimelineWords {
+        &TimelineWords {
+            timeline: &["زمني", "الزمني", "تسلسل", "التسلسل", "الخط", "خط"],
+            happened: &["حدث", "جري", "الاحداث", "احداث", "حصل"],
+            before: &["قبل"],
+            after: &["بعد", "منذ"],
+            meeting: &[
+                "الاجتماع",
+                "اجتماع",
+                "المحادثات",
+                "محادثات",
+                "موسكو",
+                "الحوار",
+                "لقاء",
+            ],
+            fillers: &[
+                "اعطني",
+                "اعرض",
+                "كامل",
+                "الكامل",
+                "لي",
+                "ارني",
+                "الفلسطيني",
+                "الفلسطينيه",
+            ],
+        }
     }
 
     fn generic_words(&self) -> &'static [&'static str] {

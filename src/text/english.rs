@@ -2,7 +2,7 @@
 //! resigned and resignation meet; names such as Hamas and Abbas are left whole, which the
 //! Snowball stemmer would cut to "hama" and "abba").
 
-use super::language::{qw, Kind, Language, QuestionWord, Script};
+use super::language::{qw, Kind, Language, QuestionWord, Script, TimelineWords};
 
 pub(crate) struct English;
 
@@ -125,6 +125,82 @@ impl Language for English {
             "ok",
             "okay",
         ]
+    }
+
+    fn timeline_words(&self) -> &'static TimelineWords {
+        &TimelineWords {
+            timeline: &[
+                "timeline",
+                "timelines",
+                "chronology",
+                "chronological",
+                "chronologically",
+            ],
+            happened: &[
+                "happened",
+                "happen",
+                "happens",
+                "happening",
+                "came",
+                "come",
+                "events",
+                "event",
+                "occurred",
+            ],
+            before: &[
+                "before",
+                "prior",
+                "preceded",
+                "preceding",
+                "earlier",
+                "ahead",
+            ],
+            after: &[
+                "after",
+                "afterwards",
+                "afterward",
+                "since",
+                "later",
+                "following",
+                "followed",
+                "next",
+            ],
+            meeting: &[
+                "meeting",
+                "meetings",
+                "talks",
+                "talk",
+                "moscow",
+                "round",
+                "summit",
+                "gathering",
+            ],
+            fillers: &[
+                "give",
+                "show",
+                "full",
+                "whole",
+                "complete",
+                "list",
+                "key",
+                "main",
+                "all",
+                "us",
+                "see",
+                "can",
+                "could",
+                "i",
+                "you",
+                "me",
+                "want",
+                "need",
+                "palestinian",
+                "intra",
+                "the",
+                "a",
+                "of",
+            ],
+        }
     }
 
     fn generic_words(&self) -> &'static [&'static str] {

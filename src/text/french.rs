@@ -2,7 +2,7 @@
 //! elisions ("l'OLP", "qu'est-ce", "d'Abbas") taken off; Snowball's French stemmer
 //! (rust-stemmers).
 
-use super::language::{qw, Kind, Language, QuestionWord, Script};
+use super::language::{qw, Kind, Language, QuestionWord, Script, TimelineWords};
 
 pub(crate) struct French;
 
@@ -103,6 +103,30 @@ impl Language for French {
             "personne",
             "ia",
         ]
+    }
+
+    fn timeline_words(&self) -> &'static TimelineWords {
+        &TimelineWords {
+            timeline: &["chronologie", "frise"],
+            happened: &["passe", "arrive", "evenements", "produit"],
+            before: &["avant"],
+            after: &["apres", "depuis"],
+            meeting: &[
+                "reunion",
+                "rencontre",
+                "pourparlers",
+                "moscou",
+                "negociations",
+            ],
+            fillers: &[
+                "donne",
+                "montre",
+                "moi",
+                "complete",
+                "toute",
+                "interpalestinienne",
+            ],
+        }
     }
 
     fn generic_words(&self) -> &'static [&'static str] {

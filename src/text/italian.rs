@@ -1,7 +1,7 @@
 //! Italian: accents dropped ("perché" is "perche"), elided articles and prepositions
 //! ("l'incontro", "dell'OLP") taken off, Snowball's Italian stemmer (rust-stemmers).
 
-use super::language::{qw, Kind, Language, QuestionWord, Script};
+use super::language::{qw, Kind, Language, QuestionWord, Script, TimelineWords};
 
 pub(crate) struct Italian;
 
@@ -89,6 +89,24 @@ impl Language for Italian {
             "esattamente",
             "tutti",
         ]
+    }
+
+    fn timeline_words(&self) -> &'static TimelineWords {
+        &TimelineWords {
+            timeline: &["cronologia", "cronologica", "cronologico"],
+            happened: &["successo", "accaduto", "avvenuto", "eventi", "venuto"],
+            before: &["prima"],
+            after: &["dopo"],
+            meeting: &["incontro", "riunione", "colloqui", "mosca", "vertice"],
+            fillers: &[
+                "dammi",
+                "mostrami",
+                "completa",
+                "intera",
+                "tutta",
+                "palestinese",
+            ],
+        }
     }
 
     fn generic_words(&self) -> &'static [&'static str] {

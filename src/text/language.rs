@@ -105,6 +105,24 @@ pub const fn qw(word: &'static str, kind: Kind) -> QuestionWord {
     }
 }
 
+/// The words of a request for the timeline, folded (see [`super::timeline`]): "give me a
+/// timeline", "what happened after the meeting?", "what came before the talks?".
+#[derive(Debug)]
+pub struct TimelineWords {
+    /// Words that name a timeline: "timeline", "chronology".
+    pub timeline: &'static [&'static str],
+    /// Words that ask what happened: "happened", "came", "events".
+    pub happened: &'static [&'static str],
+    /// Words for "before": "before", "prior".
+    pub before: &'static [&'static str],
+    /// Words for "after": "after", "since".
+    pub after: &'static [&'static str],
+    /// Words that name the meeting the timeline is about: "meeting", "talks", "moscow".
+    pub meeting: &'static [&'static str],
+    /// Other words a request may hold without asking about something else: "show", "full".
+    pub fillers: &'static [&'static str],
+}
+
 /// What the analyser knows about one language. Every word list holds folded words (lower
 /// case, as [`Language::fold_char`] leaves them).
 pub trait Language: Sync + Send {
@@ -127,6 +145,8 @@ pub trait Language: Sync + Send {
     /// Everyday words a question may use about any fact without being about something else
     /// ("say", "explain", "details"): they need no fact to explain them.
     fn generic_words(&self) -> &'static [&'static str];
+    /// The words of a request for the timeline rather than for one fact.
+    fn timeline_words(&self) -> &'static TimelineWords;
     /// Elided articles and prepositions written with an apostrophe ("l'", "dell'", "qu'"),
     /// without it; dropped with the apostrophe.
     fn elisions(&self) -> &'static [&'static str] {
@@ -294,7 +314,7 @@ mod tests {
         let mut wrong = Vec::new();
         for lang in Lang::all() {
             let rules = lang.rules();
-            let lists: [(&str, Vec<&str>); 5] = [
+            let lists: [(&str, Vec<&str>); 6] = [
                 ("stop_words", rules.stop_words().to_vec()),
                 (
                     "question_words",
@@ -303,6 +323,13 @@ mod tests {
                 ("help_triggers", rules.help_triggers().to_vec()),
                 ("help_fillers", rules.help_fillers().to_vec()),
                 ("generic_words", rules.generic_words().to_vec()),
+                ("timeline_words", {
+                    let t = rules.timeline_words();
+                    [
+                        t.timeline, t.happened, t.before, t.after, t.meeting, t.fillers,
+                    ]
+                    .concat()
+                }),
             ];
             for (name, list) in lists {
                 for word in list {

@@ -15,11 +15,13 @@ pub(crate) mod french;
 pub(crate) mod italian;
 pub mod language;
 pub(crate) mod russian;
+mod timeline;
 
 use std::collections::{HashMap, HashSet};
 
 pub use detect::{detect, Detection};
-pub use language::{Kind, Lang, Language, Script};
+pub use language::{Kind, Lang, Language, Script, TimelineWords};
+pub use timeline::{timeline_request, TimelineRequest};
 
 use crate::knowledge::Alias;
 use fold::{fold_words, rules_for};

@@ -2,7 +2,7 @@
 //! Declined names that the stemmer does not bring together ("Лавров" stems to "лавр",
 //! "Лаврова" to "лавров") meet through the spellings in `knowledge/aliases.toml`.
 
-use super::language::{qw, Kind, Language, QuestionWord, Script};
+use super::language::{qw, Kind, Language, QuestionWord, Script, TimelineWords};
 
 pub(crate) struct Russian;
 
@@ -99,6 +99,33 @@ impl Language for Russian {
             "работаешь",
             "работает",
         ]
+    }
+
+    fn timeline_words(&self) -> &'static TimelineWords {
+        &TimelineWords {
+            timeline: &["хронология", "хронологию", "хронологии", "таймлайн"],
+            happened: &["произошло", "случилось", "было", "события", "происходило"],
+            before: &["до", "перед", "раньше"],
+            after: &["после", "затем", "потом"],
+            meeting: &[
+                "встреча",
+                "встречи",
+                "встрече",
+                "переговоры",
+                "переговоров",
+                "москве",
+                "москва",
+            ],
+            fillers: &[
+                "покажи",
+                "дай",
+                "полную",
+                "всю",
+                "мне",
+                "межпалестинской",
+                "межпалестинская",
+            ],
+        }
     }
 
     fn generic_words(&self) -> &'static [&'static str] {

@@ -112,6 +112,7 @@ pub fn new_fact(id: &str) -> Fact {
             quote: None,
             note: None,
         }],
+        events: Vec::new(),
     }
 }
 

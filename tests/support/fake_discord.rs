@@ -28,9 +28,79 @@ pub const TOKEN: &str = "fake-token-for-tests";
 pub struct Request {
     pub method: String,
     pub path: String,
+    /// The JSON body; for a multipart request, its `payload_json` part.
     pub body: Value,
+    /// The files of a multipart request.
+    pub files: Vec<Upload>,
     pub status: u16,
     pub at: Instant,
+}
+
+/// A file part of a multipart request.
+#[derive(Debug, Clone)]
+pub struct Upload {
+    /// The form field: `files[0]`.
+    pub field: String,
+    pub filename: String,
+    pub content_type: String,
+    pub data: Vec<u8>,
+}
+
+/// The parts of a `multipart/form-data` body: the `payload_json` part as JSON, and the files.
+fn multipart(body: &[u8], boundary: &str) -> (Value, Vec<Upload>) {
+    let delimiter = format!("--{boundary}").into_bytes();
+    let find = |haystack: &[u8], needle: &[u8], from: usize| -> Option<usize> {
+        haystack
+            .get(from..)?
+            .windows(needle.len())
+            .position(|w| w == needle)
+            .map(|p| p + from)
+    };
+    let mut payload = Value::Null;
+    let mut files = Vec::new();
+    let mut at = match find(body, &delimiter, 0) {
+        Some(p) => p + delimiter.len(),
+        None => return (payload, files),
+    };
+    while let Some(next) = find(body, &delimiter, at) {
+        let part = &body[at..next];
+        at = next + delimiter.len();
+        let part = part.strip_prefix(b"\r\n").unwrap_or(part);
+        let part = part.strip_suffix(b"\r\n").unwrap_or(part);
+        let Some(split) = find(part, b"\r\n\r\n", 0) else {
+            continue;
+        };
+        let headers = String::from_utf8_lossy(&part[..split]).to_string();
+        let data = part[split + 4..].to_vec();
+        let param = |name: &str| -> Option<String> {
+            let key = format!("{name}=\"");
+            let start = headers.find(&key)? + key.len();
+            let end = headers[start..].find('"')? + start;
+            Some(headers[start..end].to_string())
+        };
+        let content_type = headers
+            .lines()
+            .find_map(|l| {
+                l.split_once(':')
+                    .filter(|(k, _)| k.trim().eq_ignore_ascii_case("content-type"))
+                    .map(|(_, v)| v.trim().to_string())
+            })
+            .unwrap_or_default();
+        let field = param("name").unwrap_or_default();
+        match param("filename") {
+            Some(filename) => files.push(Upload {
+                field,
+                filename,
+                content_type,
+                data,
+            }),
+            None if field == "payload_json" => {
+                payload = serde_json::from_slice(&data).unwrap_or(Value::Null)
+            }
+            None => {}
+        }
+    }
+    (payload, files)
 }
 
 impl Request {
@@ -423,6 +493,7 @@ async fn serve_connection(stream: TcpStream, state: Arc<State>) {
             path.split('?').next().unwrap_or("").to_string(),
         );
         let mut length = 0usize;
+        let mut content_type = String::new();
         loop {
             let mut header = String::new();
             if reader.read_line(&mut header).await.unwrap_or(0) == 0 {
@@ -436,18 +507,32 @@ async fn serve_connection(stream: TcpStream, state: Arc<State>) {
                 if name.eq_ignore_ascii_case("content-length") {
                     length = value.trim().parse().unwrap_or(0);
                 }
+                if name.eq_ignore_ascii_case("content-type") {
+                    content_type = value.trim().to_string();
+                }
             }
         }
         let mut body = vec![0; length];
         if reader.read_exact(&mut body).await.is_err() {
             return;
         }
-        let body: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
+        let boundary = content_type
+            .strip_prefix("multipart/form-data")
+            .and_then(|rest| rest.split_once("boundary="))
+            .map(|(_, b)| b.trim_matches('"').to_string());
+        let (body, files) = match boundary {
+            Some(boundary) => multipart(&body, &boundary),
+            None => (
+                serde_json::from_slice(&body).unwrap_or(Value::Null),
+                Vec::new(),
+            ),
+        };
         let (status, reply) = route(&state, &method, &path, &body);
         let request = Request {
             method,
             path,
             body,
+            files,
             status,
             at: Instant::now(),
         };

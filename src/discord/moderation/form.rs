@@ -152,7 +152,7 @@ impl FormText {
         Some(self.reason.trim()).filter(|r| !r.is_empty())
     }
 
-    /// The fact the form describes, with id `id`; `as_of` and `related` come from `keep` (the
+    /// The fact the form describes, with id `id`; `as_of`, `related` and `events` come from `keep` (the
     /// fact being edited). The error says what to fix in the form; everything else (lengths,
     /// sources, quotes, mentions) is checked by the store like any other change.
     pub fn to_fact(&self, id: &str, keep: Option<&Fact>) -> Result<Fact, String> {
@@ -188,6 +188,7 @@ impl FormText {
             as_of: keep.and_then(|f| f.as_of.clone()),
             related: keep.map(|f| f.related.clone()).unwrap_or_default(),
             sources,
+            events: keep.map(|f| f.events.clone()).unwrap_or_default(),
         })
     }
 }
@@ -480,6 +481,7 @@ mod tests {
                     note: Some("gives 1 March".into()),
                 },
             ],
+            events: Vec::new(),
         }
     }
 

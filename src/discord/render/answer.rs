@@ -1,6 +1,7 @@
 //! The reply to a question, whatever the outcome, in the answer's language: an answer embed
 //! with its sources, votes and follow-ups; "did you mean" with its suggestions; or a short
-//! text (a decline, help, an empty question, a language the bot does not read).
+//! text (a decline, help, an empty question, a language the bot does not read); or the
+//! timeline asked for.
 
 use std::fmt::Write as _;
 
@@ -27,6 +28,12 @@ pub fn answer(answer: &Answer<'_>) -> Reply {
         Outcome::Help => voice.reply(&help_text(voice)),
         Outcome::Empty => voice.reply(&m.empty),
         Outcome::Unsupported(_) => voice.reply(&answer.message().unwrap_or_default()),
+        Outcome::Timeline(_) => super::timeline(
+            &answer.timeline(),
+            &voice.dir.text(&answer.message().unwrap_or_default()),
+            None,
+            voice,
+        ),
     };
     if answer.truncated {
         let notice = m.truncated(MAX_INPUT_CHARS);
@@ -50,6 +57,7 @@ pub fn help_text(voice: Voice) -> String {
         ("sources", &c.sources),
         ("about", &c.about),
         ("help", &c.help),
+        ("timeline", &c.timeline),
     ] {
         let _ = write!(text, "\n`/{name}` — {what}");
     }
@@ -127,6 +135,20 @@ fn answered(answer: &Answer<'_>, fact: &Fact, voice: Voice) -> Reply {
         Some(CreateButton::new(id).label(voice.label(label)).style(style))
     })
     .collect();
+    let mut votes = votes;
+    if !fact.events.is_empty() {
+        let on_the_timeline = Action::Timeline {
+            fact_id: fact.id.clone(),
+            lang: answer.language,
+        };
+        if let Some(id) = on_the_timeline.custom_id() {
+            votes.push(
+                CreateButton::new(id)
+                    .label(voice.label(&m.discord.on_the_timeline))
+                    .style(ButtonStyle::Secondary),
+            );
+        }
+    }
     if !votes.is_empty() {
         components.push(CreateActionRow::Buttons(votes));
     }
@@ -140,6 +162,7 @@ fn answered(answer: &Answer<'_>, fact: &Fact, voice: Voice) -> Reply {
         content: None,
         embed: Some(embed),
         components,
+        files: Vec::new(),
     }
 }
 
@@ -180,6 +203,7 @@ fn unsure(answer: &Answer<'_>, voice: Voice) -> Reply {
         content: None,
         embed: Some(embed),
         components,
+        files: Vec::new(),
     }
 }
 

@@ -1,6 +1,6 @@
 //! The custom ids of the answer buttons (votes, follow-ups, suggestions, "None of these",
-//! "Delete"):
-//! made and read here only. Each carries the language of the answer it sits under, so that
+//! "Delete", "On the timeline"): made and read here only. Each carries the language of the
+//! answer it sits under, so that
 //! what a press brings (the follow-up's answer, the thanks) is in that language:
 //! `tb:up:fr:meeting-dates`. Ids without a language (buttons sent before there was one) are
 //! read as English.
@@ -24,6 +24,8 @@ pub enum Action {
     NoneOfThese { lang: Lang },
     /// Delete this answer: the member `asker` who asked (or a moderator) may, for a while.
     Delete { asker: u64, lang: Lang },
+    /// Show the timeline with this fact's events highlighted.
+    Timeline { fact_id: String, lang: Lang },
 }
 
 impl Action {
@@ -34,6 +36,7 @@ impl Action {
             | Action::Ask { lang, .. }
             | Action::NoneOfThese { lang }
             | Action::Delete { lang, .. } => *lang,
+            | Action::Timeline { lang, .. } => *lang,
         }
     }
 
@@ -51,6 +54,7 @@ impl Action {
             Action::Ask { fact_id, lang } => format!("tb:ask:{lang}:{fact_id}"),
             Action::NoneOfThese { lang } => format!("tb:none:{lang}"),
             Action::Delete { asker, lang } => format!("tb:del:{lang}:{asker}"),
+            Action::Timeline { fact_id, lang } => format!("tb:tl:{lang}:{fact_id}"),
         };
         (id.chars().count() <= limits::CUSTOM_ID).then_some(id)
     }
@@ -80,6 +84,7 @@ impl Action {
                 .parse()
                 .ok()
                 .map(|asker| Action::Delete { asker, lang }),
+            "tl" => Some(Action::Timeline { fact_id, lang }),
             _ => None,
         }
     }
@@ -113,6 +118,10 @@ mod tests {
                 asker: 42,
                 lang: ar,
             },
+            Action::Timeline {
+                fact_id: "meeting-dates".into(),
+                lang: ar,
+            },
         ] {
             assert_eq!(Action::parse(&action.custom_id().unwrap()), Some(action));
         }
@@ -144,6 +153,9 @@ mod tests {
             "tb:del:fr:x",
             "tb:del:",
             "tb:del:fr:",
+            "tb:tl:",
+            "tb:tl:../x",
+            "tb:tl:de:meeting-dates",
         ] {
             assert_eq!(Action::parse(id), None, "{id}");
         }
@@ -170,6 +182,13 @@ mod tests {
         assert_eq!(
             Action::parse("tb:none"),
             Some(Action::NoneOfThese { lang: Lang::EN })
+        );
+        assert_eq!(
+            Action::parse("tb:tl:meeting-dates"),
+            Some(Action::Timeline {
+                fact_id: "meeting-dates".into(),
+                lang: Lang::EN
+            })
         );
     }
 }

@@ -4,8 +4,8 @@
 //! `limits` Discord's numbers, `ids` the buttons' custom ids, `reply` the reply and its
 //! builders, `embed` fitting an embed, `bidi` right-to-left layout, `sources` an answer's
 //! source fields and links, `answer` the reply to a question, `lists` `/topics`, `/sources`,
-//! `/about`, `/help` and autocomplete. Every fixed text comes from the message catalogue of
-//! the reply's language (`src/messages/`).
+//! `/about`, `/help` and autocomplete, `timeline` the timeline's embed and picture. Every
+//! fixed text comes from the message catalogue of the reply's language (`src/messages/`).
 
 mod answer;
 pub mod bidi;
@@ -15,11 +15,13 @@ pub mod limits;
 mod lists;
 mod reply;
 mod sources;
+mod timeline;
 
 pub use answer::{answer, asked_question};
 pub use ids::Action;
 pub use lists::{about, answer_sources, choices, help, sources, topics};
 pub use reply::{no_pings, Reply};
+pub use timeline::{in_words as timeline_date, timeline, MAX_PICTURE_BYTES, PICTURE};
 
 use crate::messages::{messages, Messages};
 use crate::text::Lang;
@@ -46,6 +48,34 @@ impl Voice {
     /// isolated in right-to-left text), laid out and cut to fit.
     pub fn reply(&self, text: &str) -> Reply {
         Reply::text_in(&self.dir.text(text), self.dir)
+    }
+
+    /// A catalogue template filled in, laid out in this voice: its own words as text of this
+    /// direction, each `{name}` replaced by its value as given (a piece the caller placed
+    /// with [`Direction::piece`], a Discord timestamp), so that neither is laid out twice.
+    pub fn say(&self, template: &str, values: &[(&str, &str)]) -> String {
+        let mut out = String::new();
+        let mut rest = template;
+        while let Some(open) = rest.find('{') {
+            let value = rest[open + 1..].find('}').and_then(|close| {
+                let name = &rest[open + 1..open + 1 + close];
+                let value = values.iter().find(|(n, _)| *n == name)?.1;
+                Some((value, open + close + 2))
+            });
+            match value {
+                Some((value, after)) => {
+                    out.push_str(&self.dir.text(&rest[..open]));
+                    out.push_str(value);
+                    rest = &rest[after..];
+                }
+                None => {
+                    out.push_str(&self.dir.text(&rest[..=open]));
+                    rest = &rest[open + 1..];
+                }
+            }
+        }
+        out.push_str(&self.dir.text(rest));
+        out
     }
 }
 
@@ -105,6 +135,7 @@ mod tests {
                     note: Some(long_words(300)),
                 })
                 .collect(),
+            events: Vec::new(),
         };
         let facts = vec![
             fact("big", vec!["big-2".into(), "big-3".into(), "big-4".into()]),
@@ -171,6 +202,30 @@ mod tests {
             assert_within_limits(&body(&about(kb, Some(1_709_164_800), lang)));
             assert_within_limits(&body(&help(lang)));
         }
+    }
+
+    #[test]
+    fn say_fills_the_template_and_lays_out_only_its_own_words() {
+        let en = Voice::of(Lang::EN);
+        assert_eq!(
+            en.say("Events: {n} · {x}", &[("n", "23")]),
+            "Events: 23 · {x}"
+        );
+        let ar = Voice::of(Lang::from_code("ar").unwrap());
+        let said = ar.say(
+            "الأحداث: {n} · اسألني عن `/ask`",
+            &[("n", "<t:1709208000:D>")],
+        );
+        assert!(said.starts_with("الأحداث: <t:1709208000:D> · "), "{said:?}");
+        // The template's own Latin run is isolated; the value is left as given.
+        assert!(
+            said.contains('\u{2066}') || said.contains('\u{2068}'),
+            "{said:?}"
+        );
+        assert_eq!(
+            bidi::strip(&said),
+            "الأحداث: <t:1709208000:D> · اسألني عن `/ask`"
+        );
     }
 
     #[test]

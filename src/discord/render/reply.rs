@@ -1,9 +1,10 @@
-//! A reply ready to send as a message, a command reply or an interaction response, and the
-//! allowed mentions every message carries (nobody is pinged).
+//! A reply ready to send as a message, a command reply or an interaction response (with its
+//! attached files), and the allowed mentions every message carries (nobody is pinged).
 
 use poise::serenity_prelude as serenity;
 use serenity::{
-    ButtonStyle, CreateActionRow, CreateAllowedMentions, CreateButton, CreateEmbed,
+    ButtonStyle, CreateActionRow, CreateAllowedMentions, CreateAttachment, CreateButton,
+    CreateEmbed,
     CreateInteractionResponseMessage, CreateMessage,
 };
 
@@ -11,12 +12,14 @@ use super::bidi::Direction;
 use super::{limits, Action, Voice};
 use crate::text::{cut, Lang};
 
-/// A reply: text, an embed, rows of buttons.
+/// A reply: text, an embed, rows of buttons, files.
 #[derive(Debug, Clone, Default)]
 pub struct Reply {
     pub content: Option<String>,
     pub embed: Option<CreateEmbed>,
     pub components: Vec<CreateActionRow>,
+    /// Files to attach: (file name, bytes).
+    pub files: Vec<(String, Vec<u8>)>,
 }
 
 /// Allowed mentions for every message the bot sends: nobody is pinged, not even the asker.
@@ -93,14 +96,23 @@ impl Reply {
         self
     }
 
+    fn attachments(&self) -> impl Iterator<Item = CreateAttachment> + '_ {
+        self.files
+            .iter()
+            .map(|(name, bytes)| CreateAttachment::bytes(bytes.clone(), name.clone()))
+    }
+
     /// As a reply to a member's message.
     pub fn to_message(&self, reply_to: &serenity::Message) -> CreateMessage {
-        fill!(CreateMessage::new().reference_message(reply_to), self)
+        fill!(CreateMessage::new().reference_message(reply_to), self).add_files(self.attachments())
     }
 
     /// As the reply to a slash or context menu command.
     pub fn to_command_reply(&self, ephemeral: bool) -> poise::CreateReply {
-        fill!(poise::CreateReply::default().ephemeral(ephemeral), self)
+        self.attachments().fold(
+            fill!(poise::CreateReply::default().ephemeral(ephemeral), self),
+            poise::CreateReply::attachment,
+        )
     }
 
     /// As the response to a button press.
@@ -109,6 +121,7 @@ impl Reply {
             CreateInteractionResponseMessage::new().ephemeral(ephemeral),
             self
         )
+        .add_files(self.attachments())
     }
 }
 
