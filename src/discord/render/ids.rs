@@ -35,7 +35,7 @@ impl Action {
             Action::Vote { lang, .. }
             | Action::Ask { lang, .. }
             | Action::NoneOfThese { lang }
-            | Action::Delete { lang, .. } => *lang,
+            | Action::Delete { lang, .. }
             | Action::Timeline { lang, .. } => *lang,
         }
     }

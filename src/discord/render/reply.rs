@@ -4,8 +4,7 @@
 use poise::serenity_prelude as serenity;
 use serenity::{
     ButtonStyle, CreateActionRow, CreateAllowedMentions, CreateAttachment, CreateButton,
-    CreateEmbed,
-    CreateInteractionResponseMessage, CreateMessage,
+    CreateEmbed, CreateInteractionResponseMessage, CreateMessage,
 };
 
 use super::bidi::Direction;
