@@ -21,7 +21,9 @@ fn edit_child() {
     let (Ok(dir), Ok(name)) = (std::env::var(CHILD_DIR), std::env::var(CHILD_NAME)) else {
         return;
     };
-    let store = Store::open(&dir).expect("open");
+    // Four processes queue for one lock, each change checking the whole base: on a loaded
+    // 2-core machine a wait can pass the default timeout, which is not what this tests.
+    let store = Store::open_with(&dir, std::time::Duration::from_secs(120)).expect("open");
     for i in 0..EDITS {
         loop {
             let shown = store.show(FACT).expect("show");
@@ -51,7 +53,13 @@ fn processes_share_one_folder_without_losing_an_edit() {
     let children: Vec<_> = (0..PROCESSES)
         .map(|p| {
             Command::new(&exe)
-                .args(["--exact", "edit_child", "--ignored", "--test-threads=1"])
+                .args([
+                    "--exact",
+                    "edit_child",
+                    "--ignored",
+                    "--test-threads=1",
+                    "--nocapture",
+                ])
                 .env(CHILD_DIR, &dir)
                 .env(CHILD_NAME, format!("p{p}"))
                 .stdout(Stdio::null())
