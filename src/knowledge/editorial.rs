@@ -169,28 +169,23 @@ fn iso((year, month, day): Date) -> String {
     format!("{year:04}-{month:02}-{day:02}")
 }
 
-/// A month name, capitalised, in full or in its usual abbreviation ("Sept" too).
+/// A month name, capitalised, in full or in its usual abbreviation ("Sept" too), by the
+/// English month names of `src/text/`.
 fn month_of(word: &str) -> Option<u32> {
-    const MONTHS: [&str; 12] = [
-        "January",
-        "February",
-        "March",
-        "April",
-        "May",
-        "June",
-        "July",
-        "August",
-        "September",
-        "October",
-        "November",
-        "December",
-    ];
     if word == "Sept" {
         return Some(9);
     }
-    MONTHS
+    let mut chars = word.chars();
+    let first = chars.next().filter(char::is_ascii_uppercase)?;
+    let lower = format!("{}{}", first.to_ascii_lowercase(), chars.as_str());
+    crate::text::Lang::EN
+        .rules()
+        .month_names()
         .iter()
-        .position(|m| word == *m || (word.len() == 3 && m.starts_with(word)))
+        .position(|forms| {
+            let name = forms[0];
+            name == lower || (lower.len() == 3 && name.starts_with(&lower))
+        })
         .map(|i| i as u32 + 1)
 }
 
