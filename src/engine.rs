@@ -195,11 +195,7 @@ impl Engine {
         let input = clean_input(raw);
         let mut answer = Answer::new(&self.kb, input.text, input.truncated);
         let detection = match reading.force {
-            Some(lang) => Detection {
-                candidates: vec![lang],
-                sure: true,
-                unsupported: None,
-            },
+            Some(lang) => Detection::forced(lang),
             None => detect(&answer.question, reading.hint),
         };
         answer.language = detection.lang();
@@ -238,7 +234,8 @@ impl Engine {
     /// of its candidates, keeping the reading whose best fact is most likely (the first on a
     /// tie); but the member's language (`hint`, else the detector's first guess) when the
     /// text could not tell and that reading is good enough to answer, or when no reading is.
-    /// `None` when the question has no words at all.
+    /// A question no reading can answer may be in a language the bot does not read, and is
+    /// told so. `None` when the question has no words at all.
     fn read(&self, question: &str, detection: &Detection, hint: Option<Lang>) -> Option<Read> {
         let tries = if detection.sure {
             &detection.candidates[..1]
@@ -262,12 +259,6 @@ impl Engine {
                 return Some(Read {
                     lang,
                     ranked: Ranked::Help,
-                });
-            }
-            if let Some(language) = detection.unsupported {
-                return Some(Read {
-                    lang: Lang::EN,
-                    ranked: Ranked::Unsupported(language),
                 });
             }
             let ranked = index.search(words, &self.model, MAX_SUGGESTIONS + 1);
@@ -314,7 +305,14 @@ impl Engine {
         };
         match best {
             Some(read) if answerable(&read) => Some(read),
-            other => preferred_read.or(other),
+            // Not answerable in any of our languages: perhaps it is in none of them.
+            other => match detection.unsupported(question) {
+                Some(language) => Some(Read {
+                    lang: Lang::EN,
+                    ranked: Ranked::Unsupported(language),
+                }),
+                None => preferred_read.or(other),
+            },
         }
     }
 
@@ -327,7 +325,7 @@ impl Engine {
         detection: &Detection,
     ) -> Option<(Lang, TimelineRequest)> {
         let (any, focus) = crate::timeline::availability(&self.kb);
-        if !any || detection.unsupported.is_some() {
+        if !any {
             return None;
         }
         let tries = if detection.sure {
@@ -335,10 +333,11 @@ impl Engine {
         } else {
             &detection.candidates[..]
         };
-        tries.iter().find_map(|&lang| {
+        let found = tries.iter().find_map(|&lang| {
             let request = crate::text::timeline_request(question, lang)?;
             (request == TimelineRequest::All || focus).then_some((lang, request))
-        })
+        })?;
+        detection.unsupported(question).is_none().then_some(found)
     }
 
     /// Answers, offers suggestions or declines on the ranked candidates.
@@ -424,11 +423,7 @@ impl Engine {
     pub fn candidates(&self, question: &str, lang: Option<Lang>) -> Vec<Scored> {
         let text = clean_input(question).text;
         let detection = match lang {
-            Some(lang) => Detection {
-                candidates: vec![lang],
-                sure: true,
-                unsupported: None,
-            },
+            Some(lang) => Detection::forced(lang),
             None => detect(&text, None),
         };
         let Some(read) = self.read(&text, &detection, None) else {

@@ -4,7 +4,13 @@
 //! only one of them uses (ç, ì). Short questions of names alone ("naumkin?") carry no vote:
 //! they keep the caller's hint (a Discord locale) or English, and the engine may try the other
 //! Latin languages too. whatlang (a kept detector of 69 languages) is asked only whether a
-//! question is in a language the bot does not read at all, so it can say which it reads.
+//! question is in a language the bot does not read at all, so it can say which it reads; and
+//! only when the function words leave room for one ([`Detection::maybe_foreign`]) and no
+//! reading of the question could answer it (its trigram scoring costs more than the rest of
+//! an answer, so it runs for the questions that need it).
+
+use std::collections::HashMap;
+use std::sync::LazyLock;
 
 use super::language::{Lang, Script};
 
@@ -16,8 +22,9 @@ pub struct Detection {
     /// The first candidate is clearly the language: its own script, or function words of one
     /// language only. When not sure, the engine may try the other candidates.
     pub sure: bool,
-    /// The question is in a language the bot does not read: that language's English name.
-    pub unsupported: Option<&'static str>,
+    /// Few function words of our languages: the question may be in a language the bot does
+    /// not read, which [`Detection::unsupported`] tells.
+    pub maybe_foreign: bool,
 }
 
 impl Detection {
@@ -25,11 +32,22 @@ impl Detection {
         self.candidates[0]
     }
 
-    fn only(lang: Lang, sure: bool) -> Detection {
+    /// A language given, not detected: read in it alone.
+    pub fn forced(lang: Lang) -> Detection {
         Detection {
             candidates: vec![lang],
-            sure,
-            unsupported: None,
+            sure: true,
+            maybe_foreign: false,
+        }
+    }
+
+    /// The English name of the language `text` (the text detected) is written in when it is
+    /// none of ours, as far as whatlang reliably tells.
+    pub fn unsupported(&self, text: &str) -> Option<&'static str> {
+        if self.maybe_foreign {
+            unsupported(text)
+        } else {
+            None
         }
     }
 }
@@ -67,7 +85,7 @@ fn script_counts(text: &str) -> (usize, usize, usize) {
 /// text cannot.
 pub fn detect(text: &str, hint: Option<Lang>) -> Detection {
     if let Some(lang) = script_language(text) {
-        return Detection::only(lang, true);
+        return Detection::forced(lang);
     }
     let latin: Vec<Lang> = Lang::all()
         .filter(|l| l.rules().script() == Script::Latin)
@@ -80,16 +98,9 @@ pub fn detect(text: &str, hint: Option<Lang>) -> Detection {
             .then_with(|| (Some(b.0) == hint).cmp(&(Some(a.0) == hint)))
             .then_with(|| a.0.cmp(&b.0))
     });
-    let (best, best_score) = ranked[0];
+    let best_score = ranked[0].1;
     let second = ranked.get(1).map_or(0.0, |r| r.1);
     if best_score == 0.0 {
-        if let Some(name) = unsupported(text) {
-            return Detection {
-                candidates: vec![Lang::EN],
-                sure: false,
-                unsupported: Some(name),
-            };
-        }
         let first = hint
             .filter(|h| h.rules().script() == Script::Latin)
             .unwrap_or(Lang::EN);
@@ -98,55 +109,74 @@ pub fn detect(text: &str, hint: Option<Lang>) -> Detection {
         return Detection {
             candidates,
             sure: false,
-            unsupported: None,
+            maybe_foreign: true,
         };
     }
-    let sure = best_score >= 1.0 && best_score >= second + 1.0;
     // A few function words shared with our languages ("la", "en") do not make a Spanish
-    // question French.
-    if best_score < 3.0 {
-        if let Some(name) = unsupported(text) {
-            return Detection {
-                candidates: vec![best],
-                sure: false,
-                unsupported: Some(name),
-            };
-        }
-    }
+    // question French: below three votes the question may be in another language.
     Detection {
         candidates: ranked.iter().map(|r| r.0).collect(),
-        sure,
-        unsupported: None,
+        sure: best_score >= 1.0 && best_score >= second + 1.0,
+        maybe_foreign: best_score < 3.0,
     }
 }
+
+/// The Latin languages, in registration order, and the function words that vote for them:
+/// each folded word with the languages that have it as a stop, question or greeting word,
+/// and those that elide it before an apostrophe (one bit per language), built once.
+struct Voters {
+    latin: Vec<Lang>,
+    words: HashMap<&'static str, Voter>,
+}
+
+#[derive(Default, Clone, Copy)]
+struct Voter {
+    word: u8,
+    elision: u8,
+}
+
+static VOTERS: LazyLock<Voters> = LazyLock::new(|| {
+    let latin: Vec<Lang> = Lang::all()
+        .filter(|l| l.rules().script() == Script::Latin)
+        .collect();
+    assert!(latin.len() <= 8, "one bit per Latin language in a u8");
+    let mut words: HashMap<&'static str, Voter> = HashMap::new();
+    for (i, lang) in latin.iter().enumerate() {
+        let r = lang.rules();
+        let bit = 1u8 << i;
+        let own = r
+            .stop_words()
+            .iter()
+            .chain(r.question_words().iter().map(|q| &q.word))
+            .chain(r.help_triggers());
+        for &word in own {
+            words.entry(word).or_default().word |= bit;
+        }
+        for &word in r.elisions() {
+            words.entry(word).or_default().elision |= bit;
+        }
+    }
+    Voters { latin, words }
+});
 
 /// Each Latin language's vote: function words (stop, question, greeting words, elisions
 /// before an apostrophe), each worth 1 divided by the number of languages that have it, plus
 /// a half for each letter only that language uses.
 fn votes(text: &str, latin: &[Lang]) -> Vec<f32> {
+    let voters = &*VOTERS;
+    debug_assert_eq!(latin, voters.latin);
     let lower = text.to_lowercase();
     let mut scores = vec![0f32; latin.len()];
-    let words: Vec<(&str, bool)> = split_words(&lower);
-    for (word, before_apostrophe) in words {
+    for (word, before_apostrophe) in split_words(&lower) {
         let folded = super::fold(word);
-        let has: Vec<bool> = latin
-            .iter()
-            .map(|l| {
-                let r = l.rules();
-                r.stop_words().contains(&folded.as_str())
-                    || r.question_words()
-                        .iter()
-                        .any(|q| q.word == folded || q.word == word)
-                    || r.help_triggers().contains(&folded.as_str())
-                    || (before_apostrophe && r.elisions().contains(&folded.as_str()))
-            })
-            .collect();
-        let n = has.iter().filter(|&&h| h).count();
-        if n > 0 {
-            for (score, &h) in scores.iter_mut().zip(&has) {
-                if h {
-                    *score += 1.0 / n as f32;
-                }
+        let Some(voter) = voters.words.get(folded.as_str()) else {
+            continue;
+        };
+        let has = voter.word | if before_apostrophe { voter.elision } else { 0 };
+        let n = has.count_ones();
+        for (i, score) in scores.iter_mut().enumerate() {
+            if has & (1 << i) != 0 {
+                *score += 1.0 / n as f32;
             }
         }
     }
@@ -235,12 +265,13 @@ mod tests {
 
     #[test]
     fn other_languages_are_named() {
+        let named = |text: &str| detect(text, None).unsupported(text);
         assert_eq!(
-            detect("Wer hat das Treffen in Moskau eröffnet?", None).unsupported,
+            named("Wer hat das Treffen in Moskau eröffnet?"),
             Some("German")
         );
         assert_eq!(
-            detect("¿Quién inauguró la reunión en Moscú?", None).unsupported,
+            named("¿Quién inauguró la reunión en Moscú?"),
             Some("Spanish")
         );
         for ours in [
@@ -249,7 +280,7 @@ mod tests {
             "whos peskov",
             "Chi ha aperto la riunione?",
         ] {
-            assert_eq!(detect(ours, None).unsupported, None, "{ours}");
+            assert_eq!(detect(ours, None).unsupported(ours), None, "{ours}");
         }
     }
 }
