@@ -85,6 +85,8 @@ pub(crate) fn reporter(
 
 fn check_facts(kb: &KnowledgeBase, problems: &mut Vec<Problem>) {
     let mut first_seen: HashMap<&str, PathBuf> = HashMap::new();
+    // Each stored source text normalised once, however many citations quote it.
+    let mut bodies: HashMap<&str, String> = HashMap::new();
     for (i, fact) in kb.facts.iter().enumerate() {
         let at = reporter(kb, FileKind::Fact(i), || {
             kb.dir.join("facts").join(format!("{}.toml", fact.id))
@@ -191,7 +193,11 @@ fn check_facts(kb: &KnowledgeBase, problems: &mut Vec<Problem>) {
                         for message in own {
                             problems.push(at.problem(&format!("{field}.quote"), message));
                         }
-                    } else if !normalize_for_quote(body).contains(&wanted) {
+                    } else if !bodies
+                        .entry(source.id.as_str())
+                        .or_insert_with(|| normalize_for_quote(body))
+                        .contains(&wanted)
+                    {
                         problems.push(at.problem(
                             &format!("{field}.quote"),
                             format!("the quote is not in the stored text of `{}`: \"{quote}\"", source.id),

@@ -126,6 +126,7 @@ pub(super) fn translation_files(dir: &Path) -> (Vec<(Lang, PathBuf)>, Vec<Proble
 
 /// What `check` finds wrong with the translations (they stop the base from being served).
 pub(super) fn check_translations(kb: &KnowledgeBase, problems: &mut Vec<Problem>) {
+    let names = Names::of(kb.aliases());
     for t in &kb.translations {
         let path = kb.translation_path(t.lang, &t.fact);
         let raw = kb.raw_of(&path).unwrap_or("");
@@ -166,7 +167,7 @@ pub(super) fn check_translations(kb: &KnowledgeBase, problems: &mut Vec<Problem>
         if t.is_stale(fact) {
             continue; // Kept but not served as the answer; see `warnings`.
         }
-        for missing in missing_from(&fact.answer, &t.answer, t.lang, kb.aliases()) {
+        for missing in missing_from(&fact.answer, &t.answer, t.lang, &names) {
             problems.push(problem(
                 "answer",
                 format!(
@@ -213,9 +214,48 @@ pub fn warnings(kb: &KnowledgeBase) -> Vec<Problem> {
     warnings
 }
 
+/// The names of the alias groups (see [`is_name`]), each with its spellings folded once for
+/// every translation that is checked against them.
+pub struct Names(Vec<NameForms>);
+
+struct NameForms {
+    name: String,
+    /// The folded Latin spellings, one of which an English answer writes when it names it.
+    latin: Vec<String>,
+    /// The words of every folded spelling, one of which a translation must begin to write.
+    spellings: Vec<Vec<String>>,
+}
+
+impl Names {
+    pub fn of(aliases: &[Alias]) -> Names {
+        Names(
+            aliases
+                .iter()
+                .filter(|a| is_name(a))
+                .map(|alias| {
+                    let all = || std::iter::once(&alias.name).chain(&alias.spellings);
+                    NameForms {
+                        name: alias.name.clone(),
+                        latin: all().filter(|s| s.is_ascii()).map(|s| fold(s)).collect(),
+                        spellings: all()
+                            .map(|s| {
+                                fold(s)
+                                    .split(' ')
+                                    .filter(|w| !w.is_empty())
+                                    .map(str::to_string)
+                                    .collect()
+                            })
+                            .collect(),
+                    }
+                })
+                .collect(),
+        )
+    }
+}
+
 /// The numbers, months and names of an English answer that a translation lacks, described
 /// ("the number 14", "the month March", "the name Sergei Lavrov").
-pub fn missing_from(english: &str, translated: &str, lang: Lang, aliases: &[Alias]) -> Vec<String> {
+pub fn missing_from(english: &str, translated: &str, lang: Lang, names: &Names) -> Vec<String> {
     let mut missing = Vec::new();
     let have = numbers(translated);
     for number in numbers(english) {
@@ -224,6 +264,7 @@ pub fn missing_from(english: &str, translated: &str, lang: Lang, aliases: &[Alia
         }
     }
     let english_words = fold(english);
+    let english_padded = format!(" {english_words} ");
     // Read as its own language reads it: "l'OLP" is "olp" in French.
     let translated_words = format!(
         " {} ",
@@ -242,34 +283,30 @@ pub fn missing_from(english: &str, translated: &str, lang: Lang, aliases: &[Alia
             }
         }
     }
-    for alias in aliases.iter().filter(|a| is_name(a)) {
-        let latin = std::iter::once(&alias.name).chain(&alias.spellings);
-        let named = latin
-            .filter(|s| s.is_ascii())
-            .any(|s| contains_word(&english_words, &fold(s)));
-        if !named {
+    // A word may be inflected ("Лаврова" for "Лавров"): its first letters must begin a word
+    // of the translation.
+    let found = |w: &str| {
+        let stem: String = w.chars().take(w.chars().count().clamp(3, 5)).collect();
+        translated_words.contains(&format!(" {stem}"))
+    };
+    for forms in &names.0 {
+        if !forms
+            .latin
+            .iter()
+            .any(|s| contains_word(&english_padded, s))
+        {
             continue;
         }
-        let translated_ok = std::iter::once(&alias.name)
-            .chain(&alias.spellings)
-            .any(|s| {
-                let key = fold(s);
-                // A word may be inflected ("Лаврова" for "Лавров"): its first letters must
-                // begin a word of the translation. Every word of the spelling, or its last
-                // (the surname: "Лавров" for "Сергей Лавров").
-                let found = |w: &str| {
-                    let stem: String = w.chars().take(w.chars().count().clamp(3, 5)).collect();
-                    translated_words.contains(&format!(" {stem}"))
-                };
-                let words: Vec<&str> = key.split(' ').filter(|w| !w.is_empty()).collect();
-                !words.is_empty()
-                    && (words.iter().all(|w| found(w))
-                        || words
-                            .last()
-                            .is_some_and(|w| w.chars().count() >= 4 && found(w)))
-            });
+        // Every word of a spelling, or its last (the surname: "Лавров" for "Сергей Лавров").
+        let translated_ok = forms.spellings.iter().any(|words| {
+            !words.is_empty()
+                && (words.iter().all(|w| found(w))
+                    || words
+                        .last()
+                        .is_some_and(|w| w.chars().count() >= 4 && found(w)))
+        });
         if !translated_ok {
-            missing.push(format!("the name {}", alias.name));
+            missing.push(format!("the name {}", forms.name));
         }
     }
     missing
@@ -341,8 +378,9 @@ fn names_a_date(folded: &str, month: &str) -> bool {
     })
 }
 
-fn contains_word(folded: &str, word: &str) -> bool {
-    !word.is_empty() && format!(" {folded} ").contains(&format!(" {word} "))
+/// Whether `padded` (folded text between two spaces) holds the folded word or words `word`.
+fn contains_word(padded: &str, word: &str) -> bool {
+    !word.is_empty() && padded.contains(&format!(" {word} "))
 }
 
 fn capitalise(word: &str) -> String {
@@ -386,16 +424,44 @@ mod tests {
         let ru = Lang::from_code("ru").unwrap();
         let ar = Lang::from_code("ar").unwrap();
         let en = "Lavrov spoke on 29 February 2024.";
-        assert!(missing_from(en, "Lavrov a parlé le 29 février 2024.", fr, &aliases).is_empty());
-        assert!(missing_from(en, "Лавров выступил 29 февраля 2024 года.", ru, &aliases).is_empty());
-        assert!(missing_from(en, "تحدث لافروف في 29 فبراير 2024.", ar, &aliases).is_empty());
-        let missing = missing_from(en, "Lavrov a parlé le 28 mars 2024.", fr, &aliases);
+        assert!(missing_from(
+            en,
+            "Lavrov a parlé le 29 février 2024.",
+            fr,
+            &Names::of(&aliases)
+        )
+        .is_empty());
+        assert!(missing_from(
+            en,
+            "Лавров выступил 29 февраля 2024 года.",
+            ru,
+            &Names::of(&aliases)
+        )
+        .is_empty());
+        assert!(missing_from(
+            en,
+            "تحدث لافروف في 29 فبراير 2024.",
+            ar,
+            &Names::of(&aliases)
+        )
+        .is_empty());
+        let missing = missing_from(
+            en,
+            "Lavrov a parlé le 28 mars 2024.",
+            fr,
+            &Names::of(&aliases),
+        );
         assert_eq!(
             missing,
             ["the number 29", "the month February"],
             "a changed date is caught"
         );
-        let missing = missing_from(en, "Il a parlé le 29 février 2024.", fr, &aliases);
+        let missing = missing_from(
+            en,
+            "Il a parlé le 29 février 2024.",
+            fr,
+            &Names::of(&aliases),
+        );
         assert_eq!(missing, ["the name Sergei Lavrov"]);
     }
 
@@ -412,7 +478,7 @@ mod tests {
             en,
             "Les deux décrivent peut-être des tours différents.",
             fr,
-            &aliases
+            &Names::of(&aliases)
         )
         .is_empty());
         // A month in a date still is.
@@ -420,7 +486,7 @@ mod tests {
             "It opened in February 2024.",
             "Elle s'est ouverte en 2024.",
             fr,
-            &aliases,
+            &Names::of(&aliases),
         );
         assert_eq!(missing, ["the month February"]);
     }

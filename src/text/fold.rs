@@ -4,7 +4,7 @@
 //! or an Arabic name in an English one is folded the same way wherever it appears.
 
 use unicode_normalization::char::{decompose_canonical, is_combining_mark};
-use unicode_normalization::UnicodeNormalization;
+use unicode_normalization::{is_nfkc_quick, IsNormalized, UnicodeNormalization};
 
 use super::language::{Language, Script, LANGUAGES};
 
@@ -33,12 +33,14 @@ pub(crate) fn fold_words(text: &str, lang: &'static dyn Language) -> Vec<String>
     }
     let mut words = Vec::new();
     let mut word = String::new();
-    let mut chars = text
-        .nfkc()
-        .flat_map(char::to_lowercase)
-        .collect::<Vec<char>>()
-        .into_iter()
-        .peekable();
+    // Most text is already in NFKC (the quick check says so for certain): only the rest pays
+    // for normalising.
+    let lowered: Vec<char> = if is_nfkc_quick(text.chars()) == IsNormalized::Yes {
+        text.chars().flat_map(char::to_lowercase).collect()
+    } else {
+        text.nfkc().flat_map(char::to_lowercase).collect()
+    };
+    let mut chars = lowered.into_iter().peekable();
     let mut prev_digit = false;
     while let Some(c) = chars.next() {
         if is_apostrophe(c) {
