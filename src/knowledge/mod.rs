@@ -11,7 +11,7 @@ pub mod events;
 mod load;
 pub mod translation;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::fmt;
 use std::path::{Path, PathBuf};
 
@@ -169,7 +169,33 @@ pub struct KnowledgeBase {
     source_index: BTreeMap<String, usize>,
     translation_index: BTreeMap<(crate::text::Lang, String), usize>,
     /// Each loaded file with its raw text, for locating problems by line.
-    files: Vec<LoadedFile>,
+    files: LoadedFiles,
+}
+
+/// The loaded files, found by path and by what they hold without a scan (a base of
+/// thousands of files looks each up once per fact or translation it checks).
+#[derive(Debug, Clone, Default)]
+struct LoadedFiles {
+    list: Vec<LoadedFile>,
+    by_path: HashMap<PathBuf, usize>,
+    by_kind: HashMap<FileKind, usize>,
+}
+
+impl LoadedFiles {
+    fn push(&mut self, file: LoadedFile) {
+        let i = self.list.len();
+        self.by_path.entry(file.path.clone()).or_insert(i);
+        self.by_kind.entry(file.kind).or_insert(i);
+        self.list.push(file);
+    }
+
+    fn by_path(&self, path: &Path) -> Option<&LoadedFile> {
+        self.by_path.get(path).map(|&i| &self.list[i])
+    }
+
+    fn by_kind(&self, kind: FileKind) -> Option<&LoadedFile> {
+        self.by_kind.get(&kind).map(|&i| &self.list[i])
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -179,7 +205,7 @@ struct LoadedFile {
     kind: FileKind,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 enum FileKind {
     Fact(usize),
     Source(usize),
@@ -253,10 +279,7 @@ impl KnowledgeBase {
 
     /// The raw text of a loaded file, for locating problems by line.
     fn raw_of(&self, path: &Path) -> Option<&str> {
-        self.files
-            .iter()
-            .find(|f| f.path == path)
-            .map(|f| f.raw.as_str())
+        self.files.by_path(path).map(|f| f.raw.as_str())
     }
 
     /// The folder this base was loaded from.
@@ -340,6 +363,6 @@ impl KnowledgeBase {
     }
 
     fn file_of(&self, kind: FileKind) -> Option<&LoadedFile> {
-        self.files.iter().find(|f| f.kind == kind)
+        self.files.by_kind(kind)
     }
 }

@@ -9,7 +9,7 @@
 //! in the asker's language. A fresh translation must keep every number, month and name of the
 //! English answer (names through the spellings in `aliases.toml`, in any script).
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
@@ -127,6 +127,7 @@ pub(super) fn translation_files(dir: &Path) -> (Vec<(Lang, PathBuf)>, Vec<Proble
 /// What `check` finds wrong with the translations (they stop the base from being served).
 pub(super) fn check_translations(kb: &KnowledgeBase, problems: &mut Vec<Problem>) {
     let names = Names::of(kb.aliases());
+    let mut english: HashMap<&str, English> = HashMap::new();
     for t in &kb.translations {
         let path = kb.translation_path(t.lang, &t.fact);
         let raw = kb.raw_of(&path).unwrap_or("");
@@ -167,7 +168,14 @@ pub(super) fn check_translations(kb: &KnowledgeBase, problems: &mut Vec<Problem>
         if t.is_stale(fact) {
             continue; // Kept but not served as the answer; see `warnings`.
         }
-        for missing in missing_from(&fact.answer, &t.answer, t.lang, &names) {
+        for missing in missing_from(
+            english
+                .entry(fact.id.as_str())
+                .or_insert_with(|| English::of(&fact.answer)),
+            &t.answer,
+            t.lang,
+            &names,
+        ) {
             problems.push(problem(
                 "answer",
                 format!(
@@ -253,17 +261,33 @@ impl Names {
     }
 }
 
+/// An English answer as translations are compared with it, read once for all of them.
+pub struct English {
+    numbers: BTreeSet<String>,
+    /// The answer folded.
+    words: String,
+}
+
+impl English {
+    pub fn of(answer: &str) -> English {
+        English {
+            numbers: numbers(answer),
+            words: fold(answer),
+        }
+    }
+}
+
 /// The numbers, months and names of an English answer that a translation lacks, described
 /// ("the number 14", "the month March", "the name Sergei Lavrov").
-pub fn missing_from(english: &str, translated: &str, lang: Lang, names: &Names) -> Vec<String> {
+pub fn missing_from(english: &English, translated: &str, lang: Lang, names: &Names) -> Vec<String> {
     let mut missing = Vec::new();
     let have = numbers(translated);
-    for number in numbers(english) {
-        if !have.contains(&number) {
+    for number in &english.numbers {
+        if !have.contains(number) {
             missing.push(format!("the number {number}"));
         }
     }
-    let english_words = fold(english);
+    let english_words = &english.words;
     let english_padded = format!(" {english_words} ");
     // Read as its own language reads it: "l'OLP" is "olp" in French.
     let translated_words = format!(
@@ -425,28 +449,28 @@ mod tests {
         let ar = Lang::from_code("ar").unwrap();
         let en = "Lavrov spoke on 29 February 2024.";
         assert!(missing_from(
-            en,
+            &English::of(en),
             "Lavrov a parlé le 29 février 2024.",
             fr,
             &Names::of(&aliases)
         )
         .is_empty());
         assert!(missing_from(
-            en,
+            &English::of(en),
             "Лавров выступил 29 февраля 2024 года.",
             ru,
             &Names::of(&aliases)
         )
         .is_empty());
         assert!(missing_from(
-            en,
+            &English::of(en),
             "تحدث لافروف في 29 فبراير 2024.",
             ar,
             &Names::of(&aliases)
         )
         .is_empty());
         let missing = missing_from(
-            en,
+            &English::of(en),
             "Lavrov a parlé le 28 mars 2024.",
             fr,
             &Names::of(&aliases),
@@ -457,7 +481,7 @@ mod tests {
             "a changed date is caught"
         );
         let missing = missing_from(
-            en,
+            &English::of(en),
             "Il a parlé le 29 février 2024.",
             fr,
             &Names::of(&aliases),
@@ -475,7 +499,7 @@ mod tests {
         // "may" the verb is no month; an everyday word group is no name.
         let en = "The two may describe different rounds; the fighting went on.";
         assert!(missing_from(
-            en,
+            &English::of(en),
             "Les deux décrivent peut-être des tours différents.",
             fr,
             &Names::of(&aliases)
@@ -483,7 +507,7 @@ mod tests {
         .is_empty());
         // A month in a date still is.
         let missing = missing_from(
-            "It opened in February 2024.",
+            &English::of("It opened in February 2024."),
             "Elle s'est ouverte en 2024.",
             fr,
             &Names::of(&aliases),
