@@ -223,13 +223,6 @@ fn the_journal_records_who_and_a_change_without_a_name_is_refused() {
     let tmp = common::copy_knowledge();
     let dir = tmp.path().join("knowledge");
     let remove = ["fact", "remove", "hamas-bogdanov-side-meeting"];
-    // The store does not remove a fact's translations; they go first, by hand.
-    for lang in ["ar", "fr", "it", "ru"] {
-        let path = dir.join(format!(
-            "translations/{lang}/hamas-bogdanov-side-meeting.toml"
-        ));
-        std::fs::remove_file(path).unwrap();
-    }
     // No --as, no $USER, no $LOGNAME: refused (exit 1), nothing written.
     let before = common::snapshot(&dir);
     let out = run_as(&dir, &remove, None, None);

@@ -568,10 +568,7 @@ async fn remove_asks_first_and_undo_brings_the_fact_back() {
     let bot = Bot::start().await;
     let id = "lavrov-technocratic-wish";
     let path = bot.dir.join(format!("facts/{id}.toml"));
-    // The store does not remove a fact's translations; they go first, by hand.
-    for lang in ["ar", "fr", "it", "ru"] {
-        std::fs::remove_file(bot.dir.join(format!("translations/{lang}/{id}.toml"))).unwrap();
-    }
+    // Its translations stay in the folder, unserved, and serve again after the undo.
     let (cid, remove) = bot.fact(MODERATOR, true, "remove", &[("id", id), ("reason", "test")]);
     bot.fake.dispatch("INTERACTION_CREATE", remove);
     let reply = bot.fake.callback(cid).await.body;

@@ -128,8 +128,6 @@ fn remove_and_undo_restore_the_fact() {
         .expect("a fact nobody relates to")
         .id
         .clone();
-    // The store does not remove translations (see the next test): they go first, by hand.
-    remove_translations(&dir, &lonely);
     let before = store.show(&lonely).unwrap();
     let removed = store
         .remove(&lonely, before.version, mod_alice(), Some("duplicate"))
@@ -147,31 +145,61 @@ fn remove_and_undo_restore_the_fact() {
     );
 }
 
-/// Deletes every translation of fact `id` in the knowledge folder `dir`.
-fn remove_translations(dir: &std::path::Path, id: &str) {
-    for lang in talks_bot::text::Lang::all() {
-        let path = dir.join(format!("translations/{}/{id}.toml", lang.code()));
-        if path.exists() {
-            fs::remove_file(path).unwrap();
-        }
-    }
-}
-
+/// The translations of the shipped base are each fact's, in its folder: a removed fact's
+/// stay there, unserved, and serve again when the removal is undone; nothing is lost, and a
+/// new fact cannot take the id while they are there.
 #[test]
-fn removing_a_translated_fact_is_refused_naming_its_translations() {
+fn a_translated_fact_is_removed_and_restored_with_its_translations() {
     let (_tmp, dir, store) = open_copy();
     let id = "hamas-bogdanov-side-meeting";
+    let fr = talks_bot::text::Lang::from_code("fr").unwrap();
+    let french = "La délégation du Hamas a-t-elle rencontré séparément des responsables russes pendant la réunion de Moscou ?";
+    let served_in_french = |dir: &std::path::Path| {
+        let engine = Engine::load(dir, MatchSettings::default()).unwrap();
+        let reading = talks_bot::engine::Reading {
+            hint: None,
+            force: Some(fr),
+        };
+        let answer = engine.ask_with(french, reading);
+        answer.fact().map(|f| f.id.clone()).as_deref() == Some(id) && answer.language == fr
+    };
     let kb = KnowledgeBase::load(&dir).unwrap();
     assert!(!kb.facts().iter().any(|f| f.related.iter().any(|r| r == id)));
     let translated = kb.translations().iter().filter(|t| t.fact == id).count();
     assert!(translated > 0, "the shipped fact has translations");
-    let files = snapshot(&dir);
+    assert!(served_in_french(&dir), "served before the removal");
+    let french_file = dir.join(format!("translations/fr/{id}.toml"));
+    let kept = fs::read(&french_file).unwrap();
+
     let version = store.show(id).unwrap().version;
+    store.remove(id, version, mod_alice(), None).unwrap();
+    // The base still loads and is served; the translations are kept, named by `check`'s
+    // warnings, and not served.
+    let kb = KnowledgeBase::load(&dir).expect("the base loads without the fact");
+    assert!(kb.fact(id).is_none());
+    assert_eq!(
+        fs::read(&french_file).unwrap(),
+        kept,
+        "the translation is kept"
+    );
+    let warned = talks_bot::knowledge::translation::warnings(&kb);
+    assert_eq!(
+        warned
+            .iter()
+            .filter(|w| w.message.contains(&format!("no fact has the id `{id}`")))
+            .count(),
+        translated,
+        "{warned:#?}"
+    );
+    assert!(!served_in_french(&dir), "not served while the fact is gone");
+
+    // A new fact cannot take the id: the translations translate the removed one.
+    let files = snapshot(&dir);
     let refused = store
-        .remove(id, version, mod_alice(), None)
-        .expect_err("a translated fact is not removed");
+        .add(new_fact(id), mod_alice(), None)
+        .expect_err("the id still has translations");
     match &refused {
-        StoreError::Translated { id: named, files } => {
+        StoreError::TranslationsLeft { id: named, files } => {
             assert_eq!(named, id);
             assert_eq!(files.len(), translated);
             assert!(
@@ -182,16 +210,13 @@ fn removing_a_translated_fact_is_refused_naming_its_translations() {
         other => panic!("{other}"),
     }
     assert!(refused.is_refusal());
-    assert!(
-        refused.to_string().contains("translations/ru/"),
-        "{refused}"
-    );
+    assert!(refused.to_string().contains("undo"), "{refused}");
     assert_eq!(snapshot(&dir), files, "a refused change writes nothing");
-    // Left behind, they would name no fact: the folder would fail `check` and `serve` would
-    // not start. With them gone, the fact goes, and the base still loads.
-    remove_translations(&dir, id);
-    store.remove(id, version, mod_alice(), None).unwrap();
-    assert!(KnowledgeBase::load(&dir).is_ok());
+
+    // Undoing the removal serves the fact again, in French too.
+    common::undo_latest(&store, id, mod_alice(), None).unwrap();
+    assert!(KnowledgeBase::load(&dir).unwrap().fact(id).is_some());
+    assert!(served_in_french(&dir), "served again after the undo");
 }
 
 #[test]

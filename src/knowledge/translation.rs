@@ -138,14 +138,7 @@ pub(super) fn check_translations(kb: &KnowledgeBase, problems: &mut Vec<Problem>
             message,
         };
         let Some(fact) = kb.fact(&t.fact) else {
-            problems.push(problem(
-                "from",
-                format!(
-                    "no fact has the id `{}`: a translation's file name is its fact's id",
-                    t.fact
-                ),
-            ));
-            continue;
+            continue; // Not served; see `warnings`.
         };
         if t.from.len() != 16 || !t.from.bytes().all(|b| b.is_ascii_hexdigit()) {
             problems.push(problem(
@@ -190,6 +183,21 @@ pub(super) fn check_translations(kb: &KnowledgeBase, problems: &mut Vec<Problem>
 /// language that has others.
 pub fn warnings(kb: &KnowledgeBase) -> Vec<Problem> {
     let mut warnings = Vec::new();
+    for t in kb
+        .translations
+        .iter()
+        .filter(|t| kb.fact(&t.fact).is_none())
+    {
+        warnings.push(Problem {
+            file: kb.translation_path(t.lang, &t.fact),
+            line: None,
+            field: None,
+            message: format!(
+                "no fact has the id `{}` (a translation's file name is its fact's id), so this translation is not served: if the fact was removed, undoing the removal serves it again (`talks-bot fact undo {}`); else rename or delete the file",
+                t.fact, t.fact
+            ),
+        });
+    }
     let languages: BTreeSet<Lang> = kb.translations.iter().map(|t| t.lang).collect();
     for fact in kb.facts() {
         for &lang in &languages {
@@ -297,7 +305,7 @@ pub fn missing_from(english: &English, translated: &str, lang: Lang, names: &Nam
             .join(" ")
     );
     for (month, name) in crate::text::language::MONTHS_EN.iter().enumerate() {
-        if names_a_date(&english_words, name) {
+        if names_a_date(english_words, name) {
             let forms = lang.rules().month_names()[month];
             if !forms
                 .iter()

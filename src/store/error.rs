@@ -38,8 +38,8 @@ pub enum StoreError {
     Invalid { id: String, problems: Vec<Problem> },
     #[error("`{id}` is listed under `related` by {}; take it out of those facts first", by.join(", "))]
     StillRelated { id: String, by: Vec<String> },
-    #[error("`{id}` has translations ({}), which the store does not change: remove those files with it by hand (and commit them together), or keep the fact", files.join(", "))]
-    Translated { id: String, files: Vec<String> },
+    #[error("translations of a removed fact `{id}` are still in the folder ({}): undo that removal to bring the fact back with them, or delete those files before giving the id to a new fact", files.join(", "))]
+    TranslationsLeft { id: String, files: Vec<String> },
     #[error("{}", outside_text(id, *seq, changes))]
     ChangedOutside {
         id: String,

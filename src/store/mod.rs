@@ -258,6 +258,7 @@ impl Store {
         if kb.fact(&id).is_some() {
             return Err(StoreError::AlreadyExists { id });
         }
+        translations_left(&id, &kb)?;
         let sources_added = url_sources(&mut fact, kb.sources(), &actor);
         let candidate = candidate(&kb, None, Some(&fact), &sources_added);
         validate(&id, &candidate, &kb, problems)?;
@@ -343,9 +344,9 @@ impl Store {
     }
 
     /// Removes fact `id`, if it is still at version `base`. Refused while other facts list it
-    /// under `related` (the store never edits facts the moderator did not name), and while it
-    /// has translations (the store never edits those either; left behind, they would name no
-    /// fact and the folder would no longer pass `check`).
+    /// under `related` (the store never edits facts the moderator did not name). Its
+    /// translations stay in the folder, unserved (the store never writes them), and serve
+    /// again when the removal is undone.
     #[tracing::instrument(level = "info", skip_all, fields(fact = id, actor = %actor))]
     pub fn remove(
         &self,
@@ -363,7 +364,6 @@ impl Store {
         }
         let (kb, problems) = self.load_base(id)?;
         still_related(id, &kb)?;
-        still_translated(id, &kb)?;
         let candidate = candidate(&kb, Some(id), None, &[]);
         validate(id, &candidate, &kb, problems)?;
         let entry = self.entry(
@@ -446,7 +446,6 @@ impl Store {
         let restored = target.before.clone();
         if restored.is_none() {
             still_related(id, &kb)?;
-            still_translated(id, &kb)?;
         }
         let candidate = candidate(
             &kb,
@@ -949,9 +948,10 @@ fn still_related(id: &str, kb: &KnowledgeBase) -> Result<(), StoreError> {
     }
 }
 
-/// Refuses to take out a fact that has translations, naming their files (relative to the
+/// Refuses to give a new fact the id of a removed one whose translations are still in the
+/// folder (they translate that fact, not this one), naming their files (relative to the
 /// knowledge folder).
-fn still_translated(id: &str, kb: &KnowledgeBase) -> Result<(), StoreError> {
+fn translations_left(id: &str, kb: &KnowledgeBase) -> Result<(), StoreError> {
     let files: Vec<String> = kb
         .translations()
         .iter()
@@ -965,7 +965,7 @@ fn still_translated(id: &str, kb: &KnowledgeBase) -> Result<(), StoreError> {
     if files.is_empty() {
         Ok(())
     } else {
-        Err(StoreError::Translated {
+        Err(StoreError::TranslationsLeft {
             id: id.to_string(),
             files,
         })
