@@ -1,6 +1,7 @@
 //! Time per question over the shipped base and over synthetic bases of 1,000 and 10,000
 //! facts made from it, against a naive baseline (strsim similarity of the question with every
-//! fact's question, best wins); and the time to load, check and index the shipped base.
+//! fact's question, best wins); each question on its own; and the time to load, check and index
+//! the shipped base.
 
 use std::hint::black_box;
 use std::path::Path;
@@ -97,6 +98,29 @@ fn answering(c: &mut Criterion) {
     group.finish();
 }
 
+/// Each question on its own over the shipped base, in every language, so the median and the
+/// spread show (a decline costs most: only then is whatlang asked whether the question is in
+/// a language the bot does not read).
+fn per_question(c: &mut Criterion) {
+    let engine = Engine::load(knowledge_dir(), MatchSettings::default()).unwrap();
+    let mut group = c.benchmark_group("question");
+    group.measurement_time(std::time::Duration::from_secs(2));
+    group.warm_up_time(std::time::Duration::from_millis(500));
+    let others = [
+        "من افتتح الاجتماع في موسكو؟",
+        "Кто открыл встречу?",
+        "Chi ha aperto la riunione di Mosca?",
+        "Qui a ouvert la réunion de Moscou ?",
+    ];
+    for (i, question) in QUESTIONS.iter().chain(&others).enumerate() {
+        let outcome = engine.ask(question).outcome.name();
+        group.bench_function(BenchmarkId::new(outcome, i), |b| {
+            b.iter(|| black_box(engine.ask(black_box(question)).confidence))
+        });
+    }
+    group.finish();
+}
+
 fn loading(c: &mut Criterion) {
     c.bench_function("load-check-index/shipped", |b| {
         b.iter(|| {
@@ -111,5 +135,5 @@ fn loading(c: &mut Criterion) {
     });
 }
 
-criterion_group!(benches, answering, loading);
+criterion_group!(benches, answering, per_question, loading);
 criterion_main!(benches);
