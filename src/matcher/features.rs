@@ -366,6 +366,13 @@ impl Features {
 /// The best share of one of the fact's phrasings that the query covers, and the share of the
 /// query's subject that phrasing holds.
 fn phrase_coverage(index: &Index, query: &Query, fact: usize, subject: f32) -> PhraseMatch {
+    // The question's known subject terms, compact: each phrase term is looked up in them.
+    let asked: Vec<(u32, u8)> = query
+        .terms
+        .iter()
+        .filter(|t| t.role == Role::Subject)
+        .filter_map(|t| Some((t.id?, t.distance)))
+        .collect();
     let mut best = PhraseMatch::default();
     for phrase in &index.phrases[fact] {
         let mut total = 0f32;
@@ -373,12 +380,8 @@ fn phrase_coverage(index: &Index, query: &Query, fact: usize, subject: f32) -> P
         let mut name_unasked = false;
         for &(id, idf) in &phrase.terms {
             total += idf;
-            if let Some(term) = query
-                .terms
-                .iter()
-                .find(|t| t.id == Some(id) && t.role == Role::Subject)
-            {
-                hit += idf * FUZZY_COVER[usize::from(term.distance).min(2)];
+            if let Some(&(_, distance)) = asked.iter().find(|&&(a, _)| a == id) {
+                hit += idf * FUZZY_COVER[usize::from(distance).min(2)];
             } else if index.entries[id as usize].name {
                 name_unasked = true;
             }
@@ -387,12 +390,8 @@ fn phrase_coverage(index: &Index, query: &Query, fact: usize, subject: f32) -> P
             let recall = hit / total;
             let precision = if subject > 0.0 { hit / subject } else { 0.0 };
             if (recall, precision) > (best.recall, best.precision) {
-                let name_outside = query.terms.iter().any(|t| {
-                    t.role == Role::Subject
-                        && t.id.is_some_and(|id| {
-                            index.entries[id as usize].name
-                                && !phrase.terms.iter().any(|&(p, _)| p == id)
-                        })
+                let name_outside = asked.iter().any(|&(id, _)| {
+                    index.entries[id as usize].name && !phrase.terms.iter().any(|&(p, _)| p == id)
                 });
                 best = PhraseMatch {
                     recall,
