@@ -121,6 +121,66 @@ fn per_question(c: &mut Criterion) {
     group.finish();
 }
 
+/// The costliest questions a member can type, at the input limit (1,000 characters): near-typos
+/// of the base's own words (each a correction to try), unknown words (each tried and failed),
+/// and one word repeated; over the shipped base and the synthetic 10,000.
+fn worst_case(c: &mut Criterion) {
+    let shipped = KnowledgeBase::load(knowledge_dir()).expect("the shipped knowledge loads");
+    let fill = |words: &[&str]| {
+        let mut text = String::new();
+        for word in words.iter().cycle() {
+            if text.len() + word.len() + 1 > 1_000 {
+                break;
+            }
+            text.push_str(word);
+            text.push(' ');
+        }
+        text
+    };
+    let questions = [
+        (
+            "near-typos",
+            fill(&[
+                "lavrvo",
+                "mosocw",
+                "meetnig",
+                "factoins",
+                "shtayeh",
+                "hamsa",
+                "fatha",
+                "bogdanof",
+                "statment",
+                "goverment",
+                "palestinain",
+                "naumkn",
+            ]),
+        ),
+        (
+            "unknown",
+            fill(&[
+                "qwertyu", "zxcvbnm", "plokijuh", "mnbvcxz", "asdfghjk", "poiuytre", "lkjhgfds",
+                "yhnujmik",
+            ]),
+        ),
+        ("repeated", fill(&["lavrov"])),
+    ];
+    let mut group = c.benchmark_group("worst");
+    for size in [shipped.facts().len(), 10_000] {
+        let kb = if size == shipped.facts().len() {
+            shipped.clone()
+        } else {
+            synthetic(&shipped, size)
+        };
+        let engine = Engine::new(kb, MatchSettings::default());
+        for (name, question) in &questions {
+            group.bench_function(BenchmarkId::new(*name, size), |b| {
+                b.iter(|| black_box(engine.ask(black_box(question)).confidence))
+            });
+        }
+    }
+    group.finish();
+}
+
 fn loading(c: &mut Criterion) {
     c.bench_function("load-check-index/shipped", |b| {
         b.iter(|| {
@@ -135,5 +195,5 @@ fn loading(c: &mut Criterion) {
     });
 }
 
-criterion_group!(benches, answering, per_question, loading);
+criterion_group!(benches, answering, per_question, worst_case, loading);
 criterion_main!(benches);

@@ -2,13 +2,16 @@
 //! within a small edit distance that grows with the word's length. Candidates are narrowed to
 //! words sharing enough character bigrams first, so the cost does not grow with the whole
 //! vocabulary, and the distance is computed without allocating and given up as soon as it
-//! exceeds the bound. A question gets a bounded number of corrections, whatever its length.
+//! exceeds the bound. A question gets a bounded number of corrections and of attempts, whatever its length.
 
 use std::collections::HashMap;
 
 /// The most words corrected in one question: a member cannot make the bot search the whole
 /// vocabulary a thousand times.
 pub(crate) const MAX_CORRECTIONS: usize = 6;
+/// The most unknown words tried for a correction in one question, corrected or not: the
+/// first ones (a question of a thousand characters of noise costs what one of a hundred does).
+pub(crate) const MAX_CORRECTION_ATTEMPTS: usize = 12;
 /// Words longer than this are not corrected (nothing in the base is that long).
 const MAX_WORD_CHARS: usize = 24;
 

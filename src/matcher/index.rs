@@ -258,6 +258,7 @@ impl Index {
     /// where a known word is near.
     pub(crate) fn query(&self, tokens: &[Token]) -> Query {
         let mut query = Query::default();
+        let mut attempts = 0;
         for (word, term) in tokens {
             if let Role::Question(kind) = term.role {
                 query.asked |= kind.bit();
@@ -270,10 +271,15 @@ impl Index {
             let (id, distance) = match self.terms.get(&term.text) {
                 Some(&id) => (Some(id), 0),
                 None if term.is_question_word() => (None, 0),
-                None => match self.corrector.correct(word, query.corrections()) {
-                    Some((id, d)) => (Some(id), d),
-                    None => (None, 0),
-                },
+                None if attempts >= super::correct::MAX_CORRECTION_ATTEMPTS => (None, 0),
+                None => {
+                    // Words too short to correct cost nothing and take no attempt.
+                    attempts += usize::from(word.chars().nth(3).is_some());
+                    match self.corrector.correct(word, query.corrections()) {
+                        Some((id, d)) => (Some(id), d),
+                        None => (None, 0),
+                    }
+                }
             };
             query.terms.push(QueryTerm {
                 word: word.clone(),
