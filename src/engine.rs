@@ -565,4 +565,22 @@ mod tests {
         .validate()
         .is_err());
     }
+
+    /// A question of noise cannot make typo correction try every word: past the first twelve
+    /// unknown words, a typo of a name is no longer read as the name.
+    #[test]
+    fn correction_attempts_are_bounded() {
+        let engine = Engine::load(
+            Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/knowledge")),
+            MatchSettings::default(),
+        )
+        .unwrap();
+        let noise = "qwertyu zxcvbnm plokijuh mnbvcxz asdfghjk poiuytre lkjhgfds yhnujmik \
+                     trewqazx bvcxzlkj hgfdsapo iuytrewq";
+        let early = engine.explain(&format!("naumkn {noise}"));
+        assert!(early.contains("naumkn->"), "{early}");
+        let late = engine.explain(&format!("{noise} naumkn"));
+        assert!(!late.contains("naumkn->"), "{late}");
+        assert!(late.contains("naumkn[unknown"), "{late}");
+    }
 }
