@@ -87,10 +87,8 @@ pub fn detect(text: &str, hint: Option<Lang>) -> Detection {
     if let Some(lang) = script_language(text) {
         return Detection::forced(lang);
     }
-    let latin: Vec<Lang> = Lang::all()
-        .filter(|l| l.rules().script() == Script::Latin)
-        .collect();
-    let scores = votes(text, &latin);
+    let latin = &VOTERS.latin;
+    let scores = votes(text);
     let mut ranked: Vec<(Lang, f32)> = latin.iter().copied().zip(scores).collect();
     // Best first; ties go to the hint, then to registration order (English first).
     ranked.sort_by(|a, b| {
@@ -161,10 +159,10 @@ static VOTERS: LazyLock<Voters> = LazyLock::new(|| {
 
 /// Each Latin language's vote: function words (stop, question, greeting words, elisions
 /// before an apostrophe), each worth 1 divided by the number of languages that have it, plus
-/// a half for each letter only that language uses.
-fn votes(text: &str, latin: &[Lang]) -> Vec<f32> {
+/// a half for each letter only that language uses; in the order of [`Voters::latin`].
+fn votes(text: &str) -> Vec<f32> {
     let voters = &*VOTERS;
-    debug_assert_eq!(latin, voters.latin);
+    let latin = &voters.latin;
     let lower = text.to_lowercase();
     let mut scores = vec![0f32; latin.len()];
     for (word, before_apostrophe) in split_words(&lower) {
