@@ -164,7 +164,7 @@ pub(super) fn check_translations(kb: &KnowledgeBase, problems: &mut Vec<Problem>
         for missing in missing_from(
             english
                 .entry(fact.id.as_str())
-                .or_insert_with(|| English::of(&fact.answer)),
+                .or_insert_with(|| English::of(&fact.answer, &names)),
             &t.answer,
             t.lang,
             &names,
@@ -269,24 +269,42 @@ impl Names {
     }
 }
 
-/// An English answer as translations are compared with it, read once for all of them.
+/// An English answer as translations are compared with it, read once for all of them: its
+/// numbers, the months it dates by, and the names it writes.
 pub struct English {
     numbers: BTreeSet<String>,
-    /// The answer folded.
-    words: String,
+    /// Indexes into [`crate::text::language::MONTHS_EN`].
+    months: Vec<usize>,
+    /// Indexes into the [`Names`] it was read with.
+    names: Vec<usize>,
 }
 
 impl English {
-    pub fn of(answer: &str) -> English {
+    pub fn of(answer: &str, names: &Names) -> English {
+        let words = fold(answer);
+        let padded = format!(" {words} ");
         English {
             numbers: numbers(answer),
-            words: fold(answer),
+            months: crate::text::language::MONTHS_EN
+                .iter()
+                .enumerate()
+                .filter(|(_, name)| names_a_date(&words, name))
+                .map(|(month, _)| month)
+                .collect(),
+            names: names
+                .0
+                .iter()
+                .enumerate()
+                .filter(|(_, forms)| forms.latin.iter().any(|s| contains_word(&padded, s)))
+                .map(|(i, _)| i)
+                .collect(),
         }
     }
 }
 
 /// The numbers, months and names of an English answer that a translation lacks, described
-/// ("the number 14", "the month March", "the name Sergei Lavrov").
+/// ("the number 14", "the month March", "the name Sergei Lavrov"). `names` are the ones
+/// `english` was read with.
 pub fn missing_from(english: &English, translated: &str, lang: Lang, names: &Names) -> Vec<String> {
     let mut missing = Vec::new();
     let have = numbers(translated);
@@ -295,40 +313,29 @@ pub fn missing_from(english: &English, translated: &str, lang: Lang, names: &Nam
             missing.push(format!("the number {number}"));
         }
     }
-    let english_words = &english.words;
-    let english_padded = format!(" {english_words} ");
     // Read as its own language reads it: "l'OLP" is "olp" in French.
-    let translated_words = format!(
-        " {} ",
-        crate::text::Analyzer::plain(lang)
-            .words(translated)
-            .join(" ")
-    );
-    for (month, name) in crate::text::language::MONTHS_EN.iter().enumerate() {
-        if names_a_date(english_words, name) {
+    let translated_words = crate::text::Analyzer::plain(lang).words(translated);
+    if !english.months.is_empty() {
+        // A form begins a word, and a form of two words begins two ("كانون الثاني").
+        let padded = format!(" {}", translated_words.join(" "));
+        for &month in &english.months {
             let forms = lang.rules().month_names()[month];
-            if !forms
-                .iter()
-                .any(|f| translated_words.contains(&format!(" {f}")))
-            {
-                missing.push(format!("the month {}", capitalise(name)));
+            if !forms.iter().any(|f| padded.contains(&format!(" {f}"))) {
+                missing.push(format!(
+                    "the month {}",
+                    capitalise(crate::text::language::MONTHS_EN[month])
+                ));
             }
         }
     }
-    // A word may be inflected ("Лаврова" for "Лавров"): its first letters must begin a word
-    // of the translation.
+    // A word may be inflected ("Лаврова" for "Лавров"): its first letters (five at most)
+    // must begin a word of the translation.
     let found = |w: &str| {
-        let stem: String = w.chars().take(w.chars().count().clamp(3, 5)).collect();
-        translated_words.contains(&format!(" {stem}"))
+        let stem = &w[..w.char_indices().nth(5).map_or(w.len(), |(i, _)| i)];
+        translated_words.iter().any(|t| t.starts_with(stem))
     };
-    for forms in &names.0 {
-        if !forms
-            .latin
-            .iter()
-            .any(|s| contains_word(&english_padded, s))
-        {
-            continue;
-        }
+    for &i in &english.names {
+        let forms = &names.0[i];
         // Every word of a spelling, or its last (the surname: "Лавров" for "Сергей Лавров").
         let translated_ok = forms.spellings.iter().any(|words| {
             !words.is_empty()
@@ -457,28 +464,28 @@ mod tests {
         let ar = Lang::from_code("ar").unwrap();
         let en = "Lavrov spoke on 29 February 2024.";
         assert!(missing_from(
-            &English::of(en),
+            &English::of(en, &Names::of(&aliases)),
             "Lavrov a parlé le 29 février 2024.",
             fr,
             &Names::of(&aliases)
         )
         .is_empty());
         assert!(missing_from(
-            &English::of(en),
+            &English::of(en, &Names::of(&aliases)),
             "Лавров выступил 29 февраля 2024 года.",
             ru,
             &Names::of(&aliases)
         )
         .is_empty());
         assert!(missing_from(
-            &English::of(en),
+            &English::of(en, &Names::of(&aliases)),
             "تحدث لافروف في 29 فبراير 2024.",
             ar,
             &Names::of(&aliases)
         )
         .is_empty());
         let missing = missing_from(
-            &English::of(en),
+            &English::of(en, &Names::of(&aliases)),
             "Lavrov a parlé le 28 mars 2024.",
             fr,
             &Names::of(&aliases),
@@ -489,7 +496,7 @@ mod tests {
             "a changed date is caught"
         );
         let missing = missing_from(
-            &English::of(en),
+            &English::of(en, &Names::of(&aliases)),
             "Il a parlé le 29 février 2024.",
             fr,
             &Names::of(&aliases),
@@ -507,7 +514,7 @@ mod tests {
         // "may" the verb is no month; an everyday word group is no name.
         let en = "The two may describe different rounds; the fighting went on.";
         assert!(missing_from(
-            &English::of(en),
+            &English::of(en, &Names::of(&aliases)),
             "Les deux décrivent peut-être des tours différents.",
             fr,
             &Names::of(&aliases)
@@ -515,7 +522,7 @@ mod tests {
         .is_empty());
         // A month in a date still is.
         let missing = missing_from(
-            &English::of("It opened in February 2024."),
+            &English::of("It opened in February 2024.", &Names::of(&aliases)),
             "Elle s'est ouverte en 2024.",
             fr,
             &Names::of(&aliases),
