@@ -35,11 +35,19 @@ pub(crate) fn fold_words(text: &str, lang: &'static dyn Language) -> Vec<String>
     let mut word = String::new();
     // Most text is already in NFKC (the quick check says so for certain): only the rest pays
     // for normalising.
-    let lowered: Vec<char> = if is_nfkc_quick(text.chars()) == IsNormalized::Yes {
-        text.chars().flat_map(char::to_lowercase).collect()
-    } else {
-        text.nfkc().flat_map(char::to_lowercase).collect()
+    let mut lowered: Vec<char> = Vec::with_capacity(text.len());
+    let mut lower = |c: char| {
+        if c.is_ascii() {
+            lowered.push(c.to_ascii_lowercase());
+        } else {
+            lowered.extend(c.to_lowercase());
+        }
     };
+    if is_nfkc_quick(text.chars()) == IsNormalized::Yes {
+        text.chars().for_each(&mut lower);
+    } else {
+        text.nfkc().for_each(&mut lower);
+    }
     let mut chars = lowered.into_iter().peekable();
     let mut prev_digit = false;
     while let Some(c) = chars.next() {
@@ -65,7 +73,9 @@ pub(crate) fn fold_words(text: &str, lang: &'static dyn Language) -> Vec<String>
             push_word(&mut words, &mut word);
             continue;
         }
-        if is_combining_mark(c) {
+        // The common letters (ASCII, basic Arabic and Cyrillic) skip the table lookups.
+        let common = c.is_ascii() || is_common_letter(c);
+        if !common && is_combining_mark(c) {
             // A mark with no letter of its own ("ope\u{353}ned", Arabic tashkeel typed apart)
             // belongs to the word it sits in.
             continue;
@@ -79,7 +89,12 @@ pub(crate) fn fold_words(text: &str, lang: &'static dyn Language) -> Vec<String>
             continue; // 30,000 -> 30000
         }
         prev_digit = false;
-        if !c.is_alphanumeric() {
+        let word_char = if c.is_ascii() {
+            c.is_ascii_alphanumeric()
+        } else {
+            common || c.is_alphanumeric()
+        };
+        if !word_char {
             push_word(&mut words, &mut word);
             continue;
         }
@@ -141,6 +156,12 @@ fn fold_ascii(text: &str, lang: &'static dyn Language) -> Vec<String> {
     words
 }
 
+/// The letters of the basic Arabic and Russian alphabets (lower case: text is lowered first),
+/// which are alphabetic and not combining marks: the Unicode tables need not be asked.
+pub(crate) fn is_common_letter(c: char) -> bool {
+    matches!(c, '\u{0621}'..='\u{063A}' | '\u{0641}'..='\u{064A}' | '\u{0430}'..='\u{044F}' | '\u{0451}')
+}
+
 /// A digit of any script as its ASCII digit: "٢٠٢٤" is "2024".
 fn digit(c: char) -> Option<char> {
     if c.is_ascii_digit() {
@@ -191,6 +212,22 @@ mod tests {
         assert_eq!(fold("don't", "en"), ["dont"]);
         assert_eq!(fold("Putin\u{2019}s envoy", "en"), ["putin", "envoy"]);
         assert_eq!(fold("réunion à Moscou", "fr"), ["reunion", "a", "moscou"]);
+    }
+
+    /// The shortcut agrees with the Unicode tables it skips.
+    #[test]
+    fn common_letters_are_letters_of_their_script() {
+        use crate::text::language::Script;
+        for c in (0u32..0x0500)
+            .chain(0x0600..0x0700)
+            .filter_map(char::from_u32)
+        {
+            if is_common_letter(c) {
+                assert!(c.is_alphabetic() && !is_combining_mark(c), "{c:?}");
+                assert!(Script::of(c).is_some(), "{c:?}");
+            }
+        }
+        assert_eq!(fold("ПРИВЕТ ёлка", "ru"), ["привет", "елка"]);
     }
 
     proptest::proptest! {

@@ -25,6 +25,9 @@ impl Script {
             '\u{00C0}'..='\u{024F}' | '\u{1E00}'..='\u{1EFF}' if c.is_alphabetic() => {
                 Some(Script::Latin)
             }
+            // The basic alphabets first, without asking the Unicode tables.
+            '\u{0621}'..='\u{063A}' | '\u{0641}'..='\u{064A}' => Some(Script::Arabic),
+            '\u{0410}'..='\u{044F}' | '\u{0401}' | '\u{0451}' => Some(Script::Cyrillic),
             '\u{0600}'..='\u{06FF}'
             | '\u{0750}'..='\u{077F}'
             | '\u{08A0}'..='\u{08FF}'
