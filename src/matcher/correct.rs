@@ -50,8 +50,9 @@ impl Corrector {
 
     /// The term of the closest known word to an unknown one, with the edit distance, if one
     /// is near enough: one edit from five letters, two from eight ("weather" is not "whether"); a name of four letters may
-    /// take one edit too ("abas"). A word of five letters or fewer keeps its first letter
-    /// ("food" is not "good"). `done` corrections were made in this question already.
+    /// take one edit too ("abas"). A word of five letters or fewer, and an everyday word of
+    /// any length, keeps its first letter ("food" is not "good", "ground" is not "around").
+    /// `done` corrections were made in this question already.
     pub fn correct(&self, word: &str, done: usize) -> Option<(u32, u8)> {
         if done >= MAX_CORRECTIONS {
             return None;
@@ -104,9 +105,11 @@ impl Corrector {
                 if len == 4 && !name {
                     continue;
                 }
-                // In a short word, a different first letter is more often another word than a
-                // slip ("food" is not "good").
-                if len <= 5 && surface[0] != chars[0] {
+                // A different first letter is more often another word than a slip: in a short
+                // word always ("food" is not "good"), and in an everyday word of any length
+                // ("ground" is not "around", "occasione" is not "uccisione"). Names keep
+                // some room ("Moustapha" for "Mustafa" is still one letter off).
+                if surface[0] != chars[0] && (len <= 5 || !name) {
                     continue;
                 }
                 let Some(distance) = bounded_osa(&chars, surface, max_distance) else {
@@ -209,7 +212,7 @@ mod tests {
 
     #[test]
     fn corrections_stay_near_and_keep_short_words_apart() {
-        let words = ["naumkin", "meeting", "good", "abbas", "talk"];
+        let words = ["naumkin", "meeting", "good", "abbas", "talk", "around"];
         let names = ["naumkin", "abbas"];
         let surface_of: HashMap<String, u32> = words
             .iter()
@@ -222,6 +225,16 @@ mod tests {
         assert_eq!(c.correct("food", 0), None, "food is not good");
         assert_eq!(c.correct("abas", 0), Some((3, 1)), "a four-letter name");
         assert_eq!(c.correct("tall", 0), None, "four letters, not a name");
+        assert_eq!(
+            c.correct("ground", 0),
+            None,
+            "an everyday word keeps its first letter"
+        );
+        assert_eq!(
+            c.correct("aumkin", 0),
+            Some((0, 1)),
+            "a name may lose its first"
+        );
         assert_eq!(
             c.correct("naumkn", MAX_CORRECTIONS),
             None,

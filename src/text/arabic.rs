@@ -212,6 +212,9 @@ const STOP_WORDS: &[&str] = &[
     "ام", "ثم", "لا", "لم", "لن", "ان", "انه", "انها", "كل", "بعض", "غير", "بين", "عند", "عندما",
     "منذ", "حتي", "اذا", "اذ", "لو", "لكن", "بل", "ايضا", "فقط", "جدا", "يا", "اي", "ليس",
     "ليست", "به", "بها", "له", "لها", "لهم", "فيه", "فيها", "منه", "منها", "عليه", "عليها", "ما", "ماذا", "هناك", "هنا", "تم", "يتم", "كذلك", "نفس", "عليهم", "اليه", "لي", "لنا", "بعد",
+    // Colloquial (Levantine, Egyptian, Gulf).
+    "اللي", "اصلا", "اصلو", "طب", "طيب", "هيك", "هاي", "هاد", "هادا", "هذي", "دي", "ده", "زي",
+    "بالظبط", "بالزبط", "بس", "لسه", "لسا", "عشان", "علشان", "كمان", "مش", "مو", "عم", "شي", "حدا",
 ];
 
 const QUESTION_WORDS: &[QuestionWord] = &[
@@ -231,6 +234,29 @@ const QUESTION_WORDS: &[QuestionWord] = &[
     qw("ماهي", Kind::What),
     qw("اي", Kind::Which),
     qw("كيف", Kind::How),
+    // Colloquial, and with "and" glued on.
+    qw("مين", Kind::Who),
+    qw("ومين", Kind::Who),
+    qw("ومن", Kind::Who),
+    qw("امتي", Kind::When),
+    qw("ومتي", Kind::When),
+    qw("وين", Kind::Where),
+    qw("فين", Kind::Where),
+    qw("ووين", Kind::Where),
+    qw("واين", Kind::Where),
+    qw("ليش", Kind::Why),
+    qw("ليه", Kind::Why),
+    qw("وليش", Kind::Why),
+    qw("ولماذا", Kind::Why),
+    qw("قديش", Kind::HowMany),
+    qw("كام", Kind::HowMany),
+    qw("وكم", Kind::HowMany),
+    qw("شو", Kind::What),
+    qw("ايش", Kind::What),
+    qw("وشو", Kind::What),
+    qw("وماذا", Kind::What),
+    qw("ازاي", Kind::How),
+    qw("وكيف", Kind::How),
 ];
 
 /// The article and the particles glued to a word: "والفصائل" is "فصائل", "بموسكو" is "موسكو".

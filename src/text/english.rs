@@ -213,6 +213,10 @@ impl Language for English {
             "told",
             "explain",
             "describe",
+            "characterise",
+            "characterize",
+            "describes",
+            "described",
             "mention",
             "mentioned",
             "mean",
@@ -300,6 +304,8 @@ const STOP_WORDS: &[&str] = &[
     "already", "generally", "mostly", "whole", "everyone", "everybody", "everything", "nothing",
     "wanna", "gonna", "gimme", "lol", "ok", "okay", "um", "uh", "hmm", "btw", "idk", "tho",
     "though", "whether", "down", "rn", "wdym", "tbh", "ppl", "sth", "smth",
+    "theyre", "youre", "ive", "hes", "shes", "weve", "couldnt", "wouldnt", "shouldnt", "cant",
+    "wont", "nah", "w", "ngl", "imo", "imho", "fr", "kinda", "sorta", "dunno", "ur",
 ];
 
 /// Question words, with the chat spellings people type ("wen", "wat").

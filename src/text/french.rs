@@ -207,7 +207,8 @@ const STOP_WORDS: &[&str] = &[
     "ca", "cela", "ceci", "celui", "celle", "ceux", "tout", "tous", "toute", "toutes", "tres",
     "bien", "aussi", "deja", "encore", "si", "alors", "puis", "svp", "stp", "dis", "moi", "toi",
     "sait", "sais", "savoir", "vraiment", "genre", "bref", "ok", "hein", "quelqu", "quelque",
-    "chose", "fait", "faire", "va", "vont", "peu", "meme",
+    "chose", "fait", "faire", "va", "vont", "peu", "meme", "cest", "jai", "jsuis", "chui", "jvois",
+    "jsp", "dedans", "nn", "ouais", "bah", "ben", "mdr", "tkt", "ya", "bout", "voila",
 ];
 
 const QUESTION_WORDS: &[QuestionWord] = &[
@@ -215,8 +216,12 @@ const QUESTION_WORDS: &[QuestionWord] = &[
     qw("quand", Kind::When),
     qw(WHERE, Kind::Where),
     qw("pourquoi", Kind::Why),
+    qw("pk", Kind::Why),
+    qw("pq", Kind::Why),
+    qw("pkoi", Kind::Why),
     qw("combien", Kind::HowMany),
     qw("quoi", Kind::What),
+    qw("koi", Kind::What),
     qw("quel", Kind::Which),
     qw("quelle", Kind::Which),
     qw("quels", Kind::Which),

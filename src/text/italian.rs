@@ -182,7 +182,9 @@ const STOP_WORDS: &[&str] = &[
     "suoi", "sue", "anche", "piu", "molto", "poi", "gia", "ancora", "sai", "dimmi", "ditemi",
     "favore", "pure", "proprio", "ecco", "c", "l", "d", "se", "mai", "tutto", "tutti", "tutte",
     "cioe", "allora", "quindi", "comunque", "tipo", "boh", "ok", "vero", "sapete", "sapresti",
-    "qualcuno", "qualcosa", "po", "fatto", "stata", "siamo", "sia", "fosse",
+    "qualcuno", "qualcosa", "po", "fatto", "stata", "siamo", "sia", "fosse", "dell", "all", "nell",
+    "sull", "dall", "quell", "quest", "quel", "quei", "sto", "sta", "raga", "roba", "niente", "sempre",
+    "appena", "esserci", "qualcun", "cmq", "xke", "nn",
 ];
 
 const QUESTION_WORDS: &[QuestionWord] = &[
@@ -190,6 +192,8 @@ const QUESTION_WORDS: &[QuestionWord] = &[
     qw("quando", Kind::When),
     qw("dove", Kind::Where),
     qw("perche", Kind::Why),
+    qw("xche", Kind::Why),
+    qw("xke", Kind::Why),
     qw("quanti", Kind::HowMany),
     qw("quante", Kind::HowMany),
     qw("quanto", Kind::HowMuch),

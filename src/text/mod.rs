@@ -654,6 +654,15 @@ mod tests {
             ("ar", "من افتتح الاجتماع؟", Kind::Who),
             ("ar", "متى انتهى الاجتماع", Kind::When),
             ("en", "whcih factions came", Kind::Which),
+            // As people type in chat: colloquial Arabic, "and" glued on, Russian and French
+            // shorthands.
+            ("ar", "مين افتتح الاجتماع", Kind::Who),
+            ("ar", "ووين صار الاجتماع", Kind::Where),
+            ("ar", "ليش ما اجت حماس", Kind::Why),
+            ("ru", "че сказал лавров", Kind::What),
+            ("ru", "скок фракций приехало", Kind::HowMany),
+            ("fr", "pk le hamas", Kind::Why),
+            ("it", "xke hamas non c'era", Kind::Why),
         ];
         for (code, text, kind) in cases {
             let a = Analyzer::new(lang(code), &[]);
@@ -669,6 +678,25 @@ mod tests {
             .terms("وصل الوفد من غزة")
             .iter()
             .any(Term::is_question_word));
+    }
+
+    /// Filler words of chat and apostrophes left out are not the subject of a question.
+    #[test]
+    fn chat_fillers_are_stop_words() {
+        for (code, filler, word) in [
+            ("en", "theyre", "lavrov"),
+            ("it", "dell", "olp"),
+            ("fr", "jai", "lavrov"),
+            ("ru", "короче", "лавров"),
+            ("ar", "اصلا", "حماس"),
+        ] {
+            let a = Analyzer::new(lang(code), &[]);
+            assert_eq!(
+                texts(&a, &format!("{filler} {word}")),
+                texts(&a, word),
+                "{code} {filler:?}"
+            );
+        }
     }
 
     #[test]
