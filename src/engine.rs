@@ -483,7 +483,7 @@ enum Ranked {
 
 /// The index of the facts' texts in one language: English from the facts, another language
 /// from their translations (facts without one have an empty document there).
-fn build_index(kb: &KnowledgeBase, lang: Lang, names: &std::collections::HashSet<String>) -> Index {
+fn build_index(kb: &KnowledgeBase, lang: Lang, names: &rustc_hash::FxHashSet<String>) -> Index {
     let outlets = outlets(kb);
     let texts: Vec<(&str, &[String], &[String], String)> = kb
         .facts()

@@ -4,7 +4,7 @@
 //! vocabulary, and the distance is computed without allocating and given up as soon as it
 //! exceeds the bound. A question gets a bounded number of corrections and of attempts, whatever its length.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 /// The most words corrected in one question: a member cannot make the bot search the whole
 /// vocabulary a thousand times.
@@ -36,7 +36,7 @@ impl Corrector {
             .map(|(word, id)| (word.chars().collect(), id, is_name(id)))
             .collect();
         surfaces.sort();
-        let mut bigrams: HashMap<(char, char), Vec<u32>> = HashMap::new();
+        let mut bigrams: HashMap<(char, char), Vec<u32>> = HashMap::default();
         for (i, (word, _, _)) in surfaces.iter().enumerate() {
             let mut grams = padded_bigrams(word);
             grams.sort_unstable();

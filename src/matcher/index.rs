@@ -2,7 +2,9 @@
 //! keywords and answer, scored BM25F-style. It finds candidates fast; whether a candidate
 //! answers the question is for the features and the model to say.
 
-use std::collections::{HashMap, HashSet};
+// Fx hashing: the keys are words and ids, looked up for every word of every text and
+// question; SipHash's protection is not needed for tables built from the knowledge.
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use super::correct::Corrector;
 use crate::text::{Analyzer, Kind, Role, Token};
@@ -111,15 +113,15 @@ impl Index {
     /// names from elsewhere (the English index), for indexes of languages without capitals.
     pub fn build(docs: &[Document<'_>], analyzer: Analyzer, names: &HashSet<String>) -> Index {
         let n = docs.len();
-        let mut terms: HashMap<String, u32> = HashMap::new();
-        let mut surface_of: HashMap<String, u32> = HashMap::new();
+        let mut terms: HashMap<String, u32> = HashMap::default();
+        let mut surface_of: HashMap<String, u32> = HashMap::default();
         let mut per_fact: Vec<Vec<(u32, [f32; FIELDS])>> = Vec::with_capacity(n);
         let mut phrases: Vec<Vec<Vec<u32>>> = Vec::with_capacity(n);
         let mut intents: Vec<u8> = Vec::with_capacity(n);
         let mut lengths: Vec<[f32; FIELDS]> = Vec::with_capacity(n);
-        let mut capitals: HashMap<u32, (u32, u32)> = HashMap::new();
+        let mut capitals: HashMap<u32, (u32, u32)> = HashMap::default();
         for doc in docs {
-            let mut tf: HashMap<u32, [f32; FIELDS]> = HashMap::new();
+            let mut tf: HashMap<u32, [f32; FIELDS]> = HashMap::default();
             let mut len = [0f32; FIELDS];
             let question = [doc.question.to_string()];
             let fields: [&[String]; FIELDS] = [&question, doc.alternates, doc.keywords, &[]];

@@ -17,7 +17,9 @@ pub mod language;
 pub(crate) mod russian;
 mod timeline;
 
-use std::collections::{HashMap, HashSet};
+// Fx hashing: the keys are words and ids, looked up for every word of every text and
+// question; SipHash's protection is not needed for tables built from the knowledge.
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 pub use detect::{detect, Detection};
 pub use language::{Kind, Lang, Language, Script, TimelineWords};
@@ -166,7 +168,7 @@ static PLAIN: std::sync::LazyLock<Vec<Analyzer>> = std::sync::LazyLock::new(|| {
             lang,
             lexicon: lexicon(lang),
             generic: generic.clone(),
-            aliases: HashMap::new(),
+            aliases: HashMap::default(),
             spelling_words: Vec::new(),
         })
         .collect()
@@ -353,7 +355,7 @@ fn lexicon(lang: Lang) -> HashMap<&'static str, WordClass> {
             languages.push(rules);
         }
     }
-    let mut lexicon = HashMap::new();
+    let mut lexicon = HashMap::default();
     for rules in languages {
         for q in rules.question_words() {
             lexicon.entry(q.word).or_insert(WordClass::Question {
@@ -393,11 +395,11 @@ fn alias_table(
     aliases: &[Alias],
 ) -> (AliasTable, Vec<(String, String)>) {
     let mut spelling_words = Vec::new();
-    let mut table: AliasTable = HashMap::new();
-    let mut single: HashMap<String, Option<Token>> = HashMap::new();
+    let mut table: AliasTable = HashMap::default();
+    let mut single: HashMap<String, Option<Token>> = HashMap::default();
     // (word as typed, its stem, the name's term) for each word that becomes a spelling alone.
     let mut single_words: Vec<(String, String, String)> = Vec::new();
-    let mut name_stems: HashSet<String> = HashSet::new();
+    let mut name_stems: HashSet<String> = HashSet::default();
     for alias in aliases {
         let name: Vec<Token> = english.words_and_terms(&alias.name);
         if name.is_empty() {
