@@ -45,6 +45,11 @@ impl Language for French {
             "aider",
             "commandes",
             "bot",
+            "slt",
+            "wesh",
+            "revoir",
+            "utilise",
+            "utiliser",
         ]
     }
 
@@ -102,6 +107,28 @@ impl Language for French {
             "humain",
             "personne",
             "ia",
+            "parles",
+            "parlez",
+            "ecrire",
+            "anglais",
+            "arabe",
+            "russe",
+            "italien",
+            "francais",
+            "tes",
+            "es",
+            "signaler",
+            "mauvaise",
+            "reponse",
+            "fausse",
+            "faux",
+            "laisser",
+            "avis",
+            "cree",
+            "developpe",
+            "bcp",
+            "trop",
+            "as",
         ]
     }
 

@@ -46,6 +46,14 @@ impl Language for Italian {
             "aiutami",
             "comandi",
             "bot",
+            "buondi",
+            "buonanotte",
+            "arrivederci",
+            "vediamo",
+            "grz",
+            "ottimo",
+            "fantastico",
+            "perfetto",
         ]
     }
 
@@ -88,6 +96,23 @@ impl Language for Italian {
             "ia",
             "esattamente",
             "tutti",
+            "lavoro",
+            "grande",
+            "tue",
+            "tuoi",
+            "creato",
+            "sviluppato",
+            "parli",
+            "scrivere",
+            "inglese",
+            "italiano",
+            "arabo",
+            "russo",
+            "francese",
+            "segnalare",
+            "sbagliata",
+            "errore",
+            "risposta",
         ]
     }
 

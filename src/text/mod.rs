@@ -722,6 +722,16 @@ mod tests {
             ("ru", "привет, что ты умеешь?"),
             ("ar", "مرحبا، ماذا تستطيع ان تفعل؟"),
             ("ar", "شكرا جزيلا"),
+            // Goodbyes, praise and questions about the bot, as people type them.
+            ("en", "how do I report a wrong answer?"),
+            ("en", "what topics do you cover"),
+            ("ar", "صباح الخير"),
+            ("ar", "تسلم ايدك"),
+            ("ru", "доброе утро"),
+            ("ru", "хай"),
+            ("it", "ottimo lavoro"),
+            ("fr", "comment on t'utilise ?"),
+            ("fr", "tu parles quelles langues ?"),
         ] {
             let a = Analyzer::new(lang(code), &[]);
             assert!(a.is_help(&a.words(text)), "{code} {text:?}");
@@ -731,6 +741,10 @@ mod tests {
             ("en", "how did Russia help Gaza"),
             ("fr", "qui est Lavrov ?"),
             ("ar", "من هو لافروف"),
+            ("en", "what did the tass report say"),
+            ("ru", "что было до встречи"),
+            ("it", "che lavoro faceva Mustafa"),
+            ("fr", "quelles langues parle Lavrov"),
         ] {
             let a = Analyzer::new(lang(code), &[]);
             assert!(!a.is_help(&a.words(text)), "{code} {text:?}");
