@@ -193,6 +193,18 @@ fn loading(c: &mut Criterion) {
             )
         })
     });
+    // What `ask` pays: English indexed, the other languages left until a question needs one.
+    c.bench_function("load-check-index-english/shipped", |b| {
+        b.iter(|| {
+            black_box(
+                Engine::load_lazily(knowledge_dir(), MatchSettings::default())
+                    .unwrap()
+                    .knowledge()
+                    .facts()
+                    .len(),
+            )
+        })
+    });
 }
 
 criterion_group!(benches, answering, per_question, worst_case, loading);

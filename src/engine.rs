@@ -67,7 +67,13 @@ pub struct Engine {
     kb: KnowledgeBase,
     /// By [`Lang::index`]: the facts' texts in that language (English always; a language
     /// without translations has an empty index and is read against the English one).
-    indexes: Vec<Index>,
+    /// English is built with the engine; another language when first needed, unless
+    /// [`Engine::warm`] built them all (a process that answers one question reads one).
+    indexes: Vec<std::sync::OnceLock<Index>>,
+    /// By [`Lang::index`]: how each language reads a question (without building its index).
+    analyzers: Vec<Analyzer>,
+    /// The English index's names, which the other languages' indexes are built with.
+    names: rustc_hash::FxHashSet<String>,
     model: Model,
     settings: MatchSettings,
     /// Every question and alternate, folded once, for autocompletion.
@@ -106,27 +112,51 @@ impl Engine {
         Engine::with_model(kb, settings, *Model::shipped())
     }
 
-    /// Indexes a base with a given confidence model (training, tests).
+    /// Indexes a base with a given confidence model (training, tests): every language.
     pub fn with_model(kb: KnowledgeBase, settings: MatchSettings, model: Model) -> Engine {
+        let engine = Engine::lazily(kb, settings, model);
+        engine.warm();
+        engine
+    }
+
+    /// Builds the indexes of the languages not built yet, side by side on plain threads
+    /// (they are independent of each other). A running bot does this at start, so that no
+    /// member's question waits for an index.
+    pub fn warm(&self) {
+        std::thread::scope(|scope| {
+            for lang in Lang::all().filter(|&l| l != Lang::EN) {
+                scope.spawn(move || self.built(lang));
+            }
+        });
+    }
+
+    /// The index of a language, built on first use.
+    fn built(&self, lang: Lang) -> &Index {
+        self.indexes[lang.index()].get_or_init(|| build_index(&self.kb, lang, &self.names))
+    }
+
+    /// An engine with the English index built and the others left for first use.
+    fn lazily(kb: KnowledgeBase, settings: MatchSettings, model: Model) -> Engine {
         let english = build_index(&kb, Lang::EN, &Default::default());
         let names = english.name_terms();
-        let mut indexes = vec![english];
-        // The other languages' indexes are independent of each other: built side by side on
-        // plain threads (start-up is most of what `ask` costs), joined in registry order.
-        let others: Vec<Index> = std::thread::scope(|scope| {
-            let handles: Vec<_> = Lang::all()
-                .filter(|&l| l != Lang::EN)
-                .map(|lang| {
-                    let (kb, names) = (&kb, &names);
-                    scope.spawn(move || build_index(kb, lang, names))
-                })
-                .collect();
-            handles
-                .into_iter()
-                .map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
-                .collect()
-        });
-        indexes.extend(others);
+        let indexes = Lang::all()
+            .map(|lang| {
+                if lang == Lang::EN {
+                    std::sync::OnceLock::from(english.clone())
+                } else {
+                    std::sync::OnceLock::new()
+                }
+            })
+            .collect();
+        let analyzers = Lang::all()
+            .map(|lang| {
+                if lang == Lang::EN {
+                    english.analyzer().clone()
+                } else {
+                    Analyzer::new(lang, kb.aliases())
+                }
+            })
+            .collect();
         let phrasings = kb
             .facts()
             .iter()
@@ -152,15 +182,27 @@ impl Engine {
         Engine {
             kb,
             indexes,
+            analyzers,
+            names,
             model,
             settings,
             phrasings,
         }
     }
 
-    /// Loads, checks and indexes a knowledge folder.
+    /// Loads, checks and indexes a knowledge folder, every language.
     pub fn load(dir: &Path, settings: MatchSettings) -> Result<Engine, LoadError> {
         Ok(Engine::new(KnowledgeBase::load(dir)?, settings))
+    }
+
+    /// Loads and checks a knowledge folder and indexes English; another language is indexed
+    /// when a question first needs it. For a process that answers a few questions (`ask`).
+    pub fn load_lazily(dir: &Path, settings: MatchSettings) -> Result<Engine, LoadError> {
+        Ok(Engine::lazily(
+            KnowledgeBase::load(dir)?,
+            settings,
+            *Model::shipped(),
+        ))
     }
 
     pub fn knowledge(&self) -> &KnowledgeBase {
@@ -174,9 +216,9 @@ impl Engine {
     /// The index a question in `lang` is matched against: the language's own, or English's
     /// where the base has no translations into it yet.
     fn index(&self, lang: Lang) -> &Index {
-        let own = &self.indexes[lang.index()];
+        let own = self.built(lang);
         if own.is_empty() {
-            &self.indexes[Lang::EN.index()]
+            self.built(Lang::EN)
         } else {
             own
         }
@@ -249,13 +291,13 @@ impl Engine {
         let mut any_words = false;
         for &lang in tries {
             let index = self.index(lang);
-            let analyzer = &self.indexes[lang.index()];
-            let words = analyzer.analyzer().words(question);
+            let analyzer = &self.analyzers[lang.index()];
+            let words = analyzer.words(question);
             if words.is_empty() {
                 continue;
             }
             any_words = true;
-            if analyzer.analyzer().is_help(&words) {
+            if analyzer.is_help(&words) {
                 return Some(Read {
                     lang,
                     ranked: Ranked::Help,
@@ -410,7 +452,7 @@ impl Engine {
         let text = clean_input(question).text;
         let lang = detect(&text, None).lang();
         let index = self.index(lang);
-        let words = self.indexes[lang.index()].analyzer().words(&text);
+        let words = self.analyzers[lang.index()].words(&text);
         let ids: Vec<&str> = self.kb.facts().iter().map(|f| f.id.as_str()).collect();
         index.explain(words, &self.model, &ids)
     }
@@ -432,7 +474,7 @@ impl Engine {
         let Ranked::Facts(_) = read.ranked else {
             return Vec::new();
         };
-        let words = self.indexes[read.lang.index()].analyzer().words(&text);
+        let words = self.analyzers[read.lang.index()].words(&text);
         self.index(read.lang).search(words, &self.model, CANDIDATES)
     }
 

@@ -274,7 +274,8 @@ fn run(args: Args, config: Config) -> Result<bool, CliError> {
         Command::Invite { client_id } => return invite(&config, client_id, &mut out),
         command => command,
     };
-    let engine = Engine::load(&dir, config.matching)?;
+    // One question, or a few, reads one or two languages: the others are indexed on need.
+    let engine = Engine::load_lazily(&dir, config.matching)?;
     match command {
         Command::Ask {
             json,
@@ -330,6 +331,7 @@ fn run(args: Args, config: Config) -> Result<bool, CliError> {
                 }
                 None => engine,
             };
+            engine.warm(); // every language is read
             cli::eval(&engine, &files, min, outcomes.as_deref(), &mut out)
         }
         Command::Timeline {
@@ -355,6 +357,7 @@ fn run(args: Args, config: Config) -> Result<bool, CliError> {
             dev,
             out: file,
         } => {
+            engine.warm();
             cli::train(&engine, &train, &dev, file.as_deref(), &mut out)?;
             Ok(true)
         }

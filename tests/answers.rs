@@ -354,3 +354,32 @@ fn the_members_language_reads_a_question_too_short_to_tell() {
     let answer = engine.ask_with("Who opened the meeting?", Reading { hint, force: None });
     assert_eq!(answer.language.code(), "en");
 }
+
+/// An engine that indexes the other languages on need (`ask`) answers exactly as one that
+/// indexed them all at start (the bot, `eval`).
+#[test]
+fn an_engine_indexed_on_need_answers_as_one_indexed_at_start() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("knowledge");
+    let lazy = Engine::load_lazily(&dir, MatchSettings::default()).unwrap();
+    let questions = [
+        "who opened the meeting?",
+        "кто открыл встречу?",
+        "من افتتح الاجتماع؟",
+        "chi ha aperto la riunione?",
+        "qui a ouvert la réunion ?",
+        "naumkin?",
+    ];
+    for question in questions {
+        let (a, b) = (lazy.ask(question), engine().ask(question));
+        assert_eq!(a.outcome.name(), b.outcome.name(), "{question}");
+        assert_eq!(a.fact().map(|f| &f.id), b.fact().map(|f| &f.id), "{question}");
+        assert_eq!(a.confidence, b.confidence, "{question}");
+        assert_eq!(a.language, b.language, "{question}");
+    }
+    lazy.warm();
+    lazy.warm();
+    assert_eq!(
+        lazy.ask(questions[1]).confidence,
+        engine().ask(questions[1]).confidence
+    );
+}
