@@ -139,15 +139,6 @@ impl Engine {
     fn lazily(kb: KnowledgeBase, settings: MatchSettings, model: Model) -> Engine {
         let english = build_index(&kb, Lang::EN, &Default::default());
         let names = english.name_terms();
-        let indexes = Lang::all()
-            .map(|lang| {
-                if lang == Lang::EN {
-                    std::sync::OnceLock::from(english.clone())
-                } else {
-                    std::sync::OnceLock::new()
-                }
-            })
-            .collect();
         let analyzers = Lang::all()
             .map(|lang| {
                 if lang == Lang::EN {
@@ -155,6 +146,13 @@ impl Engine {
                 } else {
                     Analyzer::new(lang, kb.aliases())
                 }
+            })
+            .collect();
+        let mut english = Some(english);
+        let indexes = Lang::all()
+            .map(|lang| match english.take_if(|_| lang == Lang::EN) {
+                Some(index) => std::sync::OnceLock::from(index),
+                None => std::sync::OnceLock::new(),
             })
             .collect();
         let phrasings = kb

@@ -261,17 +261,22 @@ impl Index {
     pub(crate) fn query(&self, tokens: &[Token]) -> Query {
         let mut query = Query::default();
         let mut attempts = 0;
+        // The words and terms already read: a word or term met again adds nothing (one
+        // lookup each, however long the question).
+        let mut seen_words: HashSet<&str> = HashSet::default();
+        let mut seen_ids: HashSet<u32> = HashSet::default();
         for (word, term) in tokens {
             if let Role::Question(kind) = term.role {
                 query.asked |= kind.bit();
             }
-            if query.terms.iter().any(|t| {
-                t.id.is_some() && self.terms.get(&term.text) == t.id.as_ref() || t.word == *word
-            }) {
+            let known = self.terms.get(&term.text).copied();
+            if seen_words.contains(word.as_str()) || known.is_some_and(|id| seen_ids.contains(&id))
+            {
                 continue;
             }
-            let (id, distance) = match self.terms.get(&term.text) {
-                Some(&id) => (Some(id), 0),
+            seen_words.insert(word);
+            let (id, distance) = match known {
+                Some(id) => (Some(id), 0),
                 None if term.is_question_word() => (None, 0),
                 None if attempts >= super::correct::MAX_CORRECTION_ATTEMPTS => (None, 0),
                 None => {
@@ -283,6 +288,9 @@ impl Index {
                     }
                 }
             };
+            if let Some(id) = id {
+                seen_ids.insert(id);
+            }
             query.terms.push(QueryTerm {
                 word: word.clone(),
                 role: term.role,
