@@ -372,7 +372,11 @@ fn an_engine_indexed_on_need_answers_as_one_indexed_at_start() {
     for question in questions {
         let (a, b) = (lazy.ask(question), engine().ask(question));
         assert_eq!(a.outcome.name(), b.outcome.name(), "{question}");
-        assert_eq!(a.fact().map(|f| &f.id), b.fact().map(|f| &f.id), "{question}");
+        assert_eq!(
+            a.fact().map(|f| &f.id),
+            b.fact().map(|f| &f.id),
+            "{question}"
+        );
         assert_eq!(a.confidence, b.confidence, "{question}");
         assert_eq!(a.language, b.language, "{question}");
     }
