@@ -132,22 +132,23 @@ impl Engine {
 
     /// The index of a language, built on first use.
     fn built(&self, lang: Lang) -> &Index {
-        self.indexes[lang.index()].get_or_init(|| build_index(&self.kb, lang, &self.names))
+        self.indexes[lang.index()].get_or_init(|| {
+            build_index(&self.kb, self.analyzers[lang.index()].clone(), &self.names)
+        })
     }
 
     /// An engine with the English index built and the others left for first use.
     fn lazily(kb: KnowledgeBase, settings: MatchSettings, model: Model) -> Engine {
-        let english = build_index(&kb, Lang::EN, &Default::default());
-        let names = english.name_terms();
-        let analyzers = Lang::all()
-            .map(|lang| {
-                if lang == Lang::EN {
-                    english.analyzer().clone()
-                } else {
-                    Analyzer::new(lang, kb.aliases())
-                }
-            })
+        // Each language's analyser is made once: it reads questions, and builds its index.
+        let analyzers: Vec<Analyzer> = Lang::all()
+            .map(|lang| Analyzer::new(lang, kb.aliases()))
             .collect();
+        let english = build_index(
+            &kb,
+            analyzers[Lang::EN.index()].clone(),
+            &Default::default(),
+        );
+        let names = english.name_terms();
         let mut english = Some(english);
         let indexes = Lang::all()
             .map(|lang| match english.take_if(|_| lang == Lang::EN) {
@@ -523,7 +524,12 @@ enum Ranked {
 
 /// The index of the facts' texts in one language: English from the facts, another language
 /// from their translations (facts without one have an empty document there).
-fn build_index(kb: &KnowledgeBase, lang: Lang, names: &rustc_hash::FxHashSet<String>) -> Index {
+fn build_index(
+    kb: &KnowledgeBase,
+    analyzer: Analyzer,
+    names: &rustc_hash::FxHashSet<String>,
+) -> Index {
+    let lang = analyzer.lang();
     let outlets = outlets(kb);
     let texts: Vec<(&str, &[String], &[String], String)> = kb
         .facts()
@@ -557,7 +563,7 @@ fn build_index(kb: &KnowledgeBase, lang: Lang, names: &rustc_hash::FxHashSet<Str
             answer,
         })
         .collect();
-    Index::build(&docs, Analyzer::new(lang, kb.aliases()), names)
+    Index::build(&docs, analyzer, names)
 }
 
 /// The outlets the base cites, longest first.
