@@ -177,6 +177,20 @@ pub trait Language: Sync + Send {
     }
     /// The stem of a folded word in this language's script.
     fn stem(&self, word: &str) -> String;
+    /// Forms no stemmer can take back to their word (Arabic broken plurals: "فصائل", factions,
+    /// is "فصيل", a faction), each with the form it is read as, folded, sorted by form.
+    fn base_forms(&self) -> &'static [(&'static str, &'static str)] {
+        &[]
+    }
+    /// How matching reads one folded word: its prefixes off, its base form, its stem.
+    fn analyse_word(&self, word: &str) -> String {
+        let word = self.strip_prefix(word);
+        let forms = self.base_forms();
+        match forms.binary_search_by(|(form, _)| (*form).cmp(word)) {
+            Ok(i) => self.stem(forms[i].1),
+            Err(_) => self.stem(word),
+        }
+    }
     /// The months, January first, each as the folded forms (or beginnings of inflected forms)
     /// a translation may write it in, so that `check` can tell a date was kept.
     fn month_names(&self) -> &'static [&'static [&'static str]; 12];
@@ -334,7 +348,12 @@ mod tests {
                     .concat()
                 }),
             ];
-            for (name, list) in lists {
+            let forms = rules.base_forms();
+            let base: Vec<&str> = forms.iter().flat_map(|(f, b)| [*f, *b]).collect();
+            if !forms.windows(2).all(|w| w[0].0 < w[1].0) {
+                wrong.push(format!("{lang}: base_forms are not sorted by form"));
+            }
+            for (name, list) in lists.into_iter().chain([("base_forms", base)]) {
                 for word in list {
                     let folded = super::super::fold::fold_words(word, rules);
                     if folded != [word.to_string()] {

@@ -160,7 +160,7 @@ static PLAIN: std::sync::LazyLock<Vec<Analyzer>> = std::sync::LazyLock::new(|| {
             rules
                 .generic_words()
                 .iter()
-                .map(move |w| rules.stem(rules.strip_prefix(w)))
+                .map(move |w| rules.analyse_word(w))
         })
         .collect();
     Lang::all()
@@ -324,7 +324,7 @@ impl Analyzer {
                 continue;
             }
             let rules = self.rules_of(&word);
-            let text = rules.stem(rules.strip_prefix(&word));
+            let text = rules.analyse_word(&word);
             let role = if self.generic.contains(&text) {
                 Role::Generic
             } else {

@@ -65,7 +65,7 @@ static PREPARED: LazyLock<Vec<Prepared>> = LazyLock::new(|| {
 });
 
 fn key(rules: &dyn Language, word: &str) -> String {
-    rules.stem(rules.strip_prefix(word))
+    rules.analyse_word(word)
 }
 
 /// The part of the timeline a question asks for, read in `lang`, or `None` when it is not a
