@@ -239,7 +239,9 @@ impl<'a> Answer<'a> {
     /// The events a timeline answer lists (empty for any other outcome).
     pub fn timeline(&self) -> Timeline<'a> {
         match self.outcome {
-            Outcome::Timeline(request) => Timeline::of(self.kb).part(request),
+            Outcome::Timeline(request) => {
+                Timeline::in_language(self.kb, self.language).part(request)
+            }
             _ => Timeline::default(),
         }
     }

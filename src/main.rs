@@ -104,6 +104,9 @@ enum Command {
         /// Highlight this fact's events in the picture
         #[arg(long, value_name = "FACT")]
         highlight: Option<String>,
+        /// Label the events in this language (en, ar, ru, it, fr) where they are translated
+        #[arg(long, value_name = "LANG", value_parser = parse_lang, default_value = "en")]
+        lang: talks_bot::text::Lang,
     },
     /// Run the Discord bot (token from DISCORD_TOKEN or [discord] token in the config)
     Serve {
@@ -341,6 +344,7 @@ fn run(args: Args, config: Config) -> Result<bool, CliError> {
             png,
             svg,
             highlight,
+            lang,
         } => {
             let args = cli::timeline::Args {
                 from,
@@ -349,6 +353,7 @@ fn run(args: Args, config: Config) -> Result<bool, CliError> {
                 png,
                 svg,
                 highlight,
+                lang,
             };
             cli::timeline::timeline(&engine, &args, &mut out)
         }

@@ -281,7 +281,8 @@ async fn the_timeline_speaks_the_members_language() {
         .unwrap()
         .starts_with("С этой даты"));
 
-    // A French member: French headings, months and notes; the labels are the facts' own.
+    // A French member: French headings, months and notes; a label in French where the fact's
+    // translation gives one (the fixture translates one fact), else the fact's own.
     let response = fake
         .interact(fake::with_locale(
             fake::command(fake.id(), 7, CHANNEL, "timeline", &[]),
@@ -302,7 +303,11 @@ async fn the_timeline_speaks_the_members_language() {
     );
     let description = seen(&embed["description"]);
     assert!(
-        description.contains("avril 2024 · **Hamas and Fatah talk in Beijing**"),
+        description.contains("avril 2024 · **Le Hamas et le Fatah discutent à Pékin**"),
+        "{description}"
+    );
+    assert!(
+        description.contains("**Abbas meets Putin at Novo-Ogaryovo**"),
         "{description}"
     );
     assert!(

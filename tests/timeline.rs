@@ -727,3 +727,124 @@ fn the_timeline_command_prints_text_json_and_pictures() {
     let out = bot(&["timeline", "--png", "x.png", "--highlight", "no-such-fact"]);
     assert_eq!(out.status.code(), Some(2));
 }
+
+fn shipped() -> Engine {
+    Engine::load(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("knowledge"),
+        MatchSettings::default(),
+    )
+    .unwrap()
+}
+
+/// The shipped translations label every event, and a timeline in a language shows its labels:
+/// in `timeline --lang`, in the picture and when a question in that language asks for it.
+#[test]
+fn events_are_labelled_in_the_timelines_language() {
+    let engine = shipped();
+    let kb = engine.knowledge();
+    let english = Timeline::of(kb);
+    assert!(english.len() >= 15);
+    for lang in talks_bot::text::Lang::all().filter(|l| *l != talks_bot::text::Lang::EN) {
+        let timeline = Timeline::in_language(kb, lang);
+        assert_eq!(timeline.len(), english.len());
+        for (entry, en) in timeline.entries().iter().zip(english.entries()) {
+            assert_eq!(en.label, en.event.label.trim());
+            let translated = kb
+                .translation(lang, &entry.fact.id)
+                .and_then(|t| t.event_labels.get(en.label))
+                .unwrap_or_else(|| panic!("{lang}: `{}` is not translated", en.label));
+            assert_eq!(entry.label, translated.trim());
+            assert_ne!(entry.label, en.label, "{lang}: `{}`", en.label);
+        }
+        let svg = timeline.svg(&Options::default());
+        for entry in timeline.entries() {
+            let first = entry.label.split_whitespace().next().unwrap();
+            assert!(svg.contains(&escape(first)), "{lang}: {first} not drawn");
+        }
+    }
+    let answer = engine.ask("ما الذي حدث بعد الاجتماع؟");
+    assert_eq!(answer.outcome, Outcome::Timeline(TimelineRequest::After));
+    let text = answer.to_text();
+    let cabinet = kb.fact("mustafa-cabinet").unwrap();
+    let label = kb.event_label(
+        talks_bot::text::Lang::from_code("ar").unwrap(),
+        cabinet,
+        &cabinet.events[0],
+    );
+    assert!(
+        text.contains(&format!("{label}  [mustafa-cabinet]")),
+        "{text}"
+    );
+    assert!(!text.contains(cabinet.events[0].label.as_str()), "{text}");
+}
+
+fn escape(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+        .replace('\'', "&apos;")
+}
+
+/// A translated label must name one of its fact's events by its English label and keep the
+/// label rules; an event a translation leaves unlabelled is a warning, shown in English.
+#[test]
+fn translated_labels_are_checked_and_missing_ones_fall_back_to_english() {
+    let dir = tempfile::tempdir().unwrap();
+    let shipped = Path::new(env!("CARGO_MANIFEST_DIR")).join("knowledge");
+    copy_dir(&shipped, dir.path());
+    let path = dir.path().join("translations/fr/joint-statement.toml");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let start = text
+        .find("\n[event_labels]")
+        .expect("the shipped file labels its event");
+    let kept = &text[..start];
+    // Nothing labelled: served, with a warning, and the English label on the timeline.
+    std::fs::write(&path, kept).unwrap();
+    let (kb, problems) = KnowledgeBase::load_unchecked(dir.path()).unwrap();
+    assert_eq!(problems, Vec::new());
+    assert_eq!(check(&kb), Vec::new());
+    let warnings = talks_bot::knowledge::translation::warnings(&kb);
+    assert!(
+        warnings
+            .iter()
+            .any(|w| w.field.as_deref() == Some("event_labels")
+                && w.file.ends_with("fr/joint-statement.toml")
+                && w.message.contains("Joint statement of the factions")),
+        "{warnings:#?}"
+    );
+    let timeline = Timeline::in_language(&kb, talks_bot::text::Lang::from_code("fr").unwrap());
+    let entry = timeline.of_fact("joint-statement").next().unwrap();
+    assert_eq!(entry.label, "Joint statement of the factions");
+    // A label for no event, and one too long: both refused.
+    let long = "x".repeat(61);
+    std::fs::write(
+        &path,
+        format!("{kept}\n[event_labels]\n\"Joint statement\" = \"Déclaration\"\n\"Joint statement of the factions\" = \"{long}\"\n"),
+    )
+    .unwrap();
+    let problems = all_problems(dir.path());
+    let labels: Vec<&Problem> = problems
+        .iter()
+        .filter(|p| p.field.as_deref() == Some("event_labels"))
+        .collect();
+    assert_eq!(labels.len(), 2, "{problems:#?}");
+    assert!(labels[0]
+        .message
+        .contains("no event of `joint-statement` is labelled `Joint statement`"));
+    assert!(labels[1].message.contains("60"), "{}", labels[1].message);
+    assert!(labels.iter().all(|p| p.line.is_some()));
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}

@@ -19,6 +19,8 @@ pub struct Args {
     pub svg: Option<PathBuf>,
     /// A fact whose events the picture highlights.
     pub highlight: Option<String>,
+    /// The language of the labels (and of the text's headings).
+    pub lang: Lang,
 }
 
 /// Prints the timeline (text, or JSON with `json`) and writes the pictures asked for; with a
@@ -34,7 +36,7 @@ pub fn timeline(engine: &Engine, args: &Args, out: &mut impl Write) -> Result<bo
             )));
         }
     }
-    let timeline = Timeline::of(kb).between(range);
+    let timeline = Timeline::in_language(kb, args.lang).between(range);
     let options = Options {
         title: None,
         range,
@@ -65,7 +67,7 @@ pub fn timeline(engine: &Engine, args: &Args, out: &mut impl Write) -> Result<bo
     if args.json {
         writeln!(out, "{}", timeline.to_json())?;
     } else if wrote.is_empty() {
-        write!(out, "{}", timeline.to_text(Lang::EN))?;
+        write!(out, "{}", timeline.to_text(args.lang))?;
     } else {
         for line in wrote {
             writeln!(out, "{line}")?;

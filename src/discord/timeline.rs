@@ -40,8 +40,9 @@ pub async fn draw(
     let voice = Voice::of(lang);
     let drawn = tokio::task::spawn_blocking(move || {
         let kb = engine.knowledge();
-        let timeline = Timeline::of(kb).between(range);
+        let timeline = Timeline::in_language(kb, lang).between(range);
         let heading = heading(
+            kb,
             &range,
             highlight.as_deref().and_then(|id| kb.fact(id)),
             voice,
@@ -84,10 +85,19 @@ fn refusal(error: &TimelineError, voice: Voice) -> String {
 }
 
 /// The title: the highlighted fact's events, or the range shown.
-fn heading(range: &Range, highlight: Option<&crate::knowledge::Fact>, voice: Voice) -> String {
+fn heading(
+    kb: &crate::knowledge::KnowledgeBase,
+    range: &Range,
+    highlight: Option<&crate::knowledge::Fact>,
+    voice: Voice,
+) -> String {
     let (d, dir) = (&voice.m.discord, voice.dir);
     if let Some(fact) = highlight {
-        let labels: Vec<&str> = fact.events.iter().map(|e| e.label.trim()).collect();
+        let labels: Vec<&str> = fact
+            .events
+            .iter()
+            .map(|e| kb.event_label(voice.lang, fact, e))
+            .collect();
         let events = dir.piece(&labels.join("; "));
         return voice.say(&d.timeline_on, &[("events", &events)]);
     }

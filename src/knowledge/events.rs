@@ -377,7 +377,7 @@ fn check_event(
 
 /// What is wrong with a label: the content rules of every text (its length included), and one
 /// line.
-fn label_problems(label: &str) -> Vec<String> {
+pub(super) fn label_problems(label: &str) -> Vec<String> {
     let mut found = text_problems(Field::Label, label);
     if label.contains('\n') {
         found.push("the label holds a line break; a label is one line".to_string());

@@ -262,6 +262,21 @@ impl KnowledgeBase {
         &self.translations
     }
 
+    /// An event's label in a language: its translation where the fact's translation into that
+    /// language has one for this label, else the English. Labels are translated apart from the
+    /// answer, so a stale answer does not make its labels stale.
+    pub fn event_label<'a>(
+        &'a self,
+        lang: crate::text::Lang,
+        fact: &Fact,
+        event: &'a Event,
+    ) -> &'a str {
+        let english = event.label.trim();
+        self.translation(lang, &fact.id)
+            .and_then(|t| t.event_labels.get(english))
+            .map_or(english, |label| label.trim())
+    }
+
     /// The translation of a fact into a language, if there is one.
     pub fn translation(&self, lang: crate::text::Lang, fact_id: &str) -> Option<&Translation> {
         self.translation_index

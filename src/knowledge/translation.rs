@@ -9,7 +9,7 @@
 //! in the asker's language. A fresh translation must keep every number, month and name of the
 //! English answer (names through the spellings in `aliases.toml`, in any script).
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
@@ -34,6 +34,11 @@ pub struct Translation {
     #[serde(default)]
     pub keywords: Vec<String>,
     pub answer: String,
+    /// The fact's event labels in this language, each under the English label it translates
+    /// (`[event_labels]`, `"Joint statement of the factions" = "..."`): a label whose English
+    /// changes is no longer found, and the timeline shows the English until it is translated.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub event_labels: BTreeMap<String, String>,
     /// The language, from the folder.
     #[serde(skip, default = "english")]
     pub lang: Lang,
@@ -158,6 +163,20 @@ pub(super) fn check_translations(kb: &KnowledgeBase, problems: &mut Vec<Problem>
                 ),
             ));
         }
+        for (english, label) in &t.event_labels {
+            if !fact.events.iter().any(|e| e.label.trim() == english) {
+                problems.push(problem(
+                    "event_labels",
+                    format!(
+                        "no event of `{}` is labelled `{english}`: name each event by its English label, as written in the fact",
+                        fact.id
+                    ),
+                ));
+            }
+            for message in super::events::label_problems(label) {
+                problems.push(problem("event_labels", format!("`{english}`: {message}")));
+            }
+        }
         if t.is_stale(fact) {
             continue; // Kept but not served as the answer; see `warnings`.
         }
@@ -180,7 +199,7 @@ pub(super) fn check_translations(kb: &KnowledgeBase, problems: &mut Vec<Problem>
 }
 
 /// What `check` reports without failing: stale translations, facts without a translation in a
-/// language that has others.
+/// language that has others, events a translation does not label.
 pub fn warnings(kb: &KnowledgeBase) -> Vec<Problem> {
     let mut warnings = Vec::new();
     for t in kb
@@ -202,6 +221,22 @@ pub fn warnings(kb: &KnowledgeBase) -> Vec<Problem> {
     for fact in kb.facts() {
         for &lang in &languages {
             let path = kb.translation_path(lang, &fact.id);
+            if let Some(t) = kb.translation(lang, &fact.id) {
+                for event in &fact.events {
+                    let english = event.label.trim();
+                    if !t.event_labels.contains_key(english) {
+                        warnings.push(Problem {
+                            file: path.clone(),
+                            line: None,
+                            field: Some("event_labels".into()),
+                            message: format!(
+                                "no {} label for the event `{english}`: the timeline shows it in English until `[event_labels]` has \"{english}\" = \"...\"",
+                                lang.name()
+                            ),
+                        });
+                    }
+                }
+            }
             match kb.translation(lang, &fact.id) {
                 Some(t) if t.is_stale(fact) => warnings.push(Problem {
                     file: path,

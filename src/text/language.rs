@@ -227,6 +227,13 @@ pub static LANGUAGES: &[&dyn Language] = &[
 #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Lang(u8);
 
+/// English, the language every fact is written in.
+impl Default for Lang {
+    fn default() -> Self {
+        Lang::EN
+    }
+}
+
 impl Lang {
     /// English, the language every fact is written in.
     pub const EN: Lang = Lang(0);

@@ -13,6 +13,7 @@ pub mod svg;
 pub mod text;
 
 use crate::knowledge::{Event, EventDate, Fact, KnowledgeBase, Source};
+use crate::text::Lang;
 pub use crate::text::TimelineRequest;
 pub use svg::Options;
 
@@ -36,6 +37,8 @@ pub enum TimelineError {
 pub struct Entry<'a> {
     pub fact: &'a Fact,
     pub event: &'a Event,
+    /// The event's label in the timeline's language (see [`KnowledgeBase::event_label`]).
+    pub label: &'a str,
     pub date: EventDate,
     pub end: Option<EventDate>,
     /// The sources that give these dates: the event's own list, else all the fact's.
@@ -124,9 +127,14 @@ pub struct Timeline<'a> {
 }
 
 impl<'a> Timeline<'a> {
-    /// Every event of a base. Events whose dates do not read are left out (`check` refuses
-    /// them, so a served base has none).
+    /// Every event of a base, labelled in English. Events whose dates do not read are left out
+    /// (`check` refuses them, so a served base has none).
     pub fn of(kb: &'a KnowledgeBase) -> Timeline<'a> {
+        Timeline::in_language(kb, Lang::EN)
+    }
+
+    /// Every event of a base, labelled in `lang` where its fact's translation labels it.
+    pub fn in_language(kb: &'a KnowledgeBase, lang: Lang) -> Timeline<'a> {
         let mut entries = Vec::new();
         for fact in kb.facts() {
             let cited: Vec<&Source> = {
@@ -172,6 +180,7 @@ impl<'a> Timeline<'a> {
                 entries.push(Entry {
                     fact,
                     event,
+                    label: kb.event_label(lang, fact, event),
                     date,
                     end,
                     sources,
@@ -233,7 +242,7 @@ impl<'a> Timeline<'a> {
     }
 
     /// The events as text, one a line (see [`text::to_text`]).
-    pub fn to_text(&self, lang: crate::text::Lang) -> String {
+    pub fn to_text(&self, lang: Lang) -> String {
         text::to_text(&self.entries, lang)
     }
 

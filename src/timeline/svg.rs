@@ -305,8 +305,7 @@ fn wrap_labels(groups: &mut [Group<'_, '_>]) {
                 tokens.extend(text.split(' ').map(|w| (w.to_string(), Style::Other)));
             }
             tokens.extend(
-                e.event
-                    .label
+                e.label
                     .split_whitespace()
                     .map(|w| (w.to_string(), Style::Label)),
             );
@@ -434,7 +433,7 @@ fn group_title(g: &Group<'_, '_>) -> String {
             format!(
                 "{}{others}: {} [{}]",
                 human_span(e.date, e.end),
-                e.event.label.trim(),
+                e.label,
                 e.fact.id
             )
         })

@@ -109,7 +109,7 @@ pub fn to_text(entries: &[Entry<'_>], lang: Lang) -> String {
         out.push_str(&format!(
             "{date}{}  {}  [{}]\n",
             " ".repeat(pad),
-            entry.event.label.trim(),
+            entry.label,
             entry.fact.id
         ));
         for other in &entry.others {
@@ -143,7 +143,7 @@ pub fn entry_json(entry: &Entry<'_>) -> Value {
         "date": entry.date.to_string(),
         "end": entry.end.map(|e| e.to_string()),
         "precision": entry.date.precision().name(),
-        "label": entry.event.label.trim(),
+        "label": entry.label,
         "fact_id": entry.fact.id,
         "focus": entry.event.focus,
         "sources": entry.sources.iter().map(|s| source_json(s)).collect::<Vec<_>>(),

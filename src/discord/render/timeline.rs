@@ -54,7 +54,7 @@ fn line(entry: &Entry<'_>, voice: Voice) -> String {
     let mut line = format!(
         "{} · **{}** · {}",
         dir.piece(&span(entry.date, entry.end, voice)),
-        dir.piece(entry.event.label.trim()),
+        dir.piece(entry.label),
         dir.piece(&format!("`{}`", entry.fact.id))
     );
     for other in &entry.others {
