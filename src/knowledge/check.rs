@@ -302,6 +302,30 @@ fn check_aliases(kb: &KnowledgeBase, problems: &mut Vec<Problem>) {
             }
         }
     }
+    // Descriptions are whole phrases: two words at least, each meaning one name only.
+    for (i, alias) in kb.aliases.iter().enumerate() {
+        for (j, description) in alias.descriptions.iter().enumerate() {
+            let key = match_key(description);
+            let field = format!("alias[{i}].descriptions[{j}]");
+            if key.split(' ').filter(|w| !w.is_empty()).count() < 2 {
+                problems.push(at.problem(
+                    &field,
+                    format!("`{description}` is not a phrase of two words or more the matcher can use; a single word is a spelling"),
+                ));
+                continue;
+            }
+            match owner.get(&key) {
+                Some(&name) if name != alias.name => problems.push(at.problem(
+                    &field,
+                    format!("`{description}` matches as `{name}` already; a description may mean one name only"),
+                )),
+                Some(_) => problems.push(at.problem(&field, format!("`{description}` is listed twice"))),
+                None => {
+                    owner.insert(key, &alias.name);
+                }
+            }
+        }
+    }
     // A name that is another name's spelling would itself be rewritten to that name.
     for (i, alias) in kb.aliases.iter().enumerate() {
         if let Some(&other) = owner.get(&match_key(&alias.name)) {
@@ -405,6 +429,7 @@ mod tests {
         let alias = |name: &str, spellings: &[&str]| Alias {
             name: name.into(),
             spellings: spellings.iter().map(|s| s.to_string()).collect(),
+            descriptions: Vec::new(),
         };
         let kb = KnowledgeBase::from_parts(
             "k",
@@ -427,6 +452,63 @@ mod tests {
             messages[1].contains("`organiser` matches as a spelling of `faction`"),
             "organiser and organisation stem alike: {messages:#?}"
         );
+        // Descriptions: phrases, each of one name, never a spelling of another.
+        let described = |name: &str, spelling: &str, descriptions: &[&str]| Alias {
+            descriptions: descriptions.iter().map(|s| s.to_string()).collect(),
+            ..alias(name, &[spelling])
+        };
+        let kb = KnowledgeBase::from_parts(
+            "k",
+            Vec::new(),
+            Vec::new(),
+            vec![
+                alias("Sergei Lavrov", &["Sergey Lavrov"]),
+                described(
+                    "Vladimir Putin",
+                    "Poutine",
+                    &["Russian president", "Kremlin"],
+                ),
+                described(
+                    "Dmitry Peskov",
+                    "Peskoff",
+                    &["Russian President", "Sergey Lavrov"],
+                ),
+            ],
+        );
+        let problems = check(&kb);
+        let messages: Vec<&str> = problems.iter().map(|p| p.message.as_str()).collect();
+        assert!(
+            messages
+                .iter()
+                .any(|m| m.contains("`Kremlin` is not a phrase of two words")),
+            "{messages:#?}"
+        );
+        assert!(
+            messages
+                .iter()
+                .any(|m| m.contains("`Russian President` matches as `Vladimir Putin` already")),
+            "{messages:#?}"
+        );
+        assert!(
+            messages
+                .iter()
+                .any(|m| m.contains("`Sergey Lavrov` matches as `Sergei Lavrov` already")),
+            "{messages:#?}"
+        );
+        assert!(
+            problems.iter().all(|p| p
+                .field
+                .as_deref()
+                .is_some_and(|f| f.contains("descriptions") || f.contains("spellings"))),
+            "{problems:#?}"
+        );
+        let kb = KnowledgeBase::from_parts(
+            "k",
+            Vec::new(),
+            Vec::new(),
+            vec![alias("faction", &["organisation"])],
+        );
+        assert!(check(&kb).is_empty());
     }
 
     #[test]

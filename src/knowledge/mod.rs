@@ -131,6 +131,13 @@ pub struct Source {
 pub struct Alias {
     pub name: String,
     pub spellings: Vec<String>,
+    /// Phrases of two words or more by which members name the same one without naming it
+    /// ("Russia's top diplomat" for Sergei Lavrov), each true of it over the whole period the
+    /// base covers. The matcher reads a whole phrase as the name; unlike a spelling, no word
+    /// of it stands for a word of the name, and a translation need not write one to keep the
+    /// name.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub descriptions: Vec<String>,
 }
 
 /// A problem found in the knowledge files, with where it is.

@@ -473,6 +473,7 @@ mod tests {
         Alias {
             name: name.into(),
             spellings: spellings.iter().map(|s| s.to_string()).collect(),
+            descriptions: Vec::new(),
         }
     }
 

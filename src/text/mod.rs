@@ -470,6 +470,17 @@ fn alias_table(
                 .or_default()
                 .push((key, name.clone()));
         }
+        // A description is read as the name only whole: none of its words stands for one of
+        // the name's ("Kremlin" is not "Dmitry"), and typo correction never reaches it.
+        for description in &alias.descriptions {
+            let key = analyzer.key(description);
+            if key.len() >= 2 {
+                table
+                    .entry(key[0].clone())
+                    .or_default()
+                    .push((key, name.clone()));
+            }
+        }
     }
     // A word that became a spelling alone is one typo correction may reach ("shtaye" for
     // "Shtayeh"), when its name was not claimed twice.
@@ -535,6 +546,7 @@ mod tests {
         Alias {
             name: name.into(),
             spellings: spellings.iter().map(|s| s.to_string()).collect(),
+            descriptions: Vec::new(),
         }
     }
 
@@ -553,6 +565,30 @@ mod tests {
         let a = Analyzer::default();
         assert_eq!(texts(&a, "al-Maliki"), texts(&a, "al maliki"));
         assert_eq!(texts(&a, "Al Maliki"), texts(&a, "Maliki"));
+    }
+
+    #[test]
+    fn a_description_is_read_as_its_name_only_whole() {
+        let peskov = Alias {
+            descriptions: vec!["Kremlin spokesman".into(), "пресс-секретарь Кремля".into()],
+            ..alias("Dmitry Peskov", &["Дмитрий Песков"])
+        };
+        let en = Analyzer::new(Lang::EN, std::slice::from_ref(&peskov));
+        assert_eq!(
+            texts(&en, "what did the Kremlin spokesman say"),
+            texts(&en, "what did Dmitry Peskov say")
+        );
+        // Its words alone are themselves: "Kremlin" is not "Dmitry", nor a typo's target.
+        assert_eq!(
+            texts(&en, "the Kremlin"),
+            texts(&Analyzer::default(), "the Kremlin")
+        );
+        assert!(en.spelling_words().iter().all(|(w, _)| w != "kremlin"));
+        let ru = Analyzer::new(lang("ru"), &[peskov]);
+        assert_eq!(
+            texts(&ru, "что сказал пресс-секретарь Кремля"),
+            texts(&ru, "что сказал Дмитрий Песков")
+        );
     }
 
     #[test]
