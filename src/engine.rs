@@ -109,7 +109,7 @@ pub struct Reading {
 impl Engine {
     /// Indexes a base that has already been checked, with the shipped confidence model.
     pub fn new(kb: KnowledgeBase, settings: MatchSettings) -> Engine {
-        Engine::with_model(kb, settings, *Model::shipped())
+        Engine::with_model(kb, settings, Model::shipped().clone())
     }
 
     /// Indexes a base with a given confidence model (training, tests): every language.
@@ -200,7 +200,7 @@ impl Engine {
         Ok(Engine::lazily(
             KnowledgeBase::load(dir)?,
             settings,
-            *Model::shipped(),
+            Model::shipped().clone(),
         ))
     }
 

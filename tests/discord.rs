@@ -25,7 +25,7 @@ const MESSAGE_CONTENT: u64 = 1 << 15;
 const EPHEMERAL: u64 = 64;
 /// Questions the shipped base answers with "did you mean" and declines (checked by
 /// `the_fixture_questions_get_the_outcomes_the_tests_expect`).
-const UNSURE: &str = "lavrov";
+const UNSURE: &str = "moscow";
 const DECLINED: &str = "pizza recipe";
 /// Reads as a question but is not answered.
 const NOT_ANSWERED_QUESTION: &str = "What is the weather in Paris?";

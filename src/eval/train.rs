@@ -4,7 +4,7 @@
 
 use super::{Case, Expected};
 use crate::engine::Engine;
-use crate::matcher::model::{fit_calibration, fit_weights, Calibration, Row};
+use crate::matcher::model::{fit_calibration, fit_trees, fit_weights, Calibration, Row};
 use crate::matcher::Model;
 
 /// What training saw, for the model file's header.
@@ -32,14 +32,16 @@ pub fn train(engine: &Engine, train: &[Case], dev: &[Case]) -> (Model, TrainingS
         }
     }
     let (bias, weights) = fit_weights(&rows);
-    let uncalibrated = Model {
+    let trees = fit_trees(&rows, bias, &weights);
+    let uncalibrated = Model::new(
         bias,
         weights,
-        calibration: Calibration {
+        trees,
+        Calibration {
             slope: 1.0,
             intercept: 0.0,
         },
-    };
+    );
     let mut pairs = Vec::new();
     let mut dev_cases = 0;
     for case in dev {
@@ -60,10 +62,7 @@ pub fn train(engine: &Engine, train: &[Case], dev: &[Case]) -> (Model, TrainingS
         };
         pairs.push((score, right));
     }
-    let model = Model {
-        calibration: fit_calibration(&pairs),
-        ..uncalibrated
-    };
+    let model = uncalibrated.calibrated(fit_calibration(&pairs));
     (
         model,
         TrainingSummary {

@@ -1,11 +1,15 @@
-//! The confidence: a logistic model over the [`Features`] of a (question, candidate) pair,
+//! The confidence: a logistic model over the [`Features`] of a (question, candidate) pair, a
+//! few small boosted trees on top of it for what a weighted sum cannot say (a question whose
+//! words are mostly unknown to the base, yet whose one known word completes a short phrasing),
 //! then one calibration step, so that of the answers given at confidence c about c are right.
 //!
 //! Training (`talks-bot train`) fits the weights by penalised maximum likelihood (Newton's
 //! method, an L2 penalty) on the candidates of every question of the training set, each
-//! labelled right or wrong, and then fits the calibration (Platt scaling of the chosen
-//! candidate's score) on the development set, whose questions the weights never saw. The
-//! result is `src/matcher/model.toml`, a reviewed file; the shipped model is that file.
+//! labelled right or wrong; then [`TREES`] regression trees of depth [`TREE_DEPTH`], each fitted
+//! by Newton boosting to what the model so far gets wrong on the same candidates; then the
+//! calibration (Platt scaling of the chosen candidate's score) on the development set, whose
+//! questions the weights and trees never saw. The result is `src/matcher/model.toml`, a
+//! reviewed file; the shipped model is that file.
 
 use std::fmt::Write as _;
 
@@ -15,6 +19,17 @@ use super::features::{Features, COUNT as FEATURES};
 /// L2 penalty on the weights (not the bias): keeps weights of rare features sane.
 const PENALTY: f64 = 0.5;
 const NEWTON_STEPS: usize = 50;
+/// How many trees are boosted on the weights, and how deep each is: depth 3 and 100 trees at a
+/// learning rate of 0.1 were chosen on the development set (figures in the README).
+pub const TREES: usize = 100;
+pub const TREE_DEPTH: usize = 3;
+const LEARNING_RATE: f64 = 0.1;
+/// A split leaves at least this many training candidates on each side.
+const MIN_LEAF: usize = 50;
+/// L2 penalty on a leaf's value (Newton step Σg / (Σh + λ)).
+const LEAF_PENALTY: f64 = 1.0;
+/// Two feature values closer than this are not split apart (the file rounds to 1e-6).
+const MIN_SPLIT_GAP: f32 = 1e-4;
 
 /// The shipped model, trained on `tests/eval/train.toml` and calibrated on
 /// `tests/eval/dev.toml` (see the README, "How confidence is computed").
@@ -27,14 +42,125 @@ pub enum ModelError {
     Parse(String),
 }
 
-/// The weights and the calibration.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+/// The weights, the trees and the calibration.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Model {
     pub bias: f32,
     /// One weight per feature, named as the features are.
     pub weights: Features,
+    /// Added to the weighted sum, each tree's leaf value already scaled by the learning rate.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub trees: Vec<Tree>,
     pub calibration: Calibration,
+    /// The trees laid out flat for scoring (see [`Model::new`]).
+    #[serde(skip)]
+    forest: Forest,
+}
+
+/// Every tree's nodes in one array of 8-byte nodes, children side by side: what scoring walks.
+#[derive(Debug, Clone, Default, PartialEq)]
+struct Forest {
+    nodes: Vec<Flat>,
+    roots: Vec<u32>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Flat {
+    /// The feature a split reads, or [`LEAF`].
+    feature: u8,
+    /// The left child's index in the forest; the right one follows it.
+    left: u16,
+    /// A split's threshold, a leaf's value.
+    at: f32,
+}
+
+const LEAF: u8 = u8::MAX;
+
+impl Forest {
+    fn of(trees: &[Tree]) -> Forest {
+        let mut forest = Forest::default();
+        for tree in trees {
+            let base = forest.nodes.len();
+            forest.roots.push(base as u32);
+            forest
+                .nodes
+                .extend(tree.nodes.iter().map(|n| match n.feature {
+                    Some(_) => Flat {
+                        feature: n.index as u8,
+                        left: (base + usize::from(n.left)) as u16,
+                        at: n.below,
+                    },
+                    None => Flat {
+                        feature: LEAF,
+                        left: 0,
+                        at: n.value,
+                    },
+                }));
+        }
+        forest
+    }
+
+    fn eval(&self, x: &[f32; FEATURES]) -> f32 {
+        let mut sum = 0.0;
+        for &root in &self.roots {
+            let mut at = root as usize;
+            loop {
+                let node = self.nodes[at];
+                if node.feature == LEAF {
+                    sum += node.at;
+                    break;
+                }
+                at = usize::from(node.left) + usize::from(x[usize::from(node.feature)] >= node.at);
+            }
+        }
+        sum
+    }
+}
+
+/// A regression tree: `nodes[0]` is the root.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Tree {
+    pub nodes: Vec<Node>,
+}
+
+/// A split (`feature` < `below` goes to `left`, else `right`) or a leaf (`value`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Node {
+    /// The feature's name, as in `[weights]`; none for a leaf.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub feature: Option<String>,
+    #[serde(default)]
+    pub below: f32,
+    #[serde(default)]
+    pub left: u16,
+    #[serde(default)]
+    pub right: u16,
+    #[serde(default)]
+    pub value: f32,
+    /// The feature's index, from its name when the model is read.
+    #[serde(skip)]
+    index: usize,
+}
+
+impl Tree {
+    fn eval(&self, x: &[f32; FEATURES]) -> f32 {
+        let mut at = 0;
+        loop {
+            let node = &self.nodes[at];
+            if node.feature.is_none() {
+                return node.value;
+            }
+            // As the forest walks: `>=` goes right (so does nothing else).
+            at = usize::from(if x[node.index] >= node.below {
+                node.right
+            } else {
+                node.left
+            });
+        }
+    }
 }
 
 /// Platt scaling of the raw score: confidence = σ(slope · score + intercept).
@@ -46,6 +172,26 @@ pub struct Calibration {
 }
 
 impl Model {
+    /// A model of these weights, trees and calibration.
+    pub fn new(bias: f32, weights: Features, trees: Vec<Tree>, calibration: Calibration) -> Model {
+        let forest = Forest::of(&trees);
+        Model {
+            bias,
+            weights,
+            trees,
+            calibration,
+            forest,
+        }
+    }
+
+    /// The same weights and trees with another calibration.
+    pub fn calibrated(self, calibration: Calibration) -> Model {
+        Model {
+            calibration,
+            ..self
+        }
+    }
+
     /// The model shipped with the bot.
     pub fn shipped() -> &'static Model {
         static MODEL: std::sync::LazyLock<Model> = std::sync::LazyLock::new(|| {
@@ -55,7 +201,37 @@ impl Model {
     }
 
     pub fn from_toml(text: &str) -> Result<Model, ModelError> {
-        toml::from_str(text).map_err(|e| ModelError::Parse(e.to_string()))
+        let mut model: Model =
+            toml::from_str(text).map_err(|e| ModelError::Parse(e.to_string()))?;
+        let names = Features::default().named().map(|(name, _)| name);
+        for (t, tree) in model.trees.iter_mut().enumerate() {
+            let count = tree.nodes.len();
+            for (n, node) in tree.nodes.iter_mut().enumerate() {
+                let Some(name) = &node.feature else { continue };
+                node.index = names.iter().position(|f| f == name).ok_or_else(|| {
+                    ModelError::Parse(format!(
+                        "trees[{t}].nodes[{n}]: no feature is named `{name}`"
+                    ))
+                })?;
+                // Children come after their parent, side by side, so every walk ends at a leaf.
+                let (left, right) = (usize::from(node.left), usize::from(node.right));
+                if left <= n || right != left + 1 || right >= count {
+                    return Err(ModelError::Parse(format!(
+                        "trees[{t}].nodes[{n}]: children {left} and {right} must follow it side by side, within the {count} nodes"
+                    )));
+                }
+            }
+            if count == 0 {
+                return Err(ModelError::Parse(format!("trees[{t}] has no nodes")));
+            }
+        }
+        if model.trees.iter().map(|t| t.nodes.len()).sum::<usize>() > usize::from(u16::MAX) {
+            return Err(ModelError::Parse(
+                "the trees have more than 65,535 nodes".into(),
+            ));
+        }
+        model.forest = Forest::of(&model.trees);
+        Ok(model)
     }
 
     /// The model as the reviewed file, with a header saying how it was made.
@@ -69,6 +245,22 @@ impl Model {
         for (name, value) in self.weights.named() {
             let _ = writeln!(out, "{name} = {}", round(value));
         }
+        for tree in &self.trees {
+            let _ = writeln!(out, "\n[[trees]]\nnodes = [");
+            for node in &tree.nodes {
+                let _ = match &node.feature {
+                    Some(name) => writeln!(
+                        out,
+                        "  {{ feature = \"{name}\", below = {}, left = {}, right = {} }},",
+                        round(node.below),
+                        node.left,
+                        node.right
+                    ),
+                    None => writeln!(out, "  {{ value = {} }},", round(node.value)),
+                };
+            }
+            let _ = writeln!(out, "]");
+        }
         let _ = writeln!(out, "\n[calibration]");
         let _ = writeln!(out, "slope = {}", round(self.calibration.slope));
         let _ = writeln!(out, "intercept = {}", round(self.calibration.intercept));
@@ -77,13 +269,13 @@ impl Model {
 
     /// The raw score (log-odds before calibration) of a candidate.
     pub fn score(&self, features: &Features) -> f32 {
+        let x = features.values();
         self.bias
-            + features
-                .values()
-                .iter()
+            + x.iter()
                 .zip(self.weights.values())
                 .map(|(x, w)| x * w)
                 .sum::<f32>()
+            + self.forest.eval(&x)
     }
 
     /// How likely the candidate is to be the fact that answers the question, in [0, 1].
@@ -130,6 +322,171 @@ pub fn fit_weights(rows: &[Row]) -> (f32, Features) {
 
 /// Fits the calibration on (raw score, right) pairs of the chosen candidates of held-out
 /// questions.
+/// Boosts [`TREES`] trees on a fitted linear model (`bias`, `weights`): each is a Newton step
+/// on the log-loss of what the model so far scores, fitted to the same candidates. The same
+/// rows give the same trees (ties go to the earlier feature and the lower value).
+pub fn fit_trees(rows: &[Row], bias: f32, weights: &Features) -> Vec<Tree> {
+    let n = rows.len();
+    let xs: Vec<[f32; FEATURES]> = rows.iter().map(|(f, _)| f.values()).collect();
+    let ys: Vec<f64> = rows.iter().map(|(_, y)| f64::from(u8::from(*y))).collect();
+    let w = weights.values();
+    let mut margin: Vec<f64> = xs
+        .iter()
+        .map(|x| {
+            f64::from(bias)
+                + x.iter()
+                    .zip(&w)
+                    .map(|(a, b)| f64::from(*a) * f64::from(*b))
+                    .sum::<f64>()
+        })
+        .collect();
+    // Every feature's rows in increasing order, once: each level of each tree scans them.
+    let order: Vec<Vec<u32>> = (0..FEATURES)
+        .map(|f| {
+            let mut rows: Vec<u32> = (0..n as u32).collect();
+            rows.sort_by(|&a, &b| {
+                xs[a as usize][f]
+                    .total_cmp(&xs[b as usize][f])
+                    .then(a.cmp(&b))
+            });
+            rows
+        })
+        .collect();
+    let (mut g, mut h) = (vec![0f64; n], vec![0f64; n]);
+    let mut node_of = vec![0u16; n];
+    let mut trees = Vec::with_capacity(TREES);
+    for _ in 0..TREES {
+        for i in 0..n {
+            let p = 1.0 / (1.0 + (-margin[i]).exp());
+            g[i] = ys[i] - p;
+            h[i] = (p * (1.0 - p)).max(1e-9);
+        }
+        let tree = grow(&xs, &order, &g, &h, &mut node_of);
+        for (m, x) in margin.iter_mut().zip(&xs) {
+            *m += f64::from(tree.eval(x));
+        }
+        trees.push(tree);
+    }
+    trees
+}
+
+fn leaf(value: f32) -> Node {
+    Node {
+        feature: None,
+        below: 0.0,
+        left: 0,
+        right: 0,
+        value,
+        index: 0,
+    }
+}
+
+/// One tree, level by level: each open node takes the split of highest gain over every
+/// feature, if any leaves [`MIN_LEAF`] rows a side; leaves get Σg / (Σh + λ), scaled.
+fn grow(
+    xs: &[[f32; FEATURES]],
+    order: &[Vec<u32>],
+    g: &[f64],
+    h: &[f64],
+    node_of: &mut [u16],
+) -> Tree {
+    let names = Features::default().named().map(|(name, _)| name);
+    let gain_of = |g: f64, h: f64| g * g / (h + LEAF_PENALTY);
+    node_of.fill(0);
+    let mut nodes = vec![leaf(0.0)];
+    let mut open: Vec<usize> = vec![0];
+    for _ in 0..TREE_DEPTH {
+        // The slot of each open node, and its totals.
+        let mut slot = vec![usize::MAX; nodes.len()];
+        for (s, &node) in open.iter().enumerate() {
+            slot[node] = s;
+        }
+        let k = open.len();
+        let (mut tg, mut th, mut tc) = (vec![0f64; k], vec![0f64; k], vec![0usize; k]);
+        for (i, &node) in node_of.iter().enumerate() {
+            let s = slot[usize::from(node)];
+            if s != usize::MAX {
+                tg[s] += g[i];
+                th[s] += h[i];
+                tc[s] += 1;
+            }
+        }
+        // (gain, feature, threshold) of the best split of each open node.
+        let mut best: Vec<Option<(f64, usize, f32)>> = vec![None; k];
+        for (f, rows) in order.iter().enumerate() {
+            let (mut lg, mut lh, mut lc) = (vec![0f64; k], vec![0f64; k], vec![0usize; k]);
+            let mut last: Vec<Option<f32>> = vec![None; k];
+            for &i in rows {
+                let i = i as usize;
+                let s = slot[usize::from(node_of[i])];
+                if s == usize::MAX {
+                    continue;
+                }
+                let v = xs[i][f];
+                if let Some(prev) = last[s] {
+                    if v - prev >= MIN_SPLIT_GAP && lc[s] >= MIN_LEAF && tc[s] - lc[s] >= MIN_LEAF {
+                        let gain = gain_of(lg[s], lh[s]) + gain_of(tg[s] - lg[s], th[s] - lh[s])
+                            - gain_of(tg[s], th[s]);
+                        if best[s].is_none_or(|(b, _, _)| gain > b) {
+                            best[s] = Some((gain, f, prev + (v - prev) / 2.0));
+                        }
+                    }
+                }
+                lg[s] += g[i];
+                lh[s] += h[i];
+                lc[s] += 1;
+                last[s] = Some(v);
+            }
+        }
+        let mut next = Vec::new();
+        for (s, &node) in open.iter().enumerate() {
+            let Some((gain, f, below)) = best[s] else {
+                continue;
+            };
+            if gain <= 1e-9 {
+                continue;
+            }
+            let (left, right) = (nodes.len(), nodes.len() + 1);
+            nodes.push(leaf(0.0));
+            nodes.push(leaf(0.0));
+            nodes[node] = Node {
+                feature: Some(names[f].to_string()),
+                below,
+                left: left as u16,
+                right: right as u16,
+                value: 0.0,
+                index: f,
+            };
+            next.extend([left, right]);
+        }
+        for (i, node) in node_of.iter_mut().enumerate() {
+            let split = &nodes[usize::from(*node)];
+            if split.feature.is_some() {
+                *node = if xs[i][split.index] < split.below {
+                    split.left
+                } else {
+                    split.right
+                };
+            }
+        }
+        open = next;
+        if open.is_empty() {
+            break;
+        }
+    }
+    let (mut lg, mut lh) = (vec![0f64; nodes.len()], vec![0f64; nodes.len()]);
+    for (i, &node) in node_of.iter().enumerate() {
+        lg[usize::from(node)] += g[i];
+        lh[usize::from(node)] += h[i];
+    }
+    for (node, (g, h)) in nodes.iter_mut().zip(lg.iter().zip(&lh)) {
+        if node.feature.is_none() {
+            node.value = (LEARNING_RATE * g / (h + LEAF_PENALTY)) as f32;
+        }
+    }
+    Tree { nodes }
+}
+
 pub fn fit_calibration(pairs: &[(f32, bool)]) -> Calibration {
     let xs: Vec<[f64; 2]> = pairs.iter().map(|(s, _)| [1.0, f64::from(*s)]).collect();
     let ys: Vec<f64> = pairs.iter().map(|(_, y)| f64::from(u8::from(*y))).collect();
@@ -231,18 +588,95 @@ mod tests {
         let (bias, weights) = fit_weights(&rows);
         assert!(weights.covered_phrased > 3.0, "{weights:?}");
         assert!(bias < 0.0);
-        let model = Model {
+        let model = Model::new(
             bias,
             weights,
-            calibration: Calibration {
+            Vec::new(),
+            Calibration {
                 slope: 1.0,
                 intercept: 0.0,
             },
-        };
+        );
         let mut high = [0f32; FEATURES];
         high[0] = 1.9;
         assert!(model.confidence(&Features::from_values(high)) > 0.9);
         assert!(model.confidence(&Features::default()) < 0.1);
+    }
+
+    /// Right exactly when one of two features is high and the other low: no weighted sum
+    /// separates that, the trees do.
+    #[test]
+    fn trees_learn_what_a_weighted_sum_cannot() {
+        let rows: Vec<Row> = (0..400)
+            .map(|i| {
+                let (a, b) = ((i % 20) as f32 / 20.0, (i / 20) as f32 / 20.0);
+                let mut v = [0f32; FEATURES];
+                v[0] = a;
+                v[1] = b;
+                (Features::from_values(v), (a > 0.5) != (b > 0.5))
+            })
+            .collect();
+        let (bias, weights) = fit_weights(&rows);
+        let identity = Calibration {
+            slope: 1.0,
+            intercept: 0.0,
+        };
+        let linear = Model::new(bias, weights, Vec::new(), identity);
+        let boosted = Model::new(bias, weights, fit_trees(&rows, bias, &weights), identity);
+        let right = |model: &Model| {
+            rows.iter()
+                .filter(|(f, y)| (model.confidence(f) >= 0.5) == *y)
+                .count()
+        };
+        assert!(right(&linear) < 300, "{}", right(&linear));
+        assert!(right(&boosted) > 380, "{}", right(&boosted));
+        assert_eq!(boosted.trees.len(), TREES);
+        // The file says the same: written, read back, it scores alike.
+        let read = Model::from_toml(&boosted.to_toml("test")).unwrap();
+        assert_eq!(right(&read), right(&boosted));
+        assert_eq!(
+            fit_trees(&rows, bias, &weights),
+            boosted.trees,
+            "the same rows, the same trees"
+        );
+    }
+
+    #[test]
+    fn a_tree_that_names_no_feature_or_loops_is_refused() {
+        let file = |node: &str| {
+            format!(
+                "bias = 0\n[weights]\n{}\n[[trees]]\nnodes = [\n  {node},\n  {{ value = 1 }},\n  {{ value = 2 }},\n]\n[calibration]\nslope = 1\nintercept = 0\n",
+                Features::default()
+                    .named()
+                    .map(|(name, _)| format!("{name} = 0"))
+                    .join("\n")
+            )
+        };
+        let ok = Model::from_toml(&file(
+            r#"{ feature = "margin", below = 0.5, left = 1, right = 2 }"#,
+        ))
+        .unwrap();
+        let at = |margin| Features {
+            margin,
+            ..Features::default()
+        };
+        assert_eq!(ok.score(&at(0.7)), 2.0);
+        assert_eq!(ok.score(&at(0.5)), 2.0, "the threshold itself goes right");
+        assert_eq!(ok.score(&at(0.2)), 1.0);
+        let unknown = Model::from_toml(&file(
+            r#"{ feature = "nope", below = 0.5, left = 1, right = 2 }"#,
+        ));
+        assert!(unknown
+            .unwrap_err()
+            .to_string()
+            .contains("no feature is named `nope`"));
+        let back = Model::from_toml(&file(
+            r#"{ feature = "margin", below = 0.5, left = 0, right = 1 }"#,
+        ));
+        assert!(back
+            .unwrap_err()
+            .to_string()
+            .contains("must follow it side by side"));
     }
 
     #[test]
