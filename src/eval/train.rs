@@ -26,7 +26,11 @@ pub fn train(engine: &Engine, train: &[Case], dev: &[Case]) -> (Model, TrainingS
             continue;
         }
         train_cases += 1;
-        for candidate in engine.candidates(&case.question, case.language()) {
+        // In fact order, not the shipped model's order of confidence: what training fits must
+        // not depend on the model it replaces (tied splits would follow the row order).
+        let mut candidates = engine.candidates(&case.question, case.language());
+        candidates.sort_by_key(|c| c.fact);
+        for candidate in candidates {
             let right = case.accepts(&engine.knowledge().facts()[candidate.fact].id);
             rows.push((candidate.features, right));
         }
