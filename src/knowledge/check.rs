@@ -253,6 +253,27 @@ fn check_sources(kb: &KnowledgeBase, problems: &mut Vec<Problem>) {
     }
 }
 
+/// Claims a matching key for a name: what is wrong if another name or this one has it already.
+/// `kind` is what the text is ("spelling", "description").
+fn claim<'k>(
+    owner: &mut BTreeMap<String, &'k str>,
+    key: String,
+    name: &'k str,
+    text: &str,
+    kind: &str,
+) -> Option<String> {
+    match owner.get(&key) {
+        Some(&other) if other != name => Some(format!(
+            "`{text}` matches as `{other}` already; a {kind} may mean one name only"
+        )),
+        Some(_) => Some(format!("`{text}` is listed twice")),
+        None => {
+            owner.insert(key, name);
+            None
+        }
+    }
+}
+
 fn check_aliases(kb: &KnowledgeBase, problems: &mut Vec<Problem>) {
     let at = reporter(kb, FileKind::Aliases, || kb.dir.join("aliases.toml"));
     // Spellings are compared as the matcher sees them (stems, stop words dropped), so that
@@ -290,15 +311,8 @@ fn check_aliases(kb: &KnowledgeBase, problems: &mut Vec<Problem>) {
                 }
                 continue;
             }
-            match owner.get(&key) {
-                Some(&name) if name != alias.name => problems.push(at.problem(
-                    &field,
-                    format!("`{spelling}` matches as a spelling of `{name}` already; a spelling may mean one name only"),
-                )),
-                Some(_) => problems.push(at.problem(&field, format!("`{spelling}` is listed twice"))),
-                None => {
-                    owner.insert(key, &alias.name);
-                }
+            if let Some(message) = claim(&mut owner, key, &alias.name, spelling, "spelling") {
+                problems.push(at.problem(&field, message));
             }
         }
     }
@@ -314,15 +328,8 @@ fn check_aliases(kb: &KnowledgeBase, problems: &mut Vec<Problem>) {
                 ));
                 continue;
             }
-            match owner.get(&key) {
-                Some(&name) if name != alias.name => problems.push(at.problem(
-                    &field,
-                    format!("`{description}` matches as `{name}` already; a description may mean one name only"),
-                )),
-                Some(_) => problems.push(at.problem(&field, format!("`{description}` is listed twice"))),
-                None => {
-                    owner.insert(key, &alias.name);
-                }
+            if let Some(message) = claim(&mut owner, key, &alias.name, description, "description") {
+                problems.push(at.problem(&field, message));
             }
         }
     }
