@@ -221,7 +221,8 @@ pub fn warnings(kb: &KnowledgeBase) -> Vec<Problem> {
     for fact in kb.facts() {
         for &lang in &languages {
             let path = kb.translation_path(lang, &fact.id);
-            if let Some(t) = kb.translation(lang, &fact.id) {
+            let translation = kb.translation(lang, &fact.id);
+            if let Some(t) = translation {
                 for event in &fact.events {
                     let english = event.label.trim();
                     if !t.event_labels.contains_key(english) {
@@ -237,7 +238,7 @@ pub fn warnings(kb: &KnowledgeBase) -> Vec<Problem> {
                     }
                 }
             }
-            match kb.translation(lang, &fact.id) {
+            match translation {
                 Some(t) if t.is_stale(fact) => warnings.push(Problem {
                     file: path,
                     line: None,

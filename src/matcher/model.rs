@@ -145,24 +145,6 @@ pub struct Node {
     index: usize,
 }
 
-impl Tree {
-    fn eval(&self, x: &[f32; FEATURES]) -> f32 {
-        let mut at = 0;
-        loop {
-            let node = &self.nodes[at];
-            if node.feature.is_none() {
-                return node.value;
-            }
-            // As the forest walks: `>=` goes right (so does nothing else).
-            at = usize::from(if x[node.index] >= node.below {
-                node.right
-            } else {
-                node.left
-            });
-        }
-    }
-}
-
 /// Platt scaling of the raw score: confidence = σ(slope · score + intercept).
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -362,8 +344,10 @@ pub fn fit_trees(rows: &[Row], bias: f32, weights: &Features) -> Vec<Tree> {
             h[i] = (p * (1.0 - p)).max(1e-9);
         }
         let tree = grow(&xs, &order, &g, &h, &mut node_of);
+        // Walked as scoring walks it.
+        let forest = Forest::of(std::slice::from_ref(&tree));
         for (m, x) in margin.iter_mut().zip(&xs) {
-            *m += f64::from(tree.eval(x));
+            *m += f64::from(forest.eval(x));
         }
         trees.push(tree);
     }
